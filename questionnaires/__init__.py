@@ -1,0 +1,49 @@
+"""Questionnaires for Klimaatpeil: the file format, the loader and the shipped files.
+
+Knows nothing of Flask or statistics; the app and the analysis library both
+read questionnaires through this package.
+"""
+
+from questionnaires.loader import (
+    Problem,
+    QuestionnaireError,
+    available,
+    band_label,
+    from_dict,
+    load,
+    snapshot,
+    to_public_dict,
+)
+from questionnaires.schema import (
+    SCALE_KINDS,
+    Band,
+    Choice,
+    Construct,
+    Item,
+    Kind,
+    Metadata,
+    Questionnaire,
+    Source,
+    Theme,
+)
+
+__all__ = [
+    "SCALE_KINDS",
+    "Band",
+    "Choice",
+    "Construct",
+    "Item",
+    "Kind",
+    "Metadata",
+    "Problem",
+    "Questionnaire",
+    "QuestionnaireError",
+    "Source",
+    "Theme",
+    "available",
+    "band_label",
+    "from_dict",
+    "load",
+    "snapshot",
+    "to_public_dict",
+]

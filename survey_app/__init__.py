@@ -1,0 +1,76 @@
+"""Klimaatpeil's web application: the public survey, the coach area, storage.
+
+It computes no statistics of its own: every number it shows comes from the
+``analysis`` package.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+LANGUAGES = ("nl", "fr", "en")
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """A secret key kept in the instance folder, so sessions survive a restart.
+
+    Only for development and the demo; production sets SECRET_KEY itself.
+    """
+    path = instance_path / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app: defaults in code, then instance/config.py, then the environment.
+
+    Tests pass their own mapping as ``test_config``, which wins over everything.
+    """
+    app = Flask(__name__, instance_relative_config=True)
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+
+    app.config.from_mapping(
+        DATABASE_URL=f"sqlite:///{instance_path / 'klimaatpeil.sqlite'}",
+        BABEL_DEFAULT_LOCALE="nl",
+        BABEL_DEFAULT_TIMEZONE="Europe/Brussels",
+        LANGUAGES=LANGUAGES,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        for key in ("DATABASE_URL", "SECRET_KEY"):
+            if os.environ.get(key):
+                app.config[key] = os.environ[key]
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance_path)
+
+    from survey_app import auth, db, i18n
+    from survey_app.coach import routes as coach_routes
+    from survey_app.survey import routes as survey_routes
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    db.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    app.register_blueprint(survey_routes.bp)
+    app.register_blueprint(coach_routes.bp)
+
+    from survey_app import cli, pages
+
+    app.register_blueprint(pages.bp)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,102 @@
+"""Logging in and out for coaches, admins and viewers (employees never log in)."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+from wtforms import EmailField, PasswordField
+from wtforms.validators import InputRequired, Length
+
+from survey_app.db import get_session
+from survey_app.models import Role, User
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please log in to see this page.")
+
+# A hash to check against when the e-mail address is unknown, so that a wrong
+# address takes as long as a wrong password and reveals nothing.
+_DUMMY_HASH = generate_password_hash("klimaatpeil-dummy")
+
+
+def hash_password(password: str) -> str:
+    """Werkzeug's default, scrypt: a memory-hard function."""
+    return generate_password_hash(password)
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[InputRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=200)])
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    return get_session().get(User, int(user_id))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = get_session().scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only follow ``next`` to a path on this site, never to another host."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            home = "coach.index" if user.role is not Role.VIEWER else "pages.index"
+            return redirect(_safe_next(request.args.get("next")) or url_for(home))
+        flash(_("That e-mail address and password do not match."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout() -> Any:
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("pages.index"))
+
+
+def roles_required(*roles: Role):
+    """Only logged-in users with one of ``roles`` get through; others get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    app.register_blueprint(bp)

@@ -1,0 +1,177 @@
+"""The ``klimaatpeil`` command: a Flask CLI group over the app factory.
+
+Commands that need the database run inside the app context; ``questionnaire``
+commands need nothing but the questionnaire files.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import select
+
+import questionnaires
+from survey_app import create_app
+
+
+def _create_app(*_args):
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def cli() -> None:
+    """Klimaatpeil: anonymous baseline and follow-up surveys for climate teams."""
+
+
+# --- questionnaires -------------------------------------------------------------------------
+
+
+@click.group("questionnaire")
+def questionnaire_cli() -> None:
+    """Check and show questionnaire files."""
+
+
+def _load_or_exit(name_or_path: str) -> questionnaires.Questionnaire:
+    try:
+        return questionnaires.load(name_or_path)
+    except questionnaires.QuestionnaireError as error:
+        click.echo(f"{error.source}: {len(error.problems)} problem(s):", err=True)
+        for problem in error.problems:
+            click.echo(f"  - {problem}", err=True)
+        sys.exit(2)
+
+
+@questionnaire_cli.command("check")
+@click.argument("name_or_path")
+def questionnaire_check(name_or_path: str) -> None:
+    """Validate a questionnaire (a shipped NAME or a PATH); exit 2 listing every problem."""
+    questionnaire = _load_or_exit(name_or_path)
+    click.echo(
+        f"OK: {questionnaire.id} version {questionnaire.version}, "
+        f"{len(questionnaire.themes)} themes, {len(questionnaire.items)} items, "
+        f"languages {', '.join(questionnaire.languages)}"
+    )
+
+
+@questionnaire_cli.command("show")
+@click.argument("name_or_path")
+@click.option("--format", "output_format", type=click.Choice(["json", "text"]), default="text")
+@click.option("--lang", default="nl", show_default=True, help="Language of the text output.")
+def questionnaire_show(name_or_path: str, output_format: str, lang: str) -> None:
+    """Print a parsed questionnaire: its themes and items."""
+    questionnaire = _load_or_exit(name_or_path)
+    if output_format == "json":
+        click.echo(
+            json.dumps(questionnaires.to_public_dict(questionnaire), ensure_ascii=False, indent=2)
+        )
+        return
+    if lang not in questionnaire.languages:
+        raise click.BadParameter(
+            f"choose one of {', '.join(questionnaire.languages)}", param_hint="--lang"
+        )
+    click.echo(f"{questionnaire.title[lang]} ({questionnaire.id} v{questionnaire.version})")
+    for theme in questionnaire.themes:
+        click.echo(f"\n{theme.label[lang]} [{theme.id}]")
+        for item in questionnaire.items_of(theme.id):
+            flags = " (reverse)" if item.reverse else ""
+            click.echo(f"  {item.id:<28} {item.kind.value:<10}{flags} {item.label[lang]}")
+
+
+# --- demo, users, export --------------------------------------------------------------------
+
+
+@click.command("demo")
+@click.option(
+    "--if-empty", is_flag=True, help="Only create the demo when the database has no organisation."
+)
+@click.option("--seed", default=2026, show_default=True, help="Seed of the synthetic answers.")
+@with_appcontext
+def demo_command(if_empty: bool, seed: int) -> None:
+    """Create Gemeente Demodorp with a baseline, a follow-up and an open wave."""
+    from survey_app import demo
+
+    demo.run(current_app, if_empty=if_empty, seed=seed)
+
+
+@click.group("users")
+def users_cli() -> None:
+    """Manage the accounts of admins, coaches and viewers."""
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "coach", "viewer"]), required=True)
+@click.option(
+    "--organisation",
+    "organisation_slugs",
+    multiple=True,
+    help="Slug of an organisation (repeatable).",
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def users_create(
+    email: str, role: str, organisation_slugs: tuple[str, ...], password_stdin: bool
+) -> None:
+    """Create an account; prints a generated password unless --password-stdin is given."""
+    from survey_app import users
+    from survey_app.db import get_session
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    try:
+        user, password = users.create_user(get_session(), email, role, organisation_slugs, password)
+    except users.UserError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {user.role.value} {user.email}.")
+    if not password_stdin:
+        click.echo(f"Password: {password}")
+
+
+@click.command("export")
+@click.option("--campaign", "campaign_id", type=int, required=True, help="Campaign id.")
+@click.option("--wave", "wave_name", help="Only this wave (by name).")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: standard output).",
+)
+@with_appcontext
+def export_command(campaign_id: int, wave_name: str | None, out: Path | None) -> None:
+    """Write a campaign's responses in the CSV exchange format."""
+    from survey_app.db import get_session
+    from survey_app.export import responses_frame, to_csv
+    from survey_app.models import Campaign
+
+    session = get_session()
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        ids = ", ".join(str(i) for i in session.scalars(select(Campaign.id))) or "none"
+        raise click.ClickException(f"No campaign {campaign_id}; campaigns in the database: {ids}.")
+    waves = None
+    if wave_name is not None:
+        waves = [wave for wave in campaign.waves if wave.name == wave_name]
+        if not waves:
+            names = ", ".join(wave.name for wave in campaign.waves)
+            raise click.ClickException(
+                f"Campaign {campaign_id} has no wave {wave_name!r}; it has: {names}."
+            )
+    text = to_csv(responses_frame(session, campaign, waves))
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {out}.", err=True)
+
+
+def init_app(app: Flask) -> None:
+    """Attach the commands to the app, so that ``klimaatpeil`` and ``flask`` both see them."""
+    for command in (questionnaire_cli, demo_command, users_cli, export_command):
+        app.cli.add_command(command)
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m survey_app.cli
+    cli()

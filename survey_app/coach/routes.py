@@ -1,0 +1,246 @@
+"""The coach area: organisations, campaigns, waves, participation, downloads."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import segno
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.utils import secure_filename
+from wtforms import SelectChoice
+
+import questionnaires
+from survey_app.auth import roles_required
+from survey_app.coach.forms import (
+    CampaignForm,
+    ConfirmForm,
+    OrganisationForm,
+    WaveForm,
+    parse_departments,
+)
+from survey_app.db import get_session
+from survey_app.export import responses_frame, to_csv
+from survey_app.models import (
+    Campaign,
+    Department,
+    Organisation,
+    Role,
+    Wave,
+    WaveKind,
+    WaveStatus,
+)
+from survey_app.participation import responses_per_day, wave_participation, wave_total
+
+bp = Blueprint("coach", __name__, url_prefix="/coach")
+coach_only = roles_required(Role.ADMIN, Role.COACH)
+
+
+def _organisation(slug: str) -> Organisation:
+    organisation = get_session().scalar(select(Organisation).where(Organisation.slug == slug))
+    if organisation is None or not current_user.can_manage(organisation):
+        abort(404)
+    return organisation
+
+
+def _campaign(campaign_id: int) -> Campaign:
+    campaign = get_session().get(Campaign, campaign_id)
+    if campaign is None or not current_user.can_manage(campaign.organisation):
+        abort(404)
+    return campaign
+
+
+def _wave(wave_id: int) -> Wave:
+    wave = get_session().get(Wave, wave_id)
+    if wave is None or not current_user.can_manage(wave.campaign.organisation):
+        abort(404)
+    return wave
+
+
+def survey_url(wave: Wave) -> str:
+    return url_for("survey.answer", token=wave.token, _external=True)
+
+
+@bp.route("/")
+@coach_only
+def index() -> Any:
+    session = get_session()
+    if current_user.role is Role.ADMIN:
+        organisations = session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    else:
+        organisations = current_user.organisations
+    return render_template("coach/index.html", organisations=organisations)
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@coach_only
+def new_organisation() -> Any:
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        session = get_session()
+        organisation = Organisation(
+            name=form.name.data.strip(),
+            slug=form.slug.data,
+            anonymity_threshold=form.anonymity_threshold.data,
+        )
+        organisation.departments = [
+            Department(name=name, headcount=headcount, position=position)
+            for position, (name, headcount) in enumerate(parse_departments(form.departments.data))
+        ]
+        session.add(organisation)
+        if current_user.role is Role.COACH:
+            current_user.organisations.append(organisation)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            form.slug.errors.append(_("This short name is already taken."))
+        else:
+            flash(_("Organisation created."), "info")
+            return redirect(url_for("coach.organisation", slug=organisation.slug))
+    return render_template("coach/organisation_new.html", form=form)
+
+
+@bp.route("/organisations/<slug>", methods=["GET", "POST"])
+@coach_only
+def organisation(slug: str) -> Any:
+    organisation = _organisation(slug)
+    form = CampaignForm()
+    form.questionnaire.choices = [SelectChoice(name, name) for name in questionnaires.available()]
+    if form.validate_on_submit():
+        questionnaire = questionnaires.load(form.questionnaire.data)
+        campaign = Campaign(
+            organisation=organisation,
+            name=form.name.data.strip(),
+            questionnaire_id=questionnaire.id,
+            questionnaire_version=questionnaire.version,
+            questionnaire_snapshot=questionnaires.snapshot(questionnaire),
+        )
+        campaign.waves = [
+            Wave(name=_("baseline"), kind=WaveKind.BASELINE, position=0),
+            Wave(name=_("follow-up"), kind=WaveKind.FOLLOW_UP, position=1),
+        ]
+        session = get_session()
+        session.add(campaign)
+        session.commit()
+        flash(_("Campaign created with a baseline and a follow-up wave."), "info")
+        return redirect(url_for("coach.campaign", campaign_id=campaign.id))
+    return render_template("coach/organisation.html", organisation=organisation, form=form)
+
+
+@bp.route("/campaigns/<int:campaign_id>", methods=["GET", "POST"])
+@coach_only
+def campaign(campaign_id: int) -> Any:
+    campaign = _campaign(campaign_id)
+    session = get_session()
+    form = WaveForm()
+    if form.validate_on_submit():
+        name = form.name.data.strip()
+        if any(wave.name == name for wave in campaign.waves):
+            form.name.errors.append(_("This campaign already has a wave with that name."))
+        else:
+            position = max((wave.position for wave in campaign.waves), default=-1) + 1
+            campaign.waves.append(Wave(name=name, kind=WaveKind(form.kind.data), position=position))
+            session.commit()
+            flash(_("Wave added."), "info")
+            return redirect(url_for("coach.campaign", campaign_id=campaign.id))
+    totals = {wave.id: wave_total(session, wave) for wave in campaign.waves}
+    return render_template(
+        "coach/campaign.html",
+        campaign=campaign,
+        form=form,
+        confirm=ConfirmForm(),
+        totals=totals,
+        headcount=campaign.organisation.headcount,
+    )
+
+
+@bp.route("/waves/<int:wave_id>")
+@coach_only
+def wave(wave_id: int) -> Any:
+    wave = _wave(wave_id)
+    session = get_session()
+    organisation = wave.campaign.organisation
+    return render_template(
+        "coach/wave.html",
+        wave=wave,
+        campaign=wave.campaign,
+        organisation=organisation,
+        rows=wave_participation(session, wave, organisation),
+        total=wave_total(session, wave),
+        per_day=responses_per_day(session, wave),
+        link=survey_url(wave) if wave.status is not WaveStatus.DRAFT else None,
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/waves/<int:wave_id>/<any(open, close):action>", methods=["POST"])
+@coach_only
+def change_wave_status(wave_id: int, action: str) -> Any:
+    wave = _wave(wave_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if action == "open" and wave.status is WaveStatus.DRAFT:
+        wave.status, wave.opened_on = WaveStatus.OPEN, date.today()
+        flash(_("The wave is open: the survey link now accepts answers."), "info")
+    elif action == "close" and wave.status is WaveStatus.OPEN:
+        wave.status, wave.closed_on = WaveStatus.CLOSED, date.today()
+        flash(_("The wave is closed: the survey link no longer accepts answers."), "info")
+    else:
+        flash(_("This wave cannot be changed that way."), "error")
+    get_session().commit()
+    return redirect(url_for("coach.wave", wave_id=wave.id))
+
+
+@bp.route("/waves/<int:wave_id>/qr.<any(svg, png):extension>")
+@coach_only
+def wave_qr(wave_id: int, extension: str) -> Any:
+    wave = _wave(wave_id)
+    if wave.status is WaveStatus.DRAFT:
+        abort(404)
+    qr = segno.make(survey_url(wave), error="m")
+    buffer = io.BytesIO()
+    if extension == "svg":
+        qr.save(buffer, kind="svg", scale=8, border=2, title=_("QR code of the survey"))
+        mimetype = "image/svg+xml"
+    else:
+        qr.save(buffer, kind="png", scale=12, border=2)
+        mimetype = "image/png"
+    filename = secure_filename(f"{wave.campaign.organisation.slug}-{wave.name}-qr.{extension}")
+    return Response(
+        buffer.getvalue(),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'inline; filename="{filename}"'},
+    )
+
+
+def _csv_download(text: str, filename: str) -> Response:
+    return Response(
+        text.encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.route("/waves/<int:wave_id>/responses.csv")
+@coach_only
+def wave_csv(wave_id: int) -> Any:
+    wave = _wave(wave_id)
+    frame = responses_frame(get_session(), wave.campaign, [wave])
+    filename = secure_filename(f"{wave.campaign.organisation.slug}-{wave.name}.csv")
+    return _csv_download(to_csv(frame), filename)
+
+
+@bp.route("/campaigns/<int:campaign_id>/responses.csv")
+@coach_only
+def campaign_csv(campaign_id: int) -> Any:
+    campaign = _campaign(campaign_id)
+    frame = responses_frame(get_session(), campaign)
+    slug = campaign.organisation.slug
+    return _csv_download(to_csv(frame), f"{slug}-campaign-{campaign.id}.csv")

@@ -1,0 +1,91 @@
+"""Everything about the database connection: engine, per-request session, migrations.
+
+The engine lives on the app (``app.extensions["klimaatpeil.engine"]``); each
+request gets one session from :func:`get_session`, closed at teardown.
+Schema changes go through Alembic (``klimaatpeil db upgrade``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+_ENGINE_KEY = "klimaatpeil.engine"
+_SESSIONMAKER_KEY = "klimaatpeil.sessionmaker"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys and a write-friendly journal."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def get_engine(app: Flask | None = None) -> Engine:
+    return (app or current_app).extensions[_ENGINE_KEY]
+
+
+def get_session() -> Session:
+    """The current request's session, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions[_SESSIONMAKER_KEY]()
+    return g.db_session
+
+
+def close_session(_exc: BaseException | None = None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(app: Flask, revision: str = "head") -> None:
+    """Bring the database schema up to ``revision``; never drops data."""
+    config = alembic_config(app.config["DATABASE_URL"])
+    with get_engine(app).begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+@click.group("db")
+def db_cli() -> None:
+    """Database schema: create and upgrade."""
+
+
+@db_cli.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def upgrade_command(revision: str) -> None:
+    """Create the database or bring it up to date."""
+    upgrade(current_app, revision)
+    click.echo(f"Database at {current_app.config['DATABASE_URL']} is up to date.")
+
+
+def init_app(app: Flask) -> None:
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions[_ENGINE_KEY] = engine
+    app.extensions[_SESSIONMAKER_KEY] = sessionmaker(engine, expire_on_commit=False)
+    app.teardown_appcontext(close_session)
+    app.cli.add_command(db_cli)

@@ -1,0 +1,37 @@
+"""Language choice: ?lang=, then the visitor's earlier choice, then Accept-Language, then Dutch."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session, url_for
+from flask_babel import Babel, get_locale
+from flask_wtf.csrf import CSRFProtect
+
+csrf = CSRFProtect()
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+        return asked
+    if session.get("lang") in languages:
+        return session["lang"]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def url_for_language(language: str) -> str:
+    """The current page in another language (keeps the path and other arguments)."""
+    args = dict(request.view_args or {})
+    args.update({key: value for key, value in request.args.items() if key != "lang"})
+    args["lang"] = language
+    return url_for(request.endpoint or "pages.index", **args)
+
+
+def init_app(app: Flask) -> None:
+    Babel(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    app.jinja_env.globals["url_for_language"] = url_for_language
+    app.jinja_env.globals["get_locale"] = get_locale

@@ -1,0 +1,228 @@
+"""The app's tables (SQLAlchemy 2, typed).
+
+Anonymity rules from docs/architecture.md shape this module: a response row
+carries no time, no IP address, no user agent and no account; its id is
+random; participation over time is counted in a separate table by day only.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import date
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def random_id() -> str:
+    """A response id that says nothing about when or in which order it was stored."""
+    return secrets.token_hex(16)
+
+
+def public_token() -> str:
+    """An unguessable token for a wave's public survey link."""
+    return secrets.token_urlsafe(16)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _enum(enum_class: type[enum.Enum]) -> Enum:
+    """Store an enum by its (lower-case) value, as plain text on every database."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=20,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    COACH = "coach"
+    VIEWER = "viewer"
+
+
+class WaveKind(enum.StrEnum):
+    BASELINE = "baseline"
+    FOLLOW_UP = "follow_up"
+    EXTRA = "extra"
+
+
+class WaveStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+user_organisation = Table(
+    "user_organisation",
+    Base.metadata,
+    Column("user_id", ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("organisation_id", ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Organisation(Base):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    #: Smallest group shown in any breakdown (never below 3).
+    anonymity_threshold: Mapped[int] = mapped_column(Integer, default=5)
+
+    departments: Mapped[list[Department]] = relationship(
+        back_populates="organisation", order_by="Department.position", cascade="all, delete-orphan"
+    )
+    campaigns: Mapped[list[Campaign]] = relationship(
+        back_populates="organisation", order_by="Campaign.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def headcount(self) -> int:
+        return sum(department.headcount for department in self.departments)
+
+
+class Department(Base):
+    __tablename__ = "department"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    headcount: Mapped[int] = mapped_column(Integer, default=0)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="departments")
+
+
+class Campaign(Base):
+    """One organisation measured with one questionnaire, over several waves."""
+
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    questionnaire_id: Mapped[str] = mapped_column(String(40))
+    questionnaire_version: Mapped[int] = mapped_column(Integer)
+    #: The exact questionnaire used, so that later edits of the file never change past waves.
+    questionnaire_snapshot: Mapped[dict] = mapped_column(JSON)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="campaigns")
+    waves: Mapped[list[Wave]] = relationship(
+        back_populates="campaign", order_by="Wave.position", cascade="all, delete-orphan"
+    )
+
+
+class Wave(Base):
+    __tablename__ = "wave"
+    __table_args__ = (UniqueConstraint("campaign_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[WaveKind] = mapped_column(_enum(WaveKind))
+    status: Mapped[WaveStatus] = mapped_column(_enum(WaveStatus), default=WaveStatus.DRAFT)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    token: Mapped[str] = mapped_column(String(40), unique=True, default=public_token)
+    opened_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="waves")
+
+
+class Response(Base):
+    """One submitted survey: which wave, which department, which language — nothing else."""
+
+    __tablename__ = "response"
+    # WITHOUT ROWID: SQLite then keeps rows in id order, so not even the
+    # physical order of the table reveals the order in which people answered.
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
+    department_id: Mapped[int | None] = mapped_column(
+        ForeignKey("department.id", ondelete="SET NULL")
+    )
+    language: Mapped[str] = mapped_column(String(5))
+
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+
+
+class Answer(Base):
+    """One answer: a code (scales, yes/no, choices), a number, a text, or "not applicable"."""
+
+    __tablename__ = "answer"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012
+
+    response_id: Mapped[str] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    number: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str | None] = mapped_column(Text)
+    not_applicable: Mapped[bool] = mapped_column(default=False)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class Participation(Base):
+    """How many responses a wave got per day and department — kept apart from the answers.
+
+    ``department_id`` 0 counts respondents who did not say their department
+    (0 rather than NULL so that the unique key works on every database).
+    """
+
+    __tablename__ = "participation"
+    __table_args__ = (UniqueConstraint("wave_id", "day", "department_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    department_id: Mapped[int] = mapped_column(Integer, default=0)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class User(Base):
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+
+    organisations: Mapped[list[Organisation]] = relationship(
+        secondary=user_organisation, order_by="Organisation.name"
+    )
+
+    # Flask-Login protocol
+    is_active = True
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def can_manage(self, organisation: Organisation) -> bool:
+        """Coaches manage the organisations assigned to them; admins manage all."""
+        if self.role is Role.ADMIN:
+            return True
+        return self.role is Role.COACH and any(o.id == organisation.id for o in self.organisations)

@@ -1,0 +1,120 @@
+"""Survey forms generated from a questionnaire: one WTForms field per item.
+
+Item texts come from the questionnaire file in the respondent's language;
+scale labels and messages go through Flask-Babel.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, FloatField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from questionnaires import Item, Kind, Questionnaire, band_label
+from survey_app.models import Department
+
+NOT_APPLICABLE = "na"
+TEXT_MAX_LENGTH = 2000
+
+FREQUENCY_LABELS = (_l("Never"), _l("Rarely"), _l("Sometimes"), _l("Often"), _l("Always"))
+AGREEMENT_LABELS = (
+    _l("Strongly disagree"),
+    _l("Disagree"),
+    _l("Neither agree nor disagree"),
+    _l("Agree"),
+    _l("Strongly agree"),
+)
+REQUIRED_MESSAGE = _l("Please answer this question.")
+INVALID_CHOICE_MESSAGE = _l("Please choose one of the options.")
+
+
+class LocalisedFloatField(FloatField):
+    """A number field that accepts a decimal comma, as Dutch and French speakers type it."""
+
+    def process_formdata(self, valuelist: Sequence[str]) -> None:
+        if valuelist:
+            raw = valuelist[0].strip().replace(",", ".")
+            if not raw:
+                self.data = None
+                self.raw_data = [""]
+                return
+            try:
+                value = float(raw)
+            except ValueError:
+                self.data = None
+                raise ValueError(_l("Please enter a number, for example 12 or 12,5.")) from None
+            if not math.isfinite(value):
+                self.data = None
+                raise ValueError(_l("Please enter a number, for example 12 or 12,5."))
+            self.data = value
+
+
+def item_choices(item: Item, language: str) -> list[SelectChoice]:
+    """The answer options of a coded item, as (value, label) pairs."""
+    if item.kind is Kind.FREQUENCY:
+        options = [(str(code), label) for code, label in enumerate(FREQUENCY_LABELS, start=1)]
+    elif item.kind is Kind.AGREEMENT:
+        options = [(str(code), label) for code, label in enumerate(AGREEMENT_LABELS, start=1)]
+    elif item.kind is Kind.YES_NO:
+        options = [("1", _l("Yes")), ("0", _l("No"))]
+    elif item.choices:
+        options = [(str(choice.code), choice.label[language]) for choice in item.choices]
+    else:
+        options = [(str(band.code), band_label(band, language)) for band in item.bands or []]
+    if item.allow_not_applicable:
+        options.append((NOT_APPLICABLE, _l("Not applicable")))
+    return [SelectChoice(value, label) for value, label in options]
+
+
+def field_for(item: Item, language: str) -> Field:
+    """The WTForms field that asks ``item``; the one place that knows every kind."""
+    label = item.label[language]
+    description = item.help[language] if item.help else ""
+    presence = InputRequired(REQUIRED_MESSAGE) if item.required else Optional()
+    if item.kind is Kind.NUMBER:
+        limits = NumberRange(
+            min=item.min,
+            max=item.max,
+            message=_l("Please enter a number from %(min)s to %(max)s."),
+        )
+        return LocalisedFloatField(label, validators=[presence, limits], description=description)
+    if item.kind is Kind.TEXT:
+        return TextAreaField(
+            label,
+            validators=[presence, Length(max=TEXT_MAX_LENGTH)],
+            description=description,
+        )
+    return RadioField(
+        label,
+        choices=item_choices(item, language),
+        validators=[presence],
+        description=description,
+        validate_choice=True,
+    )
+
+
+class SurveyFormBase(FlaskForm):
+    """Fields every survey has besides the items."""
+
+    department = SelectField(_l("Your department"), validators=[Optional()], choices=[])
+
+
+def build_survey_form(
+    questionnaire: Questionnaire, language: str, departments: Sequence[Department]
+) -> type[SurveyFormBase]:
+    """A form class for this questionnaire, language and organisation."""
+    attributes: dict[str, Field] = {
+        item.id: field_for(item, language) for item in questionnaire.items
+    }
+    form_class = type("SurveyForm", (SurveyFormBase,), attributes)
+    return form_class
+
+
+def department_choices(departments: Sequence[Department]) -> list[SelectChoice]:
+    return [SelectChoice("", _l("I'd rather not say"))] + [
+        SelectChoice(str(d.id), d.name) for d in departments
+    ]

@@ -1,0 +1,88 @@
+"""Storing one submitted survey: the response, its answers and the day's count, atomically."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from questionnaires import Kind, Questionnaire
+from survey_app.models import Answer, Participation, Response, Wave
+from survey_app.survey.forms import NOT_APPLICABLE
+
+TIMEZONE = ZoneInfo("Europe/Brussels")
+
+
+def today() -> date:
+    """The date in Belgium: participation is counted per day, never per hour."""
+    return datetime.now(TIMEZONE).date()
+
+
+def answers_from_form(questionnaire: Questionnaire, data: dict[str, Any]) -> list[Answer]:
+    """Answer rows for every item the respondent answered (skipped items store nothing)."""
+    answers = []
+    for item in questionnaire.items:
+        value = data.get(item.id)
+        if value is None or value == "":
+            continue
+        if value == NOT_APPLICABLE:
+            answers.append(Answer(item_id=item.id, not_applicable=True))
+        elif item.kind is Kind.TEXT:
+            text = str(value).strip()
+            if text:
+                answers.append(Answer(item_id=item.id, text=text))
+        else:
+            answers.append(Answer(item_id=item.id, number=float(value)))
+    return answers
+
+
+def _count_participation(session: Session, wave_id: int, department_id: int | None) -> None:
+    key = {"wave_id": wave_id, "day": today(), "department_id": department_id or 0}
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
+        statement = (
+            insert(Participation)
+            .values(**key, count=1)
+            .on_conflict_do_update(
+                index_elements=["wave_id", "day", "department_id"],
+                set_={"count": Participation.count + 1},
+            )
+        )
+        session.execute(statement)
+        return
+    updated = session.execute(  # other databases: update, else insert
+        update(Participation)
+        .where(*(getattr(Participation, k) == v for k, v in key.items()))
+        .values(count=Participation.count + 1)
+    )
+    if updated.rowcount == 0:
+        session.add(Participation(**key, count=1))
+
+
+def store_response(
+    session: Session,
+    wave: Wave,
+    questionnaire: Questionnaire,
+    data: dict[str, Any],
+    language: str,
+    department_id: int | None,
+) -> None:
+    """Store the response with all its answers and count it, in one transaction.
+
+    Nothing about the respondent is stored besides department and language,
+    and the new response id is not returned: nobody needs to know it.
+    """
+    response = Response(wave_id=wave.id, department_id=department_id, language=language)
+    response.answers = answers_from_form(questionnaire, data)
+    try:
+        session.add(response)
+        _count_participation(session, wave.id, department_id)
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise

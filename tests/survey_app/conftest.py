@@ -1,0 +1,149 @@
+"""Fixtures for the app's tests: an organisation, a campaign, waves, a coach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+import questionnaires
+from survey_app.models import Campaign, Department, Organisation, Wave, WaveKind, WaveStatus
+from survey_app.users import create_user
+
+#: A small questionnaire with one item of every kind, for form tests.
+EVERY_KIND = {
+    "id": "every_kind",
+    "version": 1,
+    "languages": ["nl", "fr", "en"],
+    "title": {"nl": "Alle soorten", "fr": "Tous les types", "en": "Every kind"},
+    "themes": [
+        {"id": "energy", "label": {"nl": "Energie", "fr": "Énergie", "en": "Energy"}},
+        {
+            "id": "about",
+            "label": {"nl": "Over", "fr": "À propos", "en": "About"},
+            "behaviour": False,
+        },
+    ],
+    "items": [
+        {
+            "id": "freq",
+            "theme": "energy",
+            "kind": "frequency",
+            "allow_not_applicable": True,
+            "label": {
+                "nl": "Ik zet mijn pc uit.",
+                "fr": "J'éteins mon PC.",
+                "en": "I shut down my PC.",
+            },
+        },
+        {
+            "id": "agree",
+            "theme": "energy",
+            "kind": "agreement",
+            "reverse": True,
+            "label": {"nl": "Het is moeilijk.", "fr": "C'est difficile.", "en": "It is hard."},
+        },
+        {
+            "id": "yesno",
+            "theme": "about",
+            "kind": "yes_no",
+            "label": {
+                "nl": "Ken je het team?",
+                "fr": "Connaissez-vous l'équipe ?",
+                "en": "Do you know the team?",
+            },
+        },
+        {
+            "id": "mode",
+            "theme": "about",
+            "kind": "choice",
+            "label": {"nl": "Vervoer", "fr": "Transport", "en": "Transport"},
+            "choices": [
+                {"code": 1, "label": {"nl": "Auto", "fr": "Voiture", "en": "Car"}},
+                {"code": 5, "label": {"nl": "Fiets", "fr": "Vélo", "en": "Bike"}},
+            ],
+        },
+        {
+            "id": "pages",
+            "theme": "about",
+            "kind": "choice",
+            "label": {"nl": "Pagina's", "fr": "Pages", "en": "Pages"},
+            "bands": [
+                {"code": 1, "low": 0, "high": 0},
+                {"code": 2, "low": 1, "high": 10},
+                {"code": 3, "low": 11, "high": None},
+            ],
+        },
+        {
+            "id": "distance",
+            "theme": "about",
+            "kind": "number",
+            "min": 0,
+            "max": 300,
+            "required": False,
+            "label": {"nl": "Afstand", "fr": "Distance", "en": "Distance"},
+            "unit": {"nl": "km", "fr": "km", "en": "km"},
+        },
+        {
+            "id": "remarks",
+            "theme": "about",
+            "kind": "text",
+            "required": False,
+            "label": {"nl": "Opmerkingen", "fr": "Remarques", "en": "Remarks"},
+        },
+    ],
+}
+
+
+@dataclass
+class Setup:
+    organisation: Organisation
+    campaign: Campaign
+    open_wave: Wave
+    closed_wave: Wave
+    draft_wave: Wave
+    coach_email: str
+    coach_password: str
+
+
+def make_setup(
+    session, questionnaire: questionnaires.Questionnaire, slug: str = "testdorp"
+) -> Setup:
+    organisation = Organisation(slug=slug, name=f"Gemeente {slug.title()}")
+    organisation.departments = [
+        Department(name="Financiën", headcount=20, position=0),
+        Department(name="Technische dienst", headcount=40, position=1),
+    ]
+    campaign = Campaign(
+        organisation=organisation,
+        name="Test",
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        questionnaire_snapshot=questionnaires.snapshot(questionnaire),
+    )
+    open_wave = Wave(name="nulmeting", kind=WaveKind.BASELINE, status=WaveStatus.OPEN, position=0)
+    closed_wave = Wave(name="oud", kind=WaveKind.EXTRA, status=WaveStatus.CLOSED, position=1)
+    draft_wave = Wave(name="opvolgmeting", kind=WaveKind.FOLLOW_UP, position=2)
+    campaign.waves = [open_wave, closed_wave, draft_wave]
+    session.add(organisation)
+    session.commit()
+    email = f"coach@{slug}.be"
+    _, password = create_user(session, email, "coach", [slug])
+    return Setup(organisation, campaign, open_wave, closed_wave, draft_wave, email, password)
+
+
+@pytest.fixture
+def every_kind() -> questionnaires.Questionnaire:
+    return questionnaires.from_dict(EVERY_KIND, source="every_kind")
+
+
+@pytest.fixture
+def setup(db_session, every_kind) -> Setup:
+    """An organisation whose campaign uses the every-kind questionnaire."""
+    return make_setup(db_session, every_kind)
+
+
+@pytest.fixture
+def klimaatteam_setup(db_session) -> Setup:
+    """An organisation whose campaign uses the shipped klimaatteam questionnaire."""
+    return make_setup(db_session, questionnaires.load("klimaatteam"), slug="klimaatdorp")
