@@ -25,7 +25,7 @@ translations: $(MO_FILES)
 
 run: $(INSTALLED) translations
 	$(BIN)/klimaatpeil db upgrade
-	$(BIN)/klimaatpeil demo --if-empty
+	$(BIN)/klimaatpeil demo --if-empty --base-url http://$(HOST):$(PORT)
 	$(BIN)/klimaatpeil run --host $(HOST) --port $(PORT)
 
 test: $(INSTALLED) translations

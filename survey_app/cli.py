@@ -90,12 +90,18 @@ def questionnaire_show(name_or_path: str, output_format: str, lang: str) -> None
     "--if-empty", is_flag=True, help="Only create the demo when the database has no organisation."
 )
 @click.option("--seed", default=2026, show_default=True, help="Seed of the synthetic answers.")
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="Where the app is served.",
+)
 @with_appcontext
-def demo_command(if_empty: bool, seed: int) -> None:
+def demo_command(if_empty: bool, seed: int, base_url: str) -> None:
     """Create Gemeente Demodorp with a baseline, a follow-up and an open wave."""
     from survey_app import demo
 
-    demo.run(current_app, if_empty=if_empty, seed=seed)
+    demo.run(current_app, if_empty=if_empty, seed=seed, base_url=base_url.rstrip("/"))
 
 
 @click.group("users")
