@@ -173,9 +173,119 @@ def export_command(campaign_id: int, wave_name: str | None, out: Path | None) ->
         click.echo(f"Wrote {out}.", err=True)
 
 
+# --- analysis ---------------------------------------------------------------------------------
+
+
+def _fail(message: str) -> None:
+    """A one-line error for bad input: no traceback, exit code 2."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+def _campaign_data(
+    campaign_id: int,
+) -> tuple[object, questionnaires.Questionnaire, str | None, str | None]:
+    """The campaign's responses through the exchange format, and its baseline/follow-up waves."""
+    import io
+
+    from analysis.data import read_responses
+    from survey_app.campaigns import campaign_questionnaire
+    from survey_app.db import get_session
+    from survey_app.export import responses_frame, to_csv
+    from survey_app.models import Campaign, WaveKind
+
+    session = get_session()
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        ids = ", ".join(str(i) for i in session.scalars(select(Campaign.id))) or "none"
+        _fail(f"no campaign {campaign_id}; campaigns in the database: {ids}")
+    questionnaire = campaign_questionnaire(campaign)
+    csv_bytes = to_csv(responses_frame(session, campaign)).encode("utf-8")
+    buffer = io.BytesIO(csv_bytes)
+    buffer.name = f"campaign {campaign_id}"
+    frame = read_responses(buffer, questionnaire)
+    first = {kind: next((w.name for w in campaign.waves if w.kind is kind), None)
+             for kind in (WaveKind.BASELINE, WaveKind.FOLLOW_UP)}  # fmt: skip
+    return frame, questionnaire, first[WaveKind.BASELINE], first[WaveKind.FOLLOW_UP]
+
+
+@click.command("analyse")
+@click.argument("responses", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--campaign", "campaign_id", type=int, help="Analyse a campaign in the app's database."
+)
+@click.option(
+    "--questionnaire",
+    "questionnaire_name",
+    default="klimaatteam",
+    show_default=True,
+    help="Questionnaire of a CSV file: a shipped NAME or a PATH.",
+)
+@click.option("--baseline", help="Name of the baseline wave (default: the first in the data).")
+@click.option("--follow-up", "follow_up", help="Name of the follow-up wave (default: the second).")
+@click.option("--items", is_flag=True, help="Also compare the single items (exploratory).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "csv", "json", "xlsx"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["nl", "fr", "en"]),
+    default="nl",
+    show_default=True,
+    help="Language of labels and verdicts.",
+)
+@with_appcontext
+def analyse_command(
+    responses: Path | None,
+    campaign_id: int | None,
+    questionnaire_name: str,
+    baseline: str | None,
+    follow_up: str | None,
+    items: bool,
+    output_format: str,
+    out: Path | None,
+    language: str,
+) -> None:
+    """Test the change per theme between baseline and follow-up (a CSV file or --campaign)."""
+    from analysis.data import DataError, read_responses
+    from analysis.output import render
+    from analysis.pipeline import analyse
+
+    if (responses is None) == (campaign_id is None):
+        _fail("give either a RESPONSES.csv file or --campaign ID")
+    if output_format == "xlsx" and out is None:
+        _fail("--format xlsx needs --out FILE.xlsx")
+    try:
+        if campaign_id is not None:
+            frame, questionnaire, default_b, default_f = _campaign_data(campaign_id)
+            baseline, follow_up = baseline or default_b, follow_up or default_f
+            source = f"campaign {campaign_id}"
+        else:
+            questionnaire = _load_or_exit(questionnaire_name)
+            frame, source = read_responses(responses, questionnaire), responses.name
+        result = analyse(
+            frame, questionnaire, baseline, follow_up, items=items, language=language, source=source
+        )
+    except DataError as error:
+        _fail(str(error))
+    rendered = render(result, output_format)
+    if out is None:
+        click.echo(rendered, nl=False)
+    elif isinstance(rendered, bytes):
+        out.write_bytes(rendered)
+    else:
+        out.write_text(rendered, encoding="utf-8")
+
+
 def init_app(app: Flask) -> None:
     """Attach the commands to the app, so that ``klimaatpeil`` and ``flask`` both see them."""
-    for command in (questionnaire_cli, demo_command, users_cli, export_command):
+    for command in (questionnaire_cli, demo_command, users_cli, export_command, analyse_command):
         app.cli.add_command(command)
 
 

@@ -1,9 +1,9 @@
 """Gemeente Demodorp: a demo organisation with answered baseline and follow-up waves.
 
-The answers are synthetic. They are drawn from a simple latent-trait model in
-which two themes (energy and water; paper and purchasing) genuinely improve
-between baseline and follow-up and the other themes do not, so that the
-analysis has something real to find and something real to leave alone.
+The answers are synthetic (:mod:`analysis.synthetic`): two themes (energy
+and water; paper and purchasing) genuinely improve between baseline and
+follow-up and the other themes do not, so that the analysis has something
+real to find and something real to leave alone.
 """
 
 from __future__ import annotations
@@ -12,12 +12,14 @@ from datetime import date, timedelta
 
 import click
 import numpy as np
+import pandas as pd
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import questionnaires
-from questionnaires import Item, Kind, Questionnaire
+from analysis.synthetic import synthetic_responses
+from questionnaires import Kind, Questionnaire
 from survey_app.auth import hash_password
 from survey_app.db import get_session, upgrade
 from survey_app.models import (
@@ -46,94 +48,45 @@ DEPARTMENTS = [
     ("Secretariaat en communicatie", 35),
     ("Vrije tijd, cultuur en sport", 25),
 ]
-#: Latent shift (in SD) of each theme from baseline to follow-up.
-THEME_SHIFT = {"energy_water": 0.8, "paper_purchasing": 0.7}
-SUGGESTIONS = {
-    "nl": ["Meer fietsenstallingen aan het gemeentehuis.", "Printers standaard op recto-verso."],
-    "fr": ["Des fontaines à eau à chaque étage."],
-    "en": ["Clear labels on the waste bins."],
-}
 
 
-def _code_from_latent(latent: np.ndarray, item: Item, rng: np.random.Generator) -> np.ndarray:
-    """Five-level answers from a latent score: higher latent is greener behaviour."""
-    noise = rng.normal(0.0, 0.7, size=latent.shape)
-    # Items differ in how common the behaviour already is at baseline.
-    offset = (sum(map(ord, item.id)) % 7 - 3) * 0.15
-    score = latent * 0.8 + noise + offset
-    codes = np.digitize(score, [-1.3, -0.45, 0.35, 1.15]) + 1
-    return 6 - codes if item.reverse else codes
-
-
-def _answers(
-    questionnaire: Questionnaire, wave_kind: WaveKind, language: str, rng: np.random.Generator
-) -> list[Answer]:
-    shift = {theme.id: 0.0 for theme in questionnaire.themes}
-    if wave_kind is WaveKind.FOLLOW_UP:
-        shift.update(THEME_SHIFT)
-    latent = {theme.id: rng.normal(shift[theme.id], 1.0, size=1) for theme in questionnaire.themes}
-    answers = []
-    for item in questionnaire.items:
-        if item.allow_not_applicable and rng.random() < 0.07:
-            answers.append(Answer(item_id=item.id, not_applicable=True))
-            continue
-        if item.kind in (Kind.FREQUENCY, Kind.AGREEMENT):
-            value = float(_code_from_latent(latent[item.theme], item, rng)[0])
-        elif item.kind is Kind.YES_NO:
-            share = 0.6 if wave_kind is WaveKind.FOLLOW_UP else 0.3
-            value = float(rng.random() < share)
-        elif item.kind is Kind.CHOICE and item.bands:
-            level = np.digitize(-latent[item.theme][0] + rng.normal(0, 0.8), [-1.0, 0.0, 0.8, 1.6])
-            value = float(item.bands[int(level)].code)
-        elif item.kind is Kind.CHOICE:
-            weights = np.array([0.45, 0.07, 0.1, 0.08, 0.2, 0.05, 0.05][: len(item.choices or [])])
-            value = float(
-                rng.choice([c.code for c in item.choices or []], p=weights / weights.sum())
-            )
-        elif item.kind is Kind.NUMBER:
-            if rng.random() < 0.1:
-                continue
-            value = float(
-                np.clip(round(rng.lognormal(np.log(14), 0.8)), item.min or 0, item.max or 300)
-            )
-        else:
-            if rng.random() < 0.85:
-                continue
-            answers.append(Answer(item_id=item.id, text=str(rng.choice(SUGGESTIONS[language]))))
-            continue
-        answers.append(Answer(item_id=item.id, number=value))
-    return answers
-
-
-def _fill_wave(
+def _store_frame(
     session: Session,
-    wave: Wave,
-    n_responses: int,
+    frame: pd.DataFrame,
+    waves: dict[str, Wave],
     questionnaire: Questionnaire,
-    departments: list[Department],
+    departments: dict[str, Department],
     rng: np.random.Generator,
 ) -> None:
-    start = wave.opened_on
-    headcounts = np.array([d.headcount for d in departments], dtype=float)
-    counts: dict[tuple[date, int], int] = {}
-    for _ in range(n_responses):
-        department = None
-        if rng.random() > 0.1:
-            department = departments[rng.choice(len(departments), p=headcounts / headcounts.sum())]
-        language = str(rng.choice(["nl", "fr", "en"], p=[0.85, 0.1, 0.05]))
+    """Store exchange-format rows as responses, and count them per day."""
+    counts: dict[tuple[int, date, int], int] = {}
+    for record in frame.to_dict("records"):
+        wave = waves[record["wave"]]
+        department = (
+            departments.get(record["department"]) if isinstance(record["department"], str) else None
+        )
         response = Response(
             wave_id=wave.id,
             department_id=department.id if department else None,
-            language=language,
+            language=record["language"],
         )
-        response.answers = _answers(questionnaire, wave.kind, language, rng)
+        for item in questionnaire.items:
+            value = record.get(item.id)
+            if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+                if item.allow_not_applicable:
+                    response.answers.append(Answer(item_id=item.id, not_applicable=True))
+                continue
+            if item.kind is Kind.TEXT:
+                response.answers.append(Answer(item_id=item.id, text=str(value)))
+            else:
+                response.answers.append(Answer(item_id=item.id, number=float(value)))
         session.add(response)
-        day = start + timedelta(days=int(min(rng.exponential(3.0), 13)))
-        key = (day, department.id if department else 0)
+        day = wave.opened_on + timedelta(days=int(min(rng.exponential(3.0), 13)))
+        key = (wave.id, day, department.id if department else 0)
         counts[key] = counts.get(key, 0) + 1
-    for (day, department_id), count in counts.items():
+    for (wave_id, day, department_id), count in counts.items():
         session.add(
-            Participation(wave_id=wave.id, day=day, department_id=department_id, count=count)
+            Participation(wave_id=wave_id, day=day, department_id=department_id, count=count)
         )
 
 
@@ -229,8 +182,16 @@ def create(session: Session, seed: int = 2026) -> Campaign:
     campaign.waves = [baseline, follow_up, trial]
     session.add(organisation)
     session.flush()
-    departments = list(organisation.departments)
-    _fill_wave(session, baseline, 140, questionnaire, departments, rng)
-    _fill_wave(session, follow_up, 125, questionnaire, departments, rng)
+    frame = synthetic_responses(
+        questionnaire,
+        140,
+        125,
+        waves=(baseline.name, follow_up.name),
+        departments=DEPARTMENTS,
+        seed=seed,
+    )
+    departments = {d.name: d for d in organisation.departments}
+    waves = {baseline.name: baseline, follow_up.name: follow_up}
+    _store_frame(session, frame, waves, questionnaire, departments, rng)
     session.commit()
     return campaign

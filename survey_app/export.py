@@ -1,8 +1,9 @@
 """Responses in the CSV exchange format (docs/data-format.md).
 
 One row per response: ``response_id, wave, department, language`` and then
-one column per item id, in questionnaire order. Rows are ordered by the
-random response id, so that the file does not reveal who answered first.
+one column per item id, in questionnaire order. Rows are ordered by wave
+(baseline first) and within a wave by the random response id, so that the
+file does not reveal who answered first.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ def responses_frame(
 ) -> pd.DataFrame:
     """The campaign's responses (or only those of ``waves``) as an exchange-format frame."""
     questionnaire = campaign_questionnaire(campaign)
-    waves = list(waves) if waves is not None else list(campaign.waves)
+    waves = sorted(waves if waves is not None else campaign.waves, key=lambda w: w.position)
     wave_names = {wave.id: wave.name for wave in waves}
+    wave_order = {wave.id: position for position, wave in enumerate(waves)}
     departments = {
         d.id: d.name
         for d in session.scalars(
@@ -39,6 +41,7 @@ def responses_frame(
         .where(Response.wave_id.in_(wave_names))
         .order_by(Response.id)
     ).all()
+    rows = sorted(rows, key=lambda row: wave_order[row.wave_id])  # stable: ids stay sorted
     frame = pd.DataFrame(
         {
             "response_id": [row.id for row in rows],

@@ -37,7 +37,7 @@ def test_csv_export_round_trips(client, auth, setup, db_session):
     ]
     assert len(frame) == 3
     assert set(frame["wave"]) == {"nulmeting"}
-    assert frame["response_id"].is_monotonic_increasing  # ordered by random id, not by time
+    assert frame["response_id"].is_monotonic_increasing  # one wave: ordered by random id, not time
     got = {
         (
             row.agree,

@@ -1,0 +1,210 @@
+"""Comparing two waves: theme scores (confirmatory) and single items (exploratory).
+
+Both functions return one row per theme or item, pingouin style, so that
+the rows can be printed, saved or charted as they are. ``difference`` is
+always follow-up minus baseline on the scale where higher is greener.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.scoring import SCALE_MAX, greener, scoring_summary, theme_items, theme_scores
+from analysis.settings import Settings
+from analysis.stats import (
+    benjamini_hochberg,
+    brunner_munzel,
+    cronbach_alpha,
+    hedges_g,
+    holm,
+    minimum_detectable_effect,
+    proportion_change,
+    welch_ttest,
+)
+from analysis.verdicts import sentence, verdict
+from questionnaires import SCALE_KINDS, Kind, Questionnaire
+
+THEME_COLUMNS = [
+    "theme", "n_baseline", "n_follow_up", "mean_baseline", "mean_follow_up", "difference",
+    "ci_low", "ci_high", "test", "statistic", "df", "p_value", "p_holm", "hedges_g",
+    "g_ci_low", "g_ci_high", "alpha_baseline", "alpha_follow_up", "mde", "verdict",
+]  # fmt: skip
+THEME_EXTRA_COLUMNS = ["design", "n_pairs", "n_prorated_baseline", "n_prorated_follow_up",
+                       "theme_label", "summary"]  # fmt: skip
+ITEM_COLUMNS = [
+    "item", "theme", "n_baseline", "n_follow_up", "top2_baseline", "top2_follow_up",
+    "top2_difference", "top2_ci_low", "top2_ci_high", "test", "statistic", "p_value", "p_bh",
+    "prob_superiority", "ps_ci_low", "ps_ci_high",
+]  # fmt: skip
+ITEM_EXTRA_COLUMNS = ["kind", "design", "n_pairs", "mean_baseline", "mean_follow_up"]
+
+
+def _alpha(frame: pd.DataFrame, questionnaire: Questionnaire, theme_id: str) -> float:
+    items = theme_items(frame, questionnaire, theme_id)
+    if items.shape[1] < 2 or items.dropna(how="all").shape[0] < 3:
+        return float("nan")
+    return float(cronbach_alpha(items)["alpha"].iloc[0])
+
+
+def _pooled_sd(baseline: np.ndarray, follow_up: np.ndarray) -> float:
+    n1, n2 = len(baseline), len(follow_up)
+    if n1 < 2 or n2 < 2:
+        return float("nan")
+    pooled = ((n1 - 1) * baseline.var(ddof=1) + (n2 - 1) * follow_up.var(ddof=1)) / (n1 + n2 - 2)
+    return float(np.sqrt(pooled))
+
+
+def _theme_row(baseline: np.ndarray, follow_up: np.ndarray, settings: Settings) -> dict:
+    row = {"n_baseline": len(baseline), "n_follow_up": len(follow_up)}
+    if len(baseline) >= 2 and len(follow_up) >= 2:
+        row.update(welch_ttest(baseline, follow_up, confidence=settings.confidence).iloc[0])
+        row.update(
+            hedges_g(
+                baseline,
+                follow_up,
+                n_resamples=settings.n_resamples,
+                confidence=settings.confidence,
+                random_state=settings.seed,
+            ).iloc[0]
+        )
+        row["mde"] = minimum_detectable_effect(
+            len(baseline),
+            len(follow_up),
+            sd=_pooled_sd(baseline, follow_up),
+            alpha=settings.alpha,
+            power=settings.power,
+        )
+    else:
+        row.update(
+            test="welch_t",
+            mean_baseline=float(np.mean(baseline)) if len(baseline) else np.nan,
+            mean_follow_up=float(np.mean(follow_up)) if len(follow_up) else np.nan,
+        )
+    return row
+
+
+def compare_themes(
+    frame: pd.DataFrame,
+    questionnaire: Questionnaire,
+    baseline: str,
+    follow_up: str,
+    settings: Settings | None = None,
+    language: str = "nl",
+) -> pd.DataFrame:
+    """Test the change of every theme score between two independent waves.
+
+    Welch t on the theme scores with a t interval for the mean difference,
+    Hedges g with a seeded BCa bootstrap interval, Holm across the themes,
+    Cronbach's alpha per wave, the minimum detectable effect (in scale
+    points) and a verdict with a sentence in ``language``.
+
+    Examples
+    --------
+    >>> import questionnaires
+    >>> from analysis.synthetic import synthetic_responses
+    >>> q = questionnaires.load("klimaatteam")
+    >>> frame = synthetic_responses(q, 120, 110, seed=1)
+    >>> table = compare_themes(frame, q, "baseline", "follow_up")
+    >>> table[["theme", "difference", "p_holm", "verdict"]].round(3)
+                  theme  difference  p_holm               verdict
+    0      energy_water       0.523     0.0              improved
+    1             waste      -0.099     1.0  no_detectable_change
+    2  paper_purchasing       0.563     0.0              improved
+    3          mobility      -0.063     1.0  no_detectable_change
+    4        engagement      -0.059     1.0  no_detectable_change
+    """
+    settings = settings or Settings()
+    scores = theme_scores(frame, questionnaire, settings)
+    in_baseline, in_follow_up = frame["wave"] == baseline, frame["wave"] == follow_up
+    summary_b = scoring_summary(frame[in_baseline], questionnaire, settings).set_index("theme")
+    summary_f = scoring_summary(frame[in_follow_up], questionnaire, settings).set_index("theme")
+    rows = []
+    for theme_id in scores.columns:
+        b = scores.loc[in_baseline, theme_id].dropna().to_numpy(dtype=float)
+        f = scores.loc[in_follow_up, theme_id].dropna().to_numpy(dtype=float)
+        row = {"theme": theme_id, **_theme_row(b, f, settings)}
+        row["alpha_baseline"] = _alpha(frame[in_baseline], questionnaire, theme_id)
+        row["alpha_follow_up"] = _alpha(frame[in_follow_up], questionnaire, theme_id)
+        row["design"], row["n_pairs"] = "independent", 0
+        row["n_prorated_baseline"] = int(summary_b.loc[theme_id, "n_prorated"])
+        row["n_prorated_follow_up"] = int(summary_f.loc[theme_id, "n_prorated"])
+        row["theme_label"] = questionnaire.theme(theme_id).label.get(language, theme_id)
+        rows.append(row)
+    table = pd.DataFrame(rows).reindex(columns=THEME_COLUMNS + THEME_EXTRA_COLUMNS)
+    table["p_holm"] = holm(table["p_value"].to_numpy(dtype=float))
+    table["verdict"] = [
+        verdict(int(r.n_baseline), int(r.n_follow_up), float(r.difference), float(r.p_holm),
+                min_scores=settings.min_scores, alpha=settings.alpha).value
+        for r in table.itertuples()
+    ]  # fmt: skip
+    table["summary"] = [
+        sentence(r.theme_label, r.verdict, language, n_baseline=int(r.n_baseline),
+                 n_follow_up=int(r.n_follow_up), mean_baseline=r.mean_baseline,
+                 mean_follow_up=r.mean_follow_up, difference=r.difference, ci_low=r.ci_low,
+                 ci_high=r.ci_high, mde=r.mde, confidence=settings.confidence,
+                 min_scores=settings.min_scores)
+        for r in table.itertuples()
+    ]  # fmt: skip
+    return table
+
+
+def _item_row(b: np.ndarray, f: np.ndarray, kind: Kind, settings: Settings) -> dict:
+    row: dict = {"n_baseline": len(b), "n_follow_up": len(f)}
+    row["mean_baseline"] = float(b.mean()) if len(b) else np.nan
+    row["mean_follow_up"] = float(f.mean()) if len(f) else np.nan
+    if len(b) < 2 or len(f) < 2:
+        return row
+    if kind is Kind.YES_NO:
+        share = proportion_change(b == 1, f == 1, confidence=settings.confidence).iloc[0]
+        row.update(test=share["test"], statistic=share["statistic"], p_value=share["p_value"])
+    else:
+        top = SCALE_MAX + 1 - settings.top_levels
+        share = proportion_change(b >= top, f >= top, confidence=settings.confidence).iloc[0]
+        ranks = brunner_munzel(b, f, confidence=settings.confidence).iloc[0]
+        row.update(test=ranks["test"], statistic=ranks["statistic"], p_value=ranks["p_value"],
+                   prob_superiority=ranks["prob_superiority"], ps_ci_low=ranks["ps_ci_low"],
+                   ps_ci_high=ranks["ps_ci_high"])  # fmt: skip
+    row.update(top2_baseline=share["p_baseline"], top2_follow_up=share["p_follow_up"],
+               top2_difference=share["difference"], top2_ci_low=share["ci_low"],
+               top2_ci_high=share["ci_high"])  # fmt: skip
+    return row
+
+
+def compare_items(
+    frame: pd.DataFrame,
+    questionnaire: Questionnaire,
+    baseline: str,
+    follow_up: str,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """Explore every scale and yes/no item: rank test, top-2 share, Benjamini–Hochberg.
+
+    Scale items get Brunner–Munzel with P(follow-up > baseline) + ½P(tie) and
+    its interval, and the share answering the top two levels (often/always,
+    agree/strongly agree, on the greener scale) before and after with the
+    Newcombe hybrid-score interval. Yes/no items get the share answering yes
+    in the same columns, tested with a two-proportion z-test.
+    """
+    settings = settings or Settings()
+    in_baseline, in_follow_up = frame["wave"] == baseline, frame["wave"] == follow_up
+    rows = []
+    for item in questionnaire.items:
+        if item.id not in frame or (item.kind not in SCALE_KINDS and item.kind is not Kind.YES_NO):
+            continue
+        values = greener(frame, item)
+        b = values[in_baseline].dropna().to_numpy(dtype=float)
+        f = values[in_follow_up].dropna().to_numpy(dtype=float)
+        row = {
+            "item": item.id,
+            "theme": item.theme,
+            "kind": item.kind.value,
+            "design": "independent",
+            "n_pairs": 0,
+            **_item_row(b, f, item.kind, settings),
+        }
+        rows.append(row)
+    table = pd.DataFrame(rows).reindex(columns=ITEM_COLUMNS + ITEM_EXTRA_COLUMNS)
+    if not table.empty:
+        table["p_bh"] = benjamini_hochberg(table["p_value"].to_numpy(dtype=float))
+    return table

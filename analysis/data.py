@@ -1,0 +1,320 @@
+"""Reading and checking responses in the CSV exchange format (docs/data-format.md).
+
+Files come from the app's export, or from a spreadsheet program: UTF-8 with
+or without a byte-order mark, UTF-16 with one ("Unicode text"), separated
+by commas, semicolons (Excel in a Dutch or French locale, with decimal
+commas) or tabs. Every problem names the spreadsheet row (the header is row
+1) and the column, and says how to fix it.
+
+Examples
+--------
+>>> import io, questionnaires
+>>> from analysis.data import read_responses
+>>> text = "wave,energy_pc_off\\nnulmeting,4\\nopvolgmeting,5\\n"
+>>> frame = read_responses(io.BytesIO(text.encode()), questionnaires.load("klimaatteam"))
+>>> frame[["wave", "energy_pc_off"]]
+           wave  energy_pc_off
+0     nulmeting              4
+1  opvolgmeting              5
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import re
+import secrets
+from collections.abc import Sequence
+from typing import IO
+
+import numpy as np
+import pandas as pd
+
+from questionnaires import Item, Kind, Questionnaire
+
+FIXED_COLUMNS = ("response_id", "wave", "department", "language")
+#: Optional columns besides the items (the linking code is issue 7's).
+OPTIONAL_COLUMNS = ("response_id", "department", "language", "linking_code")
+MAX_BYTES = 200 * 1024 * 1024
+_INTEGER = re.compile(r"^[+-]?\d+(?:[.,]0+)?$")
+
+
+class DataError(ValueError):
+    """A responses file or frame that cannot be analysed; the message says where and why."""
+
+    def __init__(
+        self, message: str, *, source: str = "", row: int | None = None, column: str | None = None
+    ) -> None:
+        self.source, self.row, self.column = source, row, column
+        where = ", ".join(
+            part
+            for part in (
+                source,
+                f"row {row}" if row is not None else "",
+                f"column {column}" if column is not None else "",
+            )
+            if part
+        )
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+def _decode(raw: bytes, source: str) -> str:
+    if not raw.strip():
+        raise DataError("the file is empty — export the responses again", source=source)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise DataError(f"not valid UTF-16 text ({error.reason})", source=source) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        row = before.count(b"\n") + 1
+        line_start = before.rfind(b"\n") + 1
+        header = raw.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+        separator = _separator(header)
+        names = header.strip("\r").split(separator)
+        index = raw[line_start : error.start].count(separator.encode())
+        column = names[index] if index < len(names) else f"#{index + 1}"
+        raise DataError(
+            f"byte 0x{raw[error.start]:02x} is not UTF-8 text — save the file as "
+            "'CSV UTF-8' (Excel) or 'Text CSV, UTF-8' (LibreOffice)",
+            source=source,
+            row=row,
+            column=column,
+        ) from None
+
+
+def _separator(header: str) -> str:
+    counts = {separator: header.count(separator) for separator in (",", ";", "\t")}
+    return max(counts, key=lambda separator: counts[separator])
+
+
+def _suggest(name: str, known: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _check_columns(columns: list[str], questionnaire: Questionnaire, source: str) -> None:
+    if "wave" not in columns:
+        raise DataError(
+            "there is no column 'wave' — the first row must name the columns, "
+            "including wave (see docs/data-format.md)",
+            source=source,
+            row=1,
+        )
+    seen: set[str] = set()
+    known = [*OPTIONAL_COLUMNS, "wave", *questionnaire.item_ids]
+    for position, name in enumerate(columns, start=1):
+        if name in seen:
+            raise DataError(
+                f"column '{name}' appears twice — keep one", source=source, row=1, column=name
+            )
+        seen.add(name)
+        if name not in known:
+            raise DataError(
+                f"'{name}' (column {position}) is not an item of questionnaire "
+                f"{questionnaire.id} v{questionnaire.version}{_suggest(name, known)} "
+                "— rename or remove the column, or choose the right --questionnaire",
+                source=source,
+                row=1,
+                column=name,
+            )
+
+
+def _valid_codes(item: Item) -> str:
+    codes = item.codes or []
+    if len(codes) > 2 and codes == list(range(codes[0], codes[-1] + 1)):
+        return f"{codes[0]}–{codes[-1]}"
+    return ", ".join(str(code) for code in codes)
+
+
+def _coded_column(values: pd.Series, item: Item, source: str) -> pd.Series:
+    text = values.str.strip()
+    empty = text == ""
+    well_formed = text.str.fullmatch(_INTEGER.pattern)
+    numbers = pd.to_numeric(text.where(well_formed & ~empty).str.replace(",", "."), errors="coerce")
+    allowed = numbers.isin(item.codes or [])
+    bad = ~empty & ~(well_formed & allowed)
+    if bad.any():
+        first = int(np.flatnonzero(bad.to_numpy())[0])
+        more = int(bad.sum()) - 1
+        extra = f" (and {more} more rows in this column)" if more else ""
+        raise DataError(
+            f"'{values.iloc[first]}' is not a valid answer to a {item.kind.value} item — "
+            f"use {_valid_codes(item)}, or leave the cell empty{extra}",
+            source=source,
+            row=first + 2,
+            column=item.id,
+        )
+    return numbers.where(~empty).astype("Int64")
+
+
+def _number_column(values: pd.Series, item: Item, source: str, decimal_comma: bool) -> pd.Series:
+    text = values.str.strip()
+    if decimal_comma:
+        text = text.str.replace(",", ".", regex=False)
+    empty = text == ""
+    numbers = pd.to_numeric(text.where(~empty), errors="coerce")
+    low = item.min if item.min is not None else -np.inf
+    high = item.max if item.max is not None else np.inf
+    bad = ~empty & (numbers.isna() | (numbers < low) | (numbers > high) | ~np.isfinite(numbers))
+    if bad.any():
+        first = int(np.flatnonzero(bad.to_numpy())[0])
+        raise DataError(
+            f"'{values.iloc[first]}' is not a number from {item.min} to {item.max} — "
+            "correct it or leave the cell empty",
+            source=source,
+            row=first + 2,
+            column=item.id,
+        )
+    return numbers.astype("Float64")
+
+
+def _fixed_columns(raw: pd.DataFrame, source: str) -> pd.DataFrame:
+    waves = raw["wave"].str.strip()
+    if (waves == "").any():
+        first = int(np.flatnonzero((waves == "").to_numpy())[0])
+        raise DataError(
+            "the wave is empty — every response needs the name of its wave",
+            source=source,
+            row=first + 2,
+            column="wave",
+        )
+    if "response_id" in raw:
+        ids = raw["response_id"].str.strip()
+        duplicated = ids.duplicated() & (ids != "")
+        if duplicated.any():
+            first = int(np.flatnonzero(duplicated.to_numpy())[0])
+            raise DataError(
+                f"response id '{ids.iloc[first]}' appears twice — each response needs its own id",
+                source=source,
+                row=first + 2,
+                column="response_id",
+            )
+        ids = ids.where(ids != "", pd.Series([secrets.token_hex(16) for _ in ids], index=ids.index))
+    else:
+        ids = pd.Series([secrets.token_hex(16) for _ in range(len(raw))], dtype="str")
+    frame = pd.DataFrame({"response_id": ids.astype("str"), "wave": waves.astype("str")})
+    for name in ("department", "language"):
+        column = raw[name].str.strip() if name in raw else pd.Series([""] * len(raw))
+        frame[name] = column.where(column != "").astype("str")
+    if "linking_code" in raw:
+        code = raw["linking_code"].str.strip()
+        frame["linking_code"] = code.where(code != "").astype("str")
+    return frame
+
+
+def validate_responses(
+    raw: pd.DataFrame,
+    questionnaire: Questionnaire,
+    *,
+    source: str = "responses",
+    decimal_comma: bool = False,
+) -> pd.DataFrame:
+    """Check an all-text frame and convert it to typed columns.
+
+    Returns ``response_id, wave, department, language`` (text; missing as NA)
+    and one column per item of the questionnaire that is present: ``Int64``
+    codes for coded items, ``Float64`` for numbers, text for text items.
+    Raises :class:`DataError` naming the first problem's row and column.
+    """
+    columns = [str(column) for column in raw.columns]
+    _check_columns(columns, questionnaire, source)
+    if raw.empty:
+        raise DataError("the file has a header but no responses", source=source)
+    raw = raw.astype("str").fillna("")
+    frame = _fixed_columns(raw, source)
+    for item in questionnaire.items:
+        if item.id not in raw:
+            continue
+        values = raw[item.id].fillna("").astype("str")
+        if item.kind is Kind.TEXT:
+            stripped = values.str.strip()
+            frame[item.id] = stripped.where(stripped != "").astype("str")
+        elif item.kind is Kind.NUMBER:
+            frame[item.id] = _number_column(values, item, source, decimal_comma)
+        else:
+            frame[item.id] = _coded_column(values, item, source)
+    return frame
+
+
+def read_responses(
+    path_or_buffer: str | os.PathLike[str] | IO[bytes], questionnaire: Questionnaire
+) -> pd.DataFrame:
+    """Read and check a responses CSV file; see :func:`validate_responses` for the result."""
+    if hasattr(path_or_buffer, "read"):
+        source = getattr(path_or_buffer, "name", "responses")
+        raw_bytes = path_or_buffer.read(MAX_BYTES + 1)
+    else:
+        source = os.fspath(path_or_buffer)
+        try:
+            with open(path_or_buffer, "rb") as handle:
+                raw_bytes = handle.read(MAX_BYTES + 1)
+        except OSError as error:
+            raise DataError(f"cannot read the file ({error.strerror})", source=source) from None
+    source = os.path.basename(str(source))
+    if len(raw_bytes) > MAX_BYTES:
+        raise DataError(f"the file is larger than {MAX_BYTES // 2**20} MB", source=source)
+    text = _decode(raw_bytes, source)
+    header = text.split("\n", 1)[0]
+    separator = _separator(header)
+    try:
+        raw = pd.read_csv(
+            io.StringIO(text),
+            sep=separator,
+            dtype="str",
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=True,
+        )
+    except pd.errors.ParserError as error:
+        match = re.search(r"line (\d+)", str(error))
+        raise DataError(
+            "a row has more cells than the header has columns — check separators and quotes",
+            source=source,
+            row=int(match.group(1)) if match else None,
+        ) from None
+    except pd.errors.EmptyDataError:
+        raise DataError("the file is empty — export the responses again", source=source) from None
+    raw.columns = [str(column).strip() for column in raw.columns]
+    return validate_responses(raw, questionnaire, source=source, decimal_comma=separator == ";")
+
+
+def wave_names(frame: pd.DataFrame) -> list[str]:
+    """The waves in the order they first appear (exports put the baseline first)."""
+    return list(dict.fromkeys(frame["wave"].dropna().tolist()))
+
+
+def choose_waves(
+    frame: pd.DataFrame,
+    baseline: str | None = None,
+    follow_up: str | None = None,
+    *,
+    source: str = "responses",
+) -> tuple[str, str]:
+    """The baseline and follow-up wave names: as given, or the first two in the data."""
+    names = wave_names(frame)
+    for name in (baseline, follow_up):
+        if name is not None and name not in names:
+            raise DataError(
+                f"unknown wave '{name}' — the data has waves: {', '.join(names)}",
+                source=source,
+                column="wave",
+            )
+    if baseline is None or follow_up is None:
+        remaining = [name for name in names if name not in (baseline, follow_up)]
+        if baseline is None and remaining:
+            baseline = remaining.pop(0)
+        if follow_up is None and remaining:
+            follow_up = remaining.pop(0)
+    if baseline is None or follow_up is None or baseline == follow_up:
+        raise DataError(
+            "two different waves are needed to compare, the data has: "
+            + (", ".join(names) or "none"),
+            source=source,
+            column="wave",
+        )
+    return baseline, follow_up

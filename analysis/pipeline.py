@@ -1,0 +1,90 @@
+"""One call from responses to results: :func:`analyse`."""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+import pandas as pd
+
+from analysis.compare import compare_items, compare_themes
+from analysis.data import choose_waves
+from analysis.settings import Settings
+from analysis.verdicts import check_language
+from questionnaires import Questionnaire
+
+
+@dataclass
+class Analysis:
+    """The results of comparing two waves."""
+
+    themes: pd.DataFrame
+    items: pd.DataFrame | None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def software_versions() -> dict[str, str]:
+    """Versions of the software that computed the numbers (for the methods appendix)."""
+    versions = {"python": platform.python_version()}
+    for package in ("klimaatpeil", "numpy", "scipy", "pandas"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:  # pragma: no cover - running from a checkout
+            versions[package] = "unknown"
+    return versions
+
+
+def analyse(
+    frame: pd.DataFrame,
+    questionnaire: Questionnaire,
+    baseline: str | None = None,
+    follow_up: str | None = None,
+    *,
+    items: bool = False,
+    settings: Settings | None = None,
+    language: str = "nl",
+    source: str = "responses",
+) -> Analysis:
+    """Compare the baseline and follow-up waves of ``frame`` theme by theme.
+
+    Wave names default to the first two waves in the data. With
+    ``items=True`` the single items are compared as well.
+
+    Examples
+    --------
+    >>> import questionnaires
+    >>> from analysis.synthetic import synthetic_responses
+    >>> q = questionnaires.load("klimaatteam")
+    >>> frame = synthetic_responses(q, 150, 150, seed=3)
+    >>> result = analyse(frame, q, language="en")
+    >>> result.themes[["theme", "verdict"]]
+                  theme               verdict
+    0      energy_water              improved
+    1             waste  no_detectable_change
+    2  paper_purchasing              improved
+    3          mobility  no_detectable_change
+    4        engagement  no_detectable_change
+    """
+    check_language(language)
+    settings = settings or Settings()
+    baseline, follow_up = choose_waves(frame, baseline, follow_up, source=source)
+    themes = compare_themes(frame, questionnaire, baseline, follow_up, settings, language)
+    item_table = (
+        compare_items(frame, questionnaire, baseline, follow_up, settings) if items else None
+    )
+    meta = {
+        "questionnaire": {"id": questionnaire.id, "version": questionnaire.version},
+        "waves": {"baseline": baseline, "follow_up": follow_up},
+        "n_responses": {
+            "baseline": int((frame["wave"] == baseline).sum()),
+            "follow_up": int((frame["wave"] == follow_up).sum()),
+        },
+        "design": "independent",
+        "language": language,
+        "settings": settings.as_dict(),
+        "corrections": {"themes": "holm", "items": "benjamini-hochberg"},
+        "software": software_versions(),
+    }
+    return Analysis(themes=themes, items=item_table, meta=meta)
