@@ -26,17 +26,53 @@ from analysis.verdicts import sentence, verdict
 from questionnaires import SCALE_KINDS, Kind, Questionnaire
 
 THEME_COLUMNS = [
-    "theme", "n_baseline", "n_follow_up", "mean_baseline", "mean_follow_up", "difference",
-    "ci_low", "ci_high", "test", "statistic", "df", "p_value", "p_holm", "hedges_g",
-    "g_ci_low", "g_ci_high", "alpha_baseline", "alpha_follow_up", "mde", "verdict",
-]  # fmt: skip
-THEME_EXTRA_COLUMNS = ["design", "n_pairs", "n_prorated_baseline", "n_prorated_follow_up",
-                       "theme_label", "summary"]  # fmt: skip
+    "theme",
+    "n_baseline",
+    "n_follow_up",
+    "mean_baseline",
+    "mean_follow_up",
+    "difference",
+    "ci_low",
+    "ci_high",
+    "test",
+    "statistic",
+    "df",
+    "p_value",
+    "p_holm",
+    "hedges_g",
+    "g_ci_low",
+    "g_ci_high",
+    "alpha_baseline",
+    "alpha_follow_up",
+    "mde",
+    "verdict",
+]
+THEME_EXTRA_COLUMNS = [
+    "design",
+    "n_pairs",
+    "n_prorated_baseline",
+    "n_prorated_follow_up",
+    "theme_label",
+    "summary",
+]
 ITEM_COLUMNS = [
-    "item", "theme", "n_baseline", "n_follow_up", "top2_baseline", "top2_follow_up",
-    "top2_difference", "top2_ci_low", "top2_ci_high", "test", "statistic", "p_value", "p_bh",
-    "prob_superiority", "ps_ci_low", "ps_ci_high",
-]  # fmt: skip
+    "item",
+    "theme",
+    "n_baseline",
+    "n_follow_up",
+    "top2_baseline",
+    "top2_follow_up",
+    "top2_difference",
+    "top2_ci_low",
+    "top2_ci_high",
+    "test",
+    "statistic",
+    "p_value",
+    "p_bh",
+    "prob_superiority",
+    "ps_ci_low",
+    "ps_ci_high",
+]
 ITEM_EXTRA_COLUMNS = ["kind", "design", "n_pairs", "mean_baseline", "mean_follow_up"]
 
 
@@ -134,18 +170,34 @@ def compare_themes(
     table = pd.DataFrame(rows).reindex(columns=THEME_COLUMNS + THEME_EXTRA_COLUMNS)
     table["p_holm"] = holm(table["p_value"].to_numpy(dtype=float))
     table["verdict"] = [
-        verdict(int(r.n_baseline), int(r.n_follow_up), float(r.difference), float(r.p_holm),
-                min_scores=settings.min_scores, alpha=settings.alpha).value
+        verdict(
+            int(r.n_baseline),
+            int(r.n_follow_up),
+            float(r.difference),
+            float(r.p_holm),
+            min_scores=settings.min_scores,
+            alpha=settings.alpha,
+        ).value
         for r in table.itertuples()
-    ]  # fmt: skip
+    ]
     table["summary"] = [
-        sentence(r.theme_label, r.verdict, language, n_baseline=int(r.n_baseline),
-                 n_follow_up=int(r.n_follow_up), mean_baseline=r.mean_baseline,
-                 mean_follow_up=r.mean_follow_up, difference=r.difference, ci_low=r.ci_low,
-                 ci_high=r.ci_high, mde=r.mde, confidence=settings.confidence,
-                 min_scores=settings.min_scores)
+        sentence(
+            r.theme_label,
+            r.verdict,
+            language,
+            n_baseline=int(r.n_baseline),
+            n_follow_up=int(r.n_follow_up),
+            mean_baseline=r.mean_baseline,
+            mean_follow_up=r.mean_follow_up,
+            difference=r.difference,
+            ci_low=r.ci_low,
+            ci_high=r.ci_high,
+            mde=r.mde,
+            confidence=settings.confidence,
+            min_scores=settings.min_scores,
+        )
         for r in table.itertuples()
-    ]  # fmt: skip
+    ]
     return table
 
 
@@ -162,12 +214,21 @@ def _item_row(b: np.ndarray, f: np.ndarray, kind: Kind, settings: Settings) -> d
         top = SCALE_MAX + 1 - settings.top_levels
         share = proportion_change(b >= top, f >= top, confidence=settings.confidence).iloc[0]
         ranks = brunner_munzel(b, f, confidence=settings.confidence).iloc[0]
-        row.update(test=ranks["test"], statistic=ranks["statistic"], p_value=ranks["p_value"],
-                   prob_superiority=ranks["prob_superiority"], ps_ci_low=ranks["ps_ci_low"],
-                   ps_ci_high=ranks["ps_ci_high"])  # fmt: skip
-    row.update(top2_baseline=share["p_baseline"], top2_follow_up=share["p_follow_up"],
-               top2_difference=share["difference"], top2_ci_low=share["ci_low"],
-               top2_ci_high=share["ci_high"])  # fmt: skip
+        row.update(
+            test=ranks["test"],
+            statistic=ranks["statistic"],
+            p_value=ranks["p_value"],
+            prob_superiority=ranks["prob_superiority"],
+            ps_ci_low=ranks["ps_ci_low"],
+            ps_ci_high=ranks["ps_ci_high"],
+        )
+    row.update(
+        top2_baseline=share["p_baseline"],
+        top2_follow_up=share["p_follow_up"],
+        top2_difference=share["difference"],
+        top2_ci_low=share["ci_low"],
+        top2_ci_high=share["ci_high"],
+    )
     return row
 
 

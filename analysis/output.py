@@ -15,16 +15,37 @@ from analysis.verdicts import LABELS, Verdict, number
 FORMATS = ("table", "csv", "json", "xlsx")
 
 _HEADINGS = {
-    "nl": {"themes": "Thema's", "items": "Items (verkennend)", "theme": "thema",
-           "item": "item", "mean": "gemiddelde", "change": "verschil [BI]", "verdict": "oordeel",
-           "waves": "Nulmeting: {b} (n = {nb}) · opvolgmeting: {f} (n = {nf})"},
-    "fr": {"themes": "Thèmes", "items": "Items (exploratoire)", "theme": "thème",
-           "item": "item", "mean": "moyenne", "change": "différence [IC]", "verdict": "verdict",
-           "waves": "Mesure initiale : {b} (n = {nb}) · mesure de suivi : {f} (n = {nf})"},
-    "en": {"themes": "Themes", "items": "Items (exploratory)", "theme": "theme",
-           "item": "item", "mean": "mean", "change": "difference [CI]", "verdict": "verdict",
-           "waves": "Baseline: {b} (n = {nb}) · follow-up: {f} (n = {nf})"},
-}  # fmt: skip
+    "nl": {
+        "themes": "Thema's",
+        "items": "Items (verkennend)",
+        "theme": "thema",
+        "item": "item",
+        "mean": "gemiddelde",
+        "change": "verschil [BI]",
+        "verdict": "oordeel",
+        "waves": "Nulmeting: {b} (n = {nb}) · opvolgmeting: {f} (n = {nf})",
+    },
+    "fr": {
+        "themes": "Thèmes",
+        "items": "Items (exploratoire)",
+        "theme": "thème",
+        "item": "item",
+        "mean": "moyenne",
+        "change": "différence [IC]",
+        "verdict": "verdict",
+        "waves": "Mesure initiale : {b} (n = {nb}) · mesure de suivi : {f} (n = {nf})",
+    },
+    "en": {
+        "themes": "Themes",
+        "items": "Items (exploratory)",
+        "theme": "theme",
+        "item": "item",
+        "mean": "mean",
+        "change": "difference [CI]",
+        "verdict": "verdict",
+        "waves": "Baseline: {b} (n = {nb}) · follow-up: {f} (n = {nf})",
+    },
+}
 
 
 def _clean(value: Any) -> Any:
@@ -45,8 +66,11 @@ def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
 
 def to_json(result: Analysis) -> str:
     """``{"themes": [...], "items": [...], "meta": {...}}``; missing numbers are null."""
-    document = {"themes": _records(result.themes), "items": _records(result.items),
-                "meta": result.meta}  # fmt: skip
+    document = {
+        "themes": _records(result.themes),
+        "items": _records(result.items),
+        "meta": result.meta,
+    }
     return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
 
 
@@ -75,9 +99,11 @@ def to_xlsx(result: Analysis) -> bytes:
 
 
 def _interval(estimate: float, low: float, high: float, language: str, digits: int = 2) -> str:
-    return (f"{number(estimate, language, digits, signed=True)} "
-            f"[{number(low, language, digits, signed=True)}; "
-            f"{number(high, language, digits, signed=True)}]")  # fmt: skip
+    return (
+        f"{number(estimate, language, digits, signed=True)} "
+        f"[{number(low, language, digits, signed=True)}; "
+        f"{number(high, language, digits, signed=True)}]"
+    )
 
 
 def _p(value: float) -> str:
@@ -92,45 +118,68 @@ def to_table(result: Analysis) -> str:
     words = _HEADINGS[language]
     labels = LABELS[language]
     themes = result.themes
-    shown = pd.DataFrame({
-        words["theme"]: themes["theme_label"],
-        "n": [f"{b}/{f}" for b, f in zip(themes["n_baseline"], themes["n_follow_up"], strict=True)],
-        words["mean"]: [f"{number(b, language)} → {number(f, language)}"
-                 for b, f in zip(themes["mean_baseline"], themes["mean_follow_up"], strict=True)],
-        words["change"]: [_interval(r.difference, r.ci_low, r.ci_high, language)
-                          for r in themes.itertuples()],
-        "p (Holm)": [_p(v) for v in themes["p_holm"]],
-        "g [CI]": [_interval(r.hedges_g, r.g_ci_low, r.g_ci_high, language)
-                   for r in themes.itertuples()],
-        "alpha": [f"{number(r.alpha_baseline, language)}/{number(r.alpha_follow_up, language)}"
-                  for r in themes.itertuples()],
-        "mde": [number(v, language) for v in themes["mde"]],
-        words["verdict"]: [labels[Verdict(v)] for v in themes["verdict"]],
-    })  # fmt: skip
+    shown = pd.DataFrame(
+        {
+            words["theme"]: themes["theme_label"],
+            "n": [
+                f"{b}/{f}" for b, f in zip(themes["n_baseline"], themes["n_follow_up"], strict=True)
+            ],
+            words["mean"]: [
+                f"{number(b, language)} → {number(f, language)}"
+                for b, f in zip(themes["mean_baseline"], themes["mean_follow_up"], strict=True)
+            ],
+            words["change"]: [
+                _interval(r.difference, r.ci_low, r.ci_high, language) for r in themes.itertuples()
+            ],
+            "p (Holm)": [_p(v) for v in themes["p_holm"]],
+            "g [CI]": [
+                _interval(r.hedges_g, r.g_ci_low, r.g_ci_high, language)
+                for r in themes.itertuples()
+            ],
+            "alpha": [
+                f"{number(r.alpha_baseline, language)}/{number(r.alpha_follow_up, language)}"
+                for r in themes.itertuples()
+            ],
+            "mde": [number(v, language) for v in themes["mde"]],
+            words["verdict"]: [labels[Verdict(v)] for v in themes["verdict"]],
+        }
+    )
     waves, counts = result.meta["waves"], result.meta["n_responses"]
     lines = [
-        words["waves"].format(b=waves["baseline"], f=waves["follow_up"],
-                              nb=counts["baseline"], nf=counts["follow_up"]),
+        words["waves"].format(
+            b=waves["baseline"], f=waves["follow_up"], nb=counts["baseline"], nf=counts["follow_up"]
+        ),
         "",
         words["themes"],
         shown.to_string(index=False),
         "",
         *themes["summary"].tolist(),
-    ]  # fmt: skip
+    ]
     if result.items is not None and not result.items.empty:
         items = result.items
-        table = pd.DataFrame({
-            words["item"]: items["item"],
-            "n": [f"{r.n_baseline}/{r.n_follow_up}" for r in items.itertuples()],
-            "top-2": [f"{number(r.top2_baseline * 100, language, 0)}% → "
-                      f"{number(r.top2_follow_up * 100, language, 0)}%"
-                      for r in items.itertuples()],
-            words["change"]: [_interval(r.top2_difference * 100, r.top2_ci_low * 100,
-                                        r.top2_ci_high * 100, language, 0)
-                              for r in items.itertuples()],
-            "P(X>Y)": [number(v, language) for v in items["prob_superiority"]],
-            "p (BH)": [_p(v) for v in items["p_bh"]],
-        })  # fmt: skip
+        table = pd.DataFrame(
+            {
+                words["item"]: items["item"],
+                "n": [f"{r.n_baseline}/{r.n_follow_up}" for r in items.itertuples()],
+                "top-2": [
+                    f"{number(r.top2_baseline * 100, language, 0)}% → "
+                    f"{number(r.top2_follow_up * 100, language, 0)}%"
+                    for r in items.itertuples()
+                ],
+                words["change"]: [
+                    _interval(
+                        r.top2_difference * 100,
+                        r.top2_ci_low * 100,
+                        r.top2_ci_high * 100,
+                        language,
+                        0,
+                    )
+                    for r in items.itertuples()
+                ],
+                "P(X>Y)": [number(v, language) for v in items["prob_superiority"]],
+                "p (BH)": [_p(v) for v in items["p_bh"]],
+            }
+        )
         lines += ["", words["items"], table.to_string(index=False)]
     return "\n".join(lines) + "\n"
 

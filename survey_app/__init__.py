@@ -60,6 +60,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from survey_app import auth, db, i18n
     from survey_app.coach import routes as coach_routes
+    from survey_app.dashboard import routes as dashboard_routes
     from survey_app.survey import routes as survey_routes
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -68,6 +69,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     app.register_blueprint(survey_routes.bp)
     app.register_blueprint(coach_routes.bp)
+    app.register_blueprint(dashboard_routes.bp)
 
     from survey_app import cli, pages
 

@@ -16,7 +16,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
 from survey_app.db import get_session
-from survey_app.models import Role, User
+from survey_app.models import Organisation, Role, User
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -67,7 +67,7 @@ def login() -> Any:
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
-            home = "coach.index" if user.role is not Role.VIEWER else "pages.index"
+            home = "coach.index" if user.role is not Role.VIEWER else "dashboard.index"
             return redirect(_safe_next(request.args.get("next")) or url_for(home))
         flash(_("That e-mail address and password do not match."), "error")
     return render_template("auth/login.html", form=form)
@@ -79,6 +79,13 @@ def logout() -> Any:
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("pages.index"))
+
+
+def visible_organisations(user: User) -> list[Organisation]:
+    """The organisations a user works with: all for admins, the assigned ones otherwise."""
+    if user.role is Role.ADMIN:
+        return list(get_session().scalars(select(Organisation).order_by(Organisation.name)))
+    return list(user.organisations)
 
 
 def roles_required(*roles: Role):

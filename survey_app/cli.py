@@ -182,31 +182,28 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-def _campaign_data(
-    campaign_id: int,
-) -> tuple[object, questionnaires.Questionnaire, str | None, str | None]:
-    """The campaign's responses through the exchange format, and its baseline/follow-up waves."""
-    import io
-
-    from analysis.data import read_responses
-    from survey_app.campaigns import campaign_questionnaire
+def _campaign(campaign_id: int):
+    """The campaign with this id, or a one-line error listing the ones that exist."""
     from survey_app.db import get_session
-    from survey_app.export import responses_frame, to_csv
-    from survey_app.models import Campaign, WaveKind
+    from survey_app.models import Campaign
 
     session = get_session()
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         ids = ", ".join(str(i) for i in session.scalars(select(Campaign.id))) or "none"
         _fail(f"no campaign {campaign_id}; campaigns in the database: {ids}")
-    questionnaire = campaign_questionnaire(campaign)
-    csv_bytes = to_csv(responses_frame(session, campaign)).encode("utf-8")
-    buffer = io.BytesIO(csv_bytes)
-    buffer.name = f"campaign {campaign_id}"
-    frame = read_responses(buffer, questionnaire)
-    first = {kind: next((w.name for w in campaign.waves if w.kind is kind), None)
-             for kind in (WaveKind.BASELINE, WaveKind.FOLLOW_UP)}  # fmt: skip
-    return frame, questionnaire, first[WaveKind.BASELINE], first[WaveKind.FOLLOW_UP]
+    return campaign
+
+
+def _campaign_data(campaign_id: int):
+    """The campaign's responses through the exchange format, and its baseline/follow-up waves."""
+    from survey_app.campaigns import campaign_questionnaire
+    from survey_app.db import get_session
+    from survey_app.reporting import campaign_frame, default_waves
+
+    campaign = _campaign(campaign_id)
+    frame = campaign_frame(get_session(), campaign)
+    return frame, campaign_questionnaire(campaign), *default_waves(campaign)
 
 
 @click.command("analyse")
@@ -283,9 +280,75 @@ def analyse_command(
         out.write_text(rendered, encoding="utf-8")
 
 
+@click.command("report")
+@click.argument("responses", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(["diagnosis", "impact"]), required=True)
+@click.option("--campaign", "campaign_id", type=int, help="A campaign in the app's database.")
+@click.option(
+    "--questionnaire",
+    "questionnaire_name",
+    default="klimaatteam",
+    show_default=True,
+    help="Questionnaire of a CSV file: a shipped NAME or a PATH.",
+)
+@click.option("--baseline", help="Name of the baseline wave.")
+@click.option("--follow-up", "follow_up", help="Name of the follow-up wave.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="FILE.html or FILE.pdf",
+)
+@click.option(
+    "--lang", "language", type=click.Choice(["nl", "fr", "en"]), default="nl", show_default=True
+)
+@with_appcontext
+def report_command(
+    responses: Path | None,
+    kind: str,
+    campaign_id: int | None,
+    questionnaire_name: str,
+    baseline: str | None,
+    follow_up: str | None,
+    out: Path,
+    language: str,
+) -> None:
+    """Write the diagnosis or impact report as self-contained HTML or as PDF."""
+    from analysis.data import DataError, read_responses
+    from analysis.reports import ReportInput, build_report, write_report
+
+    if (responses is None) == (campaign_id is None):
+        _fail("give either a RESPONSES.csv file or --campaign ID")
+    if out.suffix.lower() not in (".html", ".htm", ".pdf"):
+        _fail(f"--out must end in .html or .pdf, not {out.name!r}")
+    try:
+        if campaign_id is not None:
+            from survey_app.db import get_session
+            from survey_app.reporting import report_input
+
+            data = report_input(get_session(), _campaign(campaign_id))
+        else:
+            questionnaire = _load_or_exit(questionnaire_name)
+            data = ReportInput(read_responses(responses, questionnaire), questionnaire)
+        data.baseline = baseline or data.baseline
+        data.follow_up = follow_up or data.follow_up
+        html = build_report(kind, data, language)
+    except DataError as error:
+        _fail(str(error))
+    write_report(html, out)
+    click.echo(f"Wrote {out}.", err=True)
+
+
 def init_app(app: Flask) -> None:
     """Attach the commands to the app, so that ``klimaatpeil`` and ``flask`` both see them."""
-    for command in (questionnaire_cli, demo_command, users_cli, export_command, analyse_command):
+    for command in (
+        questionnaire_cli,
+        demo_command,
+        users_cli,
+        export_command,
+        analyse_command,
+        report_command,
+    ):
         app.cli.add_command(command)
 
 

@@ -39,6 +39,7 @@ from survey_app.users import create_user, generate_password
 
 SLUG = "gemeente-demodorp"
 COACH_EMAIL = "coach@demodorp.be"
+VIEWER_EMAIL = "directie@demodorp.be"
 DEPARTMENTS = [
     ("Burgerzaken", 45),
     ("Technische dienst", 70),
@@ -99,7 +100,7 @@ def _reset_password(email: str) -> str:
     return password
 
 
-def _print_access(campaign: Campaign, password: str, base_url: str) -> None:
+def _print_access(campaign: Campaign, passwords: dict[str, str], base_url: str) -> None:
     open_wave = next(w for w in campaign.waves if w.status is WaveStatus.OPEN)
     click.echo(
         "\n".join(
@@ -108,9 +109,12 @@ def _print_access(campaign: Campaign, password: str, base_url: str) -> None:
                 f"Demo organisation: {campaign.organisation.name}",
                 f"  Coach login:  {base_url}/login",
                 f"  E-mail:       {COACH_EMAIL}",
-                f"  Password:     {password}",
+                f"  Password:     {passwords[COACH_EMAIL]}",
                 f"  Campaign id:  {campaign.id}",
                 f"  Open survey:  {base_url}/s/{open_wave.token}",
+                f"  Management dashboard ({base_url}/dashboard):",
+                f"    E-mail:     {VIEWER_EMAIL}",
+                f"    Password:   {passwords[VIEWER_EMAIL]}",
                 "",
             ]
         )
@@ -127,17 +131,20 @@ def run(
     if existing is not None:
         if not if_empty:
             raise click.ClickException("The demo organisation exists already.")
-        password = _reset_password(COACH_EMAIL)
-        click.echo("The demo exists already; the demo coach got a new password.")
-        _print_access(existing.campaigns[0], password, base_url)
+        passwords = {email: _reset_password(email) for email in (COACH_EMAIL, VIEWER_EMAIL)}
+        click.echo("The demo exists already; the demo accounts got a new password.")
+        _print_access(existing.campaigns[0], passwords, base_url)
         return
     if if_empty and session.scalar(select(Organisation.id).limit(1)) is not None:
         click.echo("The database holds other organisations; no demo was added.")
         return
     create(session, seed=seed)
     organisation = session.scalar(select(Organisation).where(Organisation.slug == SLUG))
-    _, password = create_user(session, COACH_EMAIL, Role.COACH.value, [SLUG])
-    _print_access(organisation.campaigns[0], password, base_url)
+    passwords = {
+        COACH_EMAIL: create_user(session, COACH_EMAIL, Role.COACH.value, [SLUG])[1],
+        VIEWER_EMAIL: create_user(session, VIEWER_EMAIL, Role.VIEWER.value, [SLUG])[1],
+    }
+    _print_access(organisation.campaigns[0], passwords, base_url)
 
 
 def create(session: Session, seed: int = 2026) -> Campaign:

@@ -6,7 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
 from survey_app.models import WaveKind
@@ -97,6 +97,12 @@ class WaveForm(FlaskForm):
             SelectChoice(WaveKind.EXTRA.value, _l("Extra")),
         ],
         validators=[InputRequired()],
+    )
+
+
+class ViewerForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address of the viewer"), validators=[InputRequired(), Length(max=254)]
     )
 
 

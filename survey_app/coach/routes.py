@@ -8,6 +8,7 @@ from typing import Any
 
 import segno
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,11 +17,12 @@ from werkzeug.utils import secure_filename
 from wtforms import SelectChoice
 
 import questionnaires
-from survey_app.auth import roles_required
+from survey_app.auth import roles_required, visible_organisations
 from survey_app.coach.forms import (
     CampaignForm,
     ConfirmForm,
     OrganisationForm,
+    ViewerForm,
     WaveForm,
     parse_departments,
 )
@@ -31,6 +33,7 @@ from survey_app.models import (
     Department,
     Organisation,
     Role,
+    User,
     Wave,
     WaveKind,
     WaveStatus,
@@ -69,11 +72,7 @@ def survey_url(wave: Wave) -> str:
 @bp.route("/")
 @coach_only
 def index() -> Any:
-    session = get_session()
-    if current_user.role is Role.ADMIN:
-        organisations = session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    else:
-        organisations = current_user.organisations
+    organisations = visible_organisations(current_user)
     return render_template("coach/index.html", organisations=organisations)
 
 
@@ -130,7 +129,45 @@ def organisation(slug: str) -> Any:
         session.commit()
         flash(_("Campaign created with a baseline and a follow-up wave."), "info")
         return redirect(url_for("coach.campaign", campaign_id=campaign.id))
-    return render_template("coach/organisation.html", organisation=organisation, form=form)
+    viewers = [
+        user
+        for user in get_session().scalars(select(User).where(User.role == Role.VIEWER))
+        if any(o.id == organisation.id for o in user.organisations)
+    ]
+    return render_template(
+        "coach/organisation.html",
+        organisation=organisation,
+        form=form,
+        viewer_form=ViewerForm(),
+        viewers=viewers,
+    )
+
+
+@bp.route("/organisations/<slug>/viewers", methods=["POST"])
+@coach_only
+def add_viewer(slug: str) -> Any:
+    """Create a read-only dashboard account for this organisation; show its password once."""
+    from survey_app.users import UserError, create_user
+
+    organisation = _organisation(slug)
+    form = ViewerForm()
+    if not form.validate_on_submit():
+        flash(_("Enter a valid e-mail address."), "error")
+        return redirect(url_for("coach.organisation", slug=slug))
+    try:
+        user, password = create_user(get_session(), form.email.data, "viewer", [slug])
+    except UserError:
+        flash(_("That e-mail address cannot be used (it may have an account already)."), "error")
+        return redirect(url_for("coach.organisation", slug=slug))
+    flash(
+        _(
+            "Viewer %(email)s created. Password (shown only now): %(password)s",
+            email=user.email,
+            password=password,
+        ),
+        "info",
+    )
+    return redirect(url_for("coach.organisation", slug=organisation.slug))
 
 
 @bp.route("/campaigns/<int:campaign_id>", methods=["GET", "POST"])
@@ -244,3 +281,33 @@ def campaign_csv(campaign_id: int) -> Any:
     frame = responses_frame(get_session(), campaign)
     slug = campaign.organisation.slug
     return _csv_download(to_csv(frame), f"{slug}-campaign-{campaign.id}.csv")
+
+
+@bp.route("/campaigns/<int:campaign_id>/report/<any(diagnosis, impact):kind>.<any(html, pdf):fmt>")
+@coach_only
+def campaign_report(campaign_id: int, kind: str, fmt: str) -> Any:
+    """Generate a report for download, in the coach's language (or ?lang=)."""
+    from analysis.data import DataError
+    from analysis.reports import build_report, html_to_pdf
+    from survey_app.reporting import report_input
+
+    campaign = _campaign(campaign_id)
+    language = str(get_locale())
+    try:
+        html = build_report(kind, report_input(get_session(), campaign), language)
+    except DataError as error:
+        flash(_("The report could not be made: %(reason)s", reason=str(error)), "error")
+        return redirect(url_for("coach.campaign", campaign_id=campaign.id))
+    slug = campaign.organisation.slug
+    filename = secure_filename(f"{slug}-{kind}-{campaign.id}-{language}.{fmt}")
+    if fmt == "pdf":
+        return Response(
+            html_to_pdf(html),
+            mimetype="application/pdf",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    return Response(
+        html,
+        mimetype="text/html",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

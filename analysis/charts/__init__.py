@@ -1,0 +1,31 @@
+"""Klimaatpeil's charts: one function per chart, tidy data in, Altair chart out.
+
+Each function takes a tidy DataFrame and ``language`` ("nl", "fr" or "en"),
+loads nothing, and returns a configured chart with its data inline and an
+accessible ``description``. :func:`to_spec` gives the Vega-Lite dict for the
+dashboard, :func:`to_svg` and :func:`to_png` render offline for reports.
+"""
+
+from analysis.charts.base import WIDTH
+from analysis.charts.by_wave import engagement_items, theme_scores_by_wave
+from analysis.charts.change import theme_change
+from analysis.charts.likert import likert_bars
+from analysis.charts.participation import department_response_rate, participation_over_time
+from analysis.charts.priority import priority_matrix
+from analysis.charts.render import to_png, to_spec, to_svg
+from analysis.charts.texts import TEXTS
+
+__all__ = [
+    "TEXTS",
+    "WIDTH",
+    "department_response_rate",
+    "engagement_items",
+    "likert_bars",
+    "participation_over_time",
+    "priority_matrix",
+    "theme_change",
+    "theme_scores_by_wave",
+    "to_png",
+    "to_spec",
+    "to_svg",
+]

@@ -1,0 +1,126 @@
+"""Estimates per wave side by side: engagement items and theme scores."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from analysis.charts.base import (
+    MULTILINE,
+    check_frame,
+    finish,
+    in_order,
+    legend,
+    wave_order,
+    wave_scale,
+    wrap,
+)
+from analysis.charts.texts import texts
+
+
+def _dots_by_wave(
+    frame: pd.DataFrame,
+    *,
+    row: str,
+    row_title: str,
+    estimate: str,
+    estimate_title: str,
+    domain: list[float],
+    number_format: str,
+    words: dict[str, str],
+    extra_columns: list[str],
+    extra_tooltip: list[alt.Tooltip],
+    axis: alt.Axis,
+) -> alt.LayerChart:
+    """One row per ``row`` value, one dot with its interval per wave inside it."""
+    waves = wave_order(frame)
+    frame["wave"] = frame["wave"].astype(str)
+    frame["row_wrapped"] = frame[row].astype(str).map(wrap)
+    frame = frame[[row, "row_wrapped", "wave", estimate, "ci_low", "ci_high", *extra_columns]]
+
+    base = alt.Chart(frame).encode(
+        y=alt.Y(
+            "row_wrapped:N",
+            sort=in_order(frame["row_wrapped"]),
+            title=None,
+            axis=alt.Axis(labelExpr=MULTILINE, labelLimit=220, ticks=False, domain=False),
+        ),
+        yOffset=alt.YOffset("wave:N", sort=waves),
+        color=alt.Color("wave:N", scale=wave_scale(waves), legend=legend(words["wave"])),
+        tooltip=[
+            alt.Tooltip(f"{row}:N", title=row_title),
+            alt.Tooltip("wave:N", title=words["wave"]),
+            alt.Tooltip(f"{estimate}:Q", title=estimate_title, format=number_format),
+            alt.Tooltip("ci_low:Q", title=f"{words['interval']} ↓", format=number_format),
+            alt.Tooltip("ci_high:Q", title=f"{words['interval']} ↑", format=number_format),
+            *extra_tooltip,
+        ],
+    )
+    scale = alt.Scale(domain=domain, nice=False)
+    intervals = base.mark_rule(strokeWidth=2.5).encode(
+        x=alt.X("ci_low:Q", title=estimate_title, scale=scale, axis=axis), x2="ci_high:Q"
+    )
+    points = base.mark_point(filled=True, size=70, opacity=1).encode(
+        x=alt.X(f"{estimate}:Q", title=estimate_title, scale=scale, axis=axis),
+        shape=alt.Shape(
+            "wave:N", scale=wave_scale(waves, shapes=True), legend=legend(words["wave"])
+        ),
+    )
+    # yOffset makes the height step the step of one wave inside a row.
+    return alt.layer(intervals, points).properties(height=alt.Step(16))
+
+
+def engagement_items(shares: pd.DataFrame, *, language: str = "nl") -> alt.LayerChart:
+    """Share agreeing (top two levels) per engagement item and wave, with intervals.
+
+    ``shares`` has ``item_label``, ``wave``, ``wave_order``, ``share``,
+    ``ci_low`` and ``ci_high`` (all shares 0–1).
+    """
+    words = texts(language)
+    frame = check_frame(
+        shares,
+        ["item_label", "wave", "wave_order", "share", "ci_low", "ci_high"],
+        "engagement_items",
+    )
+    chart = _dots_by_wave(
+        frame,
+        row="item_label",
+        row_title=words["item"],
+        estimate="share",
+        estimate_title=words["agree_share"],
+        domain=[0.0, 1.0],
+        number_format=".0%",
+        words=words,
+        extra_columns=[],
+        extra_tooltip=[],
+        axis=alt.Axis(format=".0%", tickCount=5),
+    )
+    return finish(chart, description=words["desc_engagement"], language=language)
+
+
+def theme_scores_by_wave(scores: pd.DataFrame, *, language: str = "nl") -> alt.LayerChart:
+    """Mean theme score (1–5, higher is greener) per theme and wave, with intervals.
+
+    ``scores`` has ``theme_label``, ``wave``, ``wave_order``, ``mean``,
+    ``ci_low``, ``ci_high`` and ``n``.
+    """
+    words = texts(language)
+    frame = check_frame(
+        scores,
+        ["theme_label", "wave", "wave_order", "mean", "ci_low", "ci_high", "n"],
+        "theme_scores_by_wave",
+    )
+    chart = _dots_by_wave(
+        frame,
+        row="theme_label",
+        row_title=words["theme"],
+        estimate="mean",
+        estimate_title=words["mean_score"],
+        domain=[1.0, 5.0],
+        number_format=".2f",
+        words=words,
+        extra_columns=["n"],
+        extra_tooltip=[alt.Tooltip("n:Q", title=words["n"], format="d")],
+        axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d"),
+    )
+    return finish(chart, description=words["desc_scores"], language=language)

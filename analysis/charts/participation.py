@@ -1,0 +1,233 @@
+"""Participation: response over time and response rate per department."""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import altair as alt
+import pandas as pd
+from babel.dates import format_date
+from babel.numbers import format_percent
+
+from analysis.charts.base import (
+    MUTED_COLOUR,
+    check_frame,
+    finish,
+    in_order,
+    legend,
+    share_axis,
+    wave_order,
+    wave_scale,
+)
+from analysis.charts.texts import texts
+
+_BABEL_LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
+
+
+def _percent(value: float, language: str) -> str:
+    return format_percent(value, locale=_BABEL_LOCALES[language])
+
+
+def _cumulative(frame: pd.DataFrame, language: str) -> pd.DataFrame:
+    """Cumulative responses and rate per wave and day, computed here in pandas.
+
+    pandas rather than a Vega transform, so the numbers can be tested and the
+    spec carries only what is drawn. Day 1 is the first day listed for a wave.
+    """
+    try:
+        frame["day"] = pd.to_datetime(frame["day"]).dt.normalize()
+    except (ValueError, TypeError) as error:
+        raise ValueError(
+            f"participation_over_time: column 'day' holds something that is not a date "
+            f"({error}); use ISO dates such as 2025-03-14."
+        ) from None
+    headcounts = frame.groupby("wave", sort=False)["headcount"].nunique()
+    if (headcounts > 1).any():
+        wave = headcounts[headcounts > 1].index[0]
+        raise ValueError(
+            f"participation_over_time: wave {wave!r} has more than one headcount; "
+            "give every row of a wave the same headcount."
+        )
+    if (frame["headcount"] <= 0).any():
+        raise ValueError("participation_over_time: headcount must be a positive number.")
+    frame = (
+        frame.groupby(["wave", "day"], sort=False)
+        .agg(responses=("responses", "sum"), headcount=("headcount", "first"))
+        .reset_index()
+        .sort_values(["wave", "day"], kind="stable")
+    )
+    opened = frame.groupby("wave")["day"].transform("min")
+    frame["day_number"] = (frame["day"] - opened).dt.days + 1
+    frame["cumulative"] = frame.groupby("wave")["responses"].cumsum()
+    frame["rate"] = frame["cumulative"] / frame["headcount"]
+    frame["date"] = [
+        format_date(day.date(), format="medium", locale=_BABEL_LOCALES[language])
+        for day in frame["day"]
+    ]
+    frame["last"] = frame["day"] == frame.groupby("wave")["day"].transform("max")
+    return frame.drop(columns=["day"])
+
+
+def participation_over_time(daily: pd.DataFrame, *, language: str = "nl") -> alt.LayerChart:
+    """Cumulative response rate per day since the wave opened, one line per wave.
+
+    ``daily`` has ``wave``, ``day`` (date or ISO date string), ``responses``
+    (that day's count) and ``headcount`` (the same on every row of a wave).
+    List the opening day with 0 responses if nobody answered on it: day 1 is
+    the first day listed.
+    """
+    words = texts(language)
+    frame = check_frame(daily, ["wave", "day", "responses", "headcount"], "participation_over_time")
+    frame["wave"] = frame["wave"].astype(str)
+    frame["responses"] = pd.to_numeric(frame["responses"]).astype(int)
+    frame["headcount"] = pd.to_numeric(frame["headcount"]).astype(int)
+    waves = in_order(frame.sort_values("day", kind="stable")["wave"])
+    frame = _cumulative(frame, language)
+    top = max(1.0, float(frame["rate"].max()))
+
+    base = alt.Chart(frame).encode(
+        x=alt.X(
+            "day_number:Q",
+            title=words["day"],
+            scale=alt.Scale(domainMin=1, nice=False, zero=False),
+            axis=alt.Axis(format="d", tickMinStep=1),
+        ),
+        y=alt.Y(
+            "rate:Q", scale=alt.Scale(domain=[0, top]), axis=share_axis(words["response_rate"])
+        ),
+        color=alt.Color("wave:N", scale=wave_scale(waves), legend=legend(words["wave"])),
+    )
+    tooltip = [
+        alt.Tooltip("wave:N", title=words["wave"]),
+        alt.Tooltip("date:N", title=words["date"]),
+        alt.Tooltip("day_number:Q", title=words["day"], format="d"),
+        alt.Tooltip("responses:Q", title=words["responses_day"], format="d"),
+        alt.Tooltip("cumulative:Q", title=words["cumulative"], format="d"),
+        alt.Tooltip("headcount:Q", title=words["headcount"], format="d"),
+        alt.Tooltip("rate:Q", title=words["response_rate"], format=".0%"),
+    ]
+    # Step-after: the count stays put between two days, it does not creep up.
+    lines = base.mark_line(interpolate="step-after", strokeWidth=2.5)
+    points = base.mark_point(filled=True, size=30, opacity=1).encode(
+        shape=alt.Shape(
+            "wave:N", scale=wave_scale(waves, shapes=True), legend=legend(words["wave"])
+        ),
+        tooltip=tooltip,
+    )
+    ends = (
+        base.mark_text(align="left", dx=7, fontSize=11, fontWeight="bold")
+        .encode(text=alt.Text("rate:Q", format=".0%"))
+        .transform_filter(alt.datum.last)
+    )
+    chart = alt.layer(lines, points, ends).properties(height=260)
+
+    finals = frame[frame["last"]]
+    summary = ", ".join(
+        f"{wave} {_percent(rate, language)}"
+        for wave, rate in zip(finals["wave"], finals["rate"], strict=True)
+    )
+    description = words["desc_participation"].format(summary=summary)
+    return finish(chart, description=description, language=language)
+
+
+def department_response_rate(
+    rates: pd.DataFrame, *, threshold: int, language: str = "nl"
+) -> alt.LayerChart:
+    """Response rate per department and wave; hidden groups show "fewer than N".
+
+    ``rates`` has ``department``, ``wave``, ``responses`` (NA when hidden),
+    ``headcount``, ``rate`` (NaN when hidden) and ``hidden``. Whoever builds
+    ``rates`` decides what is hidden (threshold and complementary hiding); as
+    a second line of defence a group with fewer than ``threshold`` responses is
+    hidden here too. The numbers of hidden groups never reach the spec.
+    """
+    words = texts(language)
+    if isinstance(threshold, bool) or not isinstance(threshold, Integral) or threshold < 3:
+        raise ValueError(
+            f"department_response_rate: threshold must be a whole number of at least 3, "
+            f"got {threshold!r}."
+        )
+    frame = check_frame(
+        rates,
+        ["department", "wave", "responses", "headcount", "rate", "hidden"],
+        "department_response_rate",
+    )
+    frame["department"] = frame["department"].astype(str)
+    frame["wave"] = frame["wave"].astype(str)
+    threshold = int(threshold)
+    responses = pd.to_numeric(frame["responses"]).astype("Float64")
+    hidden = frame["hidden"].fillna(True).astype(bool) | responses.isna() | (responses < threshold)
+    hidden = hidden.fillna(True).astype(bool)
+    # Rebuild the frame from the safe columns only: no number of a hidden group survives.
+    safe = pd.DataFrame(
+        {
+            "department": frame["department"],
+            "wave": frame["wave"],
+            "hidden": hidden,
+            "responses": [None if h else int(n) for h, n in zip(hidden, responses, strict=True)],
+            "headcount": [
+                None if h else int(n) for h, n in zip(hidden, frame["headcount"], strict=True)
+            ],
+            "rate": [
+                None if h or pd.isna(r) else float(r)
+                for h, r in zip(hidden, frame["rate"], strict=True)
+            ],
+            "note": [words["fewer_than"].format(threshold=threshold) if h else "" for h in hidden],
+        }
+    )
+    waves = wave_order(rates if "wave_order" in rates.columns else frame)
+    shown = safe.loc[~safe["hidden"], "rate"]
+    top = max(1.0, float(shown.max())) if not shown.empty else 1.0
+
+    base = alt.Chart(safe).encode(
+        y=alt.Y(
+            "department:N",
+            sort=in_order(safe["department"]),
+            title=None,
+            axis=alt.Axis(labelLimit=200, ticks=False, domain=False),
+        ),
+        yOffset=alt.YOffset("wave:N", sort=waves),
+    )
+    x = alt.X(
+        "rate:Q",
+        scale=alt.Scale(domain=[0, top], nice=False),
+        axis=share_axis(words["response_rate"], tickCount=5),
+    )
+    bars = (
+        base.mark_bar(height={"band": 0.85})
+        .encode(
+            x=x,
+            color=alt.Color("wave:N", scale=wave_scale(waves), legend=legend(words["wave"])),
+            tooltip=[
+                alt.Tooltip("department:N", title=words["department"]),
+                alt.Tooltip("wave:N", title=words["wave"]),
+                alt.Tooltip("responses:Q", title=words["responses"], format="d"),
+                alt.Tooltip("headcount:Q", title=words["headcount"], format="d"),
+                alt.Tooltip("rate:Q", title=words["response_rate"], format=".0%"),
+            ],
+        )
+        .transform_filter(~alt.datum.hidden)
+    )
+    values = (
+        base.mark_text(align="left", dx=4, fontSize=10)
+        .encode(x=x, text=alt.Text("rate:Q", format=".0%"), color=alt.value(MUTED_COLOUR))
+        .transform_filter(~alt.datum.hidden)
+    )
+    notes = (
+        base.mark_text(align="left", dx=4, fontSize=10, fontStyle="italic")
+        .encode(
+            x=alt.datum(0),
+            text="note:N",
+            # In the wave's colour (all 4.5:1 on white), so it says which bar is missing.
+            color=alt.Color("wave:N", scale=wave_scale(waves), legend=None),
+            tooltip=[
+                alt.Tooltip("department:N", title=words["department"]),
+                alt.Tooltip("wave:N", title=words["wave"]),
+                alt.Tooltip("note:N", title=words["responses"]),
+            ],
+        )
+        .transform_filter(alt.datum.hidden)
+    )
+    chart = alt.layer(bars, values, notes).properties(height=alt.Step(15))
+    description = words["desc_departments"].format(threshold=threshold)
+    return finish(chart, description=description, language=language)

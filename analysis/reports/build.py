@@ -1,0 +1,291 @@
+"""The diagnosis and impact reports: from responses to one self-contained HTML page.
+
+Charts are embedded as SVG data URIs, styles are inline, and nothing refers
+to another machine, so the HTML works offline and WeasyPrint turns the same
+page into an A4 PDF with page numbers.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from analysis import charts
+from analysis.anonymity import effective_threshold
+from analysis.data import choose_waves, wave_names
+from analysis.pipeline import analyse, software_versions
+from analysis.reports import tidy
+from analysis.reports.texts import text
+from analysis.scoring import theme_scores
+from analysis.settings import Settings
+from analysis.verdicts import LABELS, Verdict, check_language, number, percent
+from questionnaires import Questionnaire
+
+KINDS = ("diagnosis", "impact")
+
+
+@dataclass
+class ReportInput:
+    """Everything a report needs; only ``frame`` and ``questionnaire`` are required."""
+
+    frame: pd.DataFrame
+    questionnaire: Questionnaire
+    organisation: str = ""
+    campaign: str = ""
+    #: Headcount per department name; without it, no response rates are shown.
+    headcounts: dict[str, int] | None = None
+    threshold: int = 5
+    #: Responses per day: columns ``wave``, ``day``, ``responses``.
+    daily: pd.DataFrame | None = None
+    baseline: str | None = None
+    follow_up: str | None = None
+    settings: Settings = field(default_factory=Settings)
+
+
+def _svg_uri(chart: Any) -> str:
+    svg = charts.to_svg(chart)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _chart(chart: Any, description: str) -> dict[str, str]:
+    return {"src": _svg_uri(chart), "alt": description}
+
+
+def _environment(language: str) -> Environment:
+    environment = Environment(
+        loader=PackageLoader("analysis.reports", "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["num"] = lambda value, digits=2: number(value, language, digits)
+    environment.filters["signed"] = lambda value, digits=2: number(
+        value, language, digits, signed=True
+    )
+    environment.filters["pct"] = lambda value: (
+        "–"
+        if value is None or (isinstance(value, float) and math.isnan(value))
+        else percent(value, language)
+    )
+    environment.filters["p"] = lambda value: (
+        "–"
+        if value is None or (isinstance(value, float) and math.isnan(value))
+        else ("< 0,001" if language != "en" else "< 0.001")
+        if value < 0.001
+        else number(value, language, 3)
+    )
+    environment.globals["t"] = lambda key, **values: text(key, language, **values)
+    return environment
+
+
+def _participation(data: ReportInput, waves: list[str], language: str) -> dict[str, Any]:
+    counts = {wave: int((data.frame["wave"] == wave).sum()) for wave in waves}
+    headcount = sum(data.headcounts.values()) if data.headcounts else None
+    lines = [
+        text(
+            "responses_rate",
+            language,
+            wave=wave,
+            n=n,
+            headcount=headcount,
+            rate=percent(n / headcount, language),
+        )
+        if headcount
+        else text("responses_only", language, wave=wave, n=n)
+        for wave, n in counts.items()
+    ]
+    section: dict[str, Any] = {
+        "lines": lines,
+        "departments": None,
+        "over_time": None,
+        "threshold": effective_threshold(data.threshold),
+    }
+    if data.headcounts:
+        rates = tidy.department_rates(
+            tidy.counts_from_frame(data.frame, waves),
+            data.headcounts,
+            section["threshold"],
+            language,
+        )
+        if not rates.empty:
+            section["departments"] = _chart(
+                charts.department_response_rate(
+                    rates, threshold=section["threshold"], language=language
+                ),
+                text("departments", language),
+            )
+    if data.daily is not None and not data.daily.empty and headcount:
+        daily = data.daily[data.daily["wave"].isin(waves)].assign(headcount=headcount)
+        if not daily.empty:
+            section["over_time"] = _chart(
+                charts.participation_over_time(daily, language=language),
+                text("over_time", language),
+            )
+    return section
+
+
+def _base_context(data: ReportInput, kind: str, language: str) -> dict[str, Any]:
+    return {
+        "language": language,
+        "kind": kind,
+        "title": text(f"{kind}_title", language),
+        "organisation": data.organisation,
+        "campaign": data.campaign,
+        "generated": text("generated", language, date=date.today().isoformat()),
+        "questionnaire": data.questionnaire,
+        "software": software_versions(),
+        "settings": data.settings,
+    }
+
+
+def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
+    """Everything the impact template shows."""
+    q, settings = data.questionnaire, data.settings
+    baseline, follow_up = choose_waves(data.frame, data.baseline, data.follow_up)
+    waves = [baseline, follow_up]
+    result = analyse(
+        data.frame, q, baseline, follow_up, items=True, settings=settings, language=language
+    )
+    themes = result.themes.copy()
+    themes["verdict_label"] = [LABELS[language][Verdict(v)] for v in themes["verdict"]]
+    per_theme = []
+    for row in themes.to_dict("records"):
+        shares = tidy.likert_shares(data.frame, q, row["theme"], waves, language)
+        items = result.items[result.items["theme"] == row["theme"]].copy()
+        items["label"] = [q.item(i).label[language] for i in items["item"]]
+        per_theme.append(
+            {
+                "row": row,
+                "chart": _chart(
+                    charts.likert_bars(shares, language=language, title=row["theme_label"]),
+                    row["summary"],
+                )
+                if not shares.empty
+                else None,
+                "items": items.to_dict("records"),
+            }
+        )
+    engagement = (
+        tidy.agreement_shares(data.frame, q, "engagement", waves, language, settings)
+        if any(t.id == "engagement" for t in q.themes)
+        else pd.DataFrame()
+    )
+    context = _base_context(data, "impact", language)
+    context.update(
+        baseline=baseline,
+        follow_up=follow_up,
+        themes=themes.to_dict("records"),
+        per_theme=per_theme,
+        change_chart=_chart(
+            charts.theme_change(themes, language=language), text("change_per_theme", language)
+        ),
+        engagement_chart=_chart(
+            charts.engagement_items(engagement, language=language), text("engagement", language)
+        )
+        if not engagement.empty
+        else None,
+        participation=_participation(data, waves, language),
+        meta=result.meta,
+    )
+    return context
+
+
+def diagnosis_context(data: ReportInput, language: str) -> dict[str, Any]:
+    """Everything the diagnosis template shows: the baseline alone is enough."""
+    q, settings = data.questionnaire, data.settings
+    baseline = data.baseline or wave_names(data.frame)[0]
+    in_wave = data.frame[data.frame["wave"] == baseline]
+    scores = theme_scores(in_wave, q, settings)
+    priorities = tidy.priority_items(data.frame, q, baseline, language, settings)
+    room = priorities.sort_values("not_yet_share", ascending=False, kind="stable")
+    ranked = priorities.assign(
+        priority=priorities["not_yet_share"] * priorities["willingness_share"].fillna(0)
+    ).sort_values("priority", ascending=False, kind="stable")
+    per_theme = []
+    for theme in q.themes:
+        if theme.id not in scores:
+            continue
+        shares = tidy.likert_shares(in_wave, q, theme.id, [baseline], language)
+        theme_rows = priorities[priorities["theme"] == theme.id]
+        per_theme.append(
+            {
+                "label": theme.label[language],
+                "mean": float(scores[theme.id].mean()),
+                "n": int(scores[theme.id].notna().sum()),
+                "room": float(theme_rows["not_yet_share"].mean()) if len(theme_rows) else math.nan,
+                "willingness": float(theme_rows["willingness_share"].iloc[0])
+                if len(theme_rows)
+                else math.nan,
+                "chart": _chart(
+                    charts.likert_bars(shares, language=language, title=theme.label[language]),
+                    theme.label[language],
+                )
+                if not shares.empty
+                else None,
+            }
+        )
+    context = _base_context(data, "diagnosis", language)
+    context.update(
+        baseline=baseline,
+        n_baseline=len(in_wave),
+        per_theme=per_theme,
+        largest_room=room.head(8).to_dict("records"),
+        starting_points=ranked.head(5).to_dict("records"),
+        matrix_chart=_chart(
+            charts.priority_matrix(priorities, language=language), text("priority_matrix", language)
+        )
+        if not priorities.empty
+        else None,
+        participation=_participation(data, [baseline], language),
+    )
+    return context
+
+
+def build_report(kind: str, data: ReportInput, language: str = "nl") -> str:
+    """The report as one self-contained HTML document.
+
+    Examples
+    --------
+    >>> import questionnaires
+    >>> from analysis.synthetic import synthetic_responses
+    >>> q = questionnaires.load("klimaatteam")
+    >>> html = build_report("impact", ReportInput(synthetic_responses(q, 60, 60, seed=1), q),
+    ...                     language="en")
+    >>> "Energy and water: improved" in html
+    True
+    """
+    check_language(language)
+    if kind not in KINDS:
+        raise ValueError(f"unknown report kind {kind!r}: use diagnosis or impact")
+    context = (
+        impact_context(data, language) if kind == "impact" else diagnosis_context(data, language)
+    )
+    return _environment(language).get_template(f"{kind}.html").render(**context)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """An A4 PDF of the report (WeasyPrint; fonts and charts from the page itself)."""
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
+
+
+def write_report(html: str, path: Path) -> None:
+    """Write ``html`` to ``path`` as HTML or, for a ``.pdf`` path, as PDF."""
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        path.write_bytes(html_to_pdf(html))
+    elif suffix in (".html", ".htm"):
+        path.write_text(html, encoding="utf-8")
+    else:
+        raise ValueError(
+            f"cannot write a report as {suffix or 'a file without suffix'}: use .html or .pdf"
+        )

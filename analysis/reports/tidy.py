@@ -1,0 +1,233 @@
+"""Tidy tables for the charts and tables of the reports and the dashboard.
+
+Each function turns responses (an exchange-format frame) or counts into the
+long format a chart function in :mod:`analysis.charts` takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.anonymity import suppress_small_groups
+from analysis.scoring import SCALE_MAX, greener
+from analysis.settings import Settings
+from questionnaires import SCALE_KINDS, Construct, Item, Questionnaire
+
+LEVEL_LABELS = {
+    "nl": ["1 – minst duurzaam", "2", "3", "4", "5 – meest duurzaam"],
+    "fr": ["1 – le moins durable", "2", "3", "4", "5 – le plus durable"],
+    "en": ["1 – least sustainable", "2", "3", "4", "5 – most sustainable"],
+}
+NOT_GIVEN = {"nl": "Niet opgegeven", "fr": "Non précisé", "en": "Not given"}
+
+
+def _top(values: pd.Series, settings: Settings) -> pd.Series:
+    return values >= SCALE_MAX + 1 - settings.top_levels
+
+
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """The Wilson score interval of a single proportion (NaN for n = 0)."""
+    if n == 0:
+        return float("nan"), float("nan")
+    interval = stats.binomtest(int(successes), int(n)).proportion_ci(confidence, method="wilson")
+    return float(interval.low), float(interval.high)
+
+
+def _scale_answers(
+    frame: pd.DataFrame, questionnaire: Questionnaire, theme_id: str, waves: Sequence[str]
+) -> Iterator[tuple[Item, int, str, pd.Series]]:
+    """Each scale item of a theme, per wave, with its answered values on the greener scale."""
+    for item in questionnaire.items_of(theme_id):
+        if item.kind not in SCALE_KINDS or item.id not in frame:
+            continue
+        values = greener(frame, item)
+        for order, wave in enumerate(waves):
+            answered = values[frame["wave"] == wave].dropna()
+            if not answered.empty:
+                yield item, order, wave, answered
+
+
+def likert_shares(
+    frame: pd.DataFrame,
+    questionnaire: Questionnaire,
+    theme_id: str,
+    waves: Sequence[str],
+    language: str,
+) -> pd.DataFrame:
+    """Share of each level (greener scale) per scale item of a theme and wave."""
+    rows = []
+    for item, order, wave, answered in _scale_answers(frame, questionnaire, theme_id, waves):
+        counts = answered.value_counts().reindex(range(1, 6), fill_value=0)
+        for level, count in counts.items():
+            rows.append(
+                {
+                    "item_label": item.label[language],
+                    "wave": wave,
+                    "wave_order": order,
+                    "level": int(level),
+                    "level_label": LEVEL_LABELS[language][int(level) - 1],
+                    "share": count / len(answered),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def agreement_shares(
+    frame: pd.DataFrame,
+    questionnaire: Questionnaire,
+    theme_id: str,
+    waves: Sequence[str],
+    language: str,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """Share in the top two levels per scale item of a theme and wave, with Wilson intervals."""
+    settings = settings or Settings()
+    rows = []
+    for item, order, wave, answered in _scale_answers(frame, questionnaire, theme_id, waves):
+        top = int(_top(answered, settings).sum())
+        low, high = wilson_interval(top, len(answered), settings.confidence)
+        rows.append(
+            {
+                "item_label": item.label[language],
+                "wave": wave,
+                "wave_order": order,
+                "share": top / len(answered),
+                "ci_low": low,
+                "ci_high": high,
+                "n": len(answered),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def priority_items(
+    frame: pd.DataFrame,
+    questionnaire: Questionnaire,
+    wave: str,
+    language: str,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """Behaviour items with the share not yet doing them and their theme's willingness."""
+    settings = settings or Settings()
+    in_wave = frame["wave"] == wave
+    rows = []
+    for theme in questionnaire.themes:
+        if not theme.behaviour:
+            continue
+        intention = next(
+            (
+                i
+                for i in questionnaire.items_of(theme.id)
+                if i.construct is Construct.INTENTION and i.id in frame
+            ),
+            None,
+        )
+        willingness = np.nan
+        if intention is not None:
+            answered = greener(frame[in_wave], intention).dropna()
+            willingness = float(_top(answered, settings).mean()) if len(answered) else np.nan
+        for item in questionnaire.items_of(theme.id):
+            if (
+                not item.is_scored
+                or item.construct is not Construct.BEHAVIOUR
+                or item.id not in frame
+            ):
+                continue
+            answered = greener(frame[in_wave], item).dropna()
+            if answered.empty:
+                continue
+            rows.append(
+                {
+                    "item": item.id,
+                    "item_label": item.label[language],
+                    "theme": theme.id,
+                    "theme_label": theme.label[language],
+                    "not_yet_share": float(1 - _top(answered, settings).mean()),
+                    "willingness_share": willingness,
+                    "n": len(answered),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def theme_score_summary(
+    scores: pd.DataFrame,
+    frame: pd.DataFrame,
+    questionnaire: Questionnaire,
+    waves: Sequence[str],
+    language: str,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Mean theme score per theme and wave with a t interval (for the dashboard)."""
+    rows = []
+    for theme_id in scores.columns:
+        for order, wave in enumerate(waves):
+            values = scores.loc[frame["wave"] == wave, theme_id].dropna().to_numpy(dtype=float)
+            if len(values) < 2:
+                continue
+            mean = float(values.mean())
+            half = float(
+                stats.t.ppf(0.5 + confidence / 2, len(values) - 1)
+                * values.std(ddof=1)
+                / np.sqrt(len(values))
+            )
+            rows.append(
+                {
+                    "theme_label": questionnaire.theme(theme_id).label[language],
+                    "wave": wave,
+                    "wave_order": order,
+                    "mean": mean,
+                    "ci_low": mean - half,
+                    "ci_high": mean + half,
+                    "n": len(values),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def department_rates(
+    counts: pd.DataFrame,
+    headcounts: Mapping[str, int],
+    threshold: int,
+    language: str,
+) -> pd.DataFrame:
+    """Response rate per department and wave, small groups hidden.
+
+    ``counts`` has columns ``wave``, ``department`` (missing = not given) and
+    ``responses``. Respondents who gave no department form a group of their
+    own for the suppression, and are left out of the rates (no headcount).
+    """
+    waves = list(dict.fromkeys(counts["wave"]))
+    names = list(headcounts)
+    full = pd.MultiIndex.from_product([waves, [*names, None]], names=["wave", "department"])
+    table = (
+        counts.assign(department=counts["department"].where(counts["department"].notna(), None))
+        .groupby(["wave", "department"], dropna=False)["responses"]
+        .sum()
+        .reindex(full, fill_value=0)
+        .reset_index()
+    )
+    table["department"] = table["department"].fillna(NOT_GIVEN[language])
+    marked = suppress_small_groups(table, threshold, group="department", count="responses")
+    marked = marked[marked["department"] != NOT_GIVEN[language]].copy()
+    marked["headcount"] = marked["department"].map(headcounts).astype(int)
+    marked["rate"] = np.where(
+        marked["hidden"],
+        np.nan,
+        marked["responses"] / marked["headcount"].where(marked["headcount"] > 0),
+    )
+    marked["responses"] = marked["responses"].astype("Int64").mask(marked["hidden"])
+    return marked.reset_index(drop=True)[
+        ["department", "wave", "responses", "headcount", "rate", "hidden"]
+    ]
+
+
+def counts_from_frame(frame: pd.DataFrame, waves: Sequence[str]) -> pd.DataFrame:
+    """Responses per wave and department, counted from the responses themselves."""
+    subset = frame[frame["wave"].isin(waves)]
+    grouped = subset.groupby(["wave", "department"], dropna=False).size()
+    return grouped.rename("responses").reset_index()

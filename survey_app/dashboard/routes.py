@@ -1,0 +1,152 @@
+"""The management dashboard: engagement charts of one organisation, read-only.
+
+Viewers see their own organisation only; coaches the ones they manage;
+admins all. Answers are shown for closed waves only (a live chart would
+let someone watch a colleague's answer arrive), never as free text, and
+never for a group smaller than the organisation's threshold.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from analysis import charts
+from analysis.anonymity import effective_threshold
+from analysis.reports import tidy
+from analysis.scoring import theme_scores
+from survey_app.auth import visible_organisations
+from survey_app.campaigns import campaign_questionnaire
+from survey_app.db import get_session
+from survey_app.models import Campaign, Organisation, Participation, Role, Wave, WaveStatus
+from survey_app.reporting import campaign_frame, daily_counts
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+
+def can_view(organisation: Organisation) -> bool:
+    """Viewers and coaches see the organisations assigned to them; admins see all."""
+    if current_user.role is Role.ADMIN:
+        return True
+    return any(o.id == organisation.id for o in current_user.organisations)
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    organisations = visible_organisations(current_user)
+    if len(organisations) == 1:
+        return redirect(url_for("dashboard.organisation", slug=organisations[0].slug))
+    return render_template("dashboard/index.html", organisations=organisations)
+
+
+def _participation_counts(campaign: Campaign, department_names: dict[int, str]) -> pd.DataFrame:
+    rows = (
+        get_session()
+        .execute(
+            select(Wave.name, Participation.department_id, func.sum(Participation.count))
+            .join(Wave, Wave.id == Participation.wave_id)
+            .where(Wave.campaign_id == campaign.id)
+            .group_by(Wave.name, Participation.department_id)
+        )
+        .all()
+    )
+    return pd.DataFrame(
+        {
+            "wave": [r[0] for r in rows],
+            "department": pd.Series([department_names.get(r[1]) for r in rows], dtype="str"),
+            "responses": [int(r[2]) for r in rows],
+        }
+    )
+
+
+def _spec(chart) -> str:
+    """The chart's spec as JSON that is safe inside a <script> element."""
+    text = json.dumps(charts.to_spec(chart), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def dashboard_charts(campaign: Campaign, language: str) -> dict[str, Any]:
+    """The dashboard's charts as Vega-Lite specs, and the tables behind them."""
+    session = get_session()
+    organisation = campaign.organisation
+    threshold = effective_threshold(organisation.anonymity_threshold)
+    headcounts = {d.name: d.headcount for d in organisation.departments}
+    result: dict[str, Any] = {"threshold": threshold}
+    waves = [w for w in campaign.waves if w.status is not WaveStatus.DRAFT]
+    counts = _participation_counts(campaign, {d.id: d.name for d in organisation.departments})
+    counts = counts[counts["wave"].isin([w.name for w in waves])]
+    if not counts.empty:
+        rates = tidy.department_rates(counts, headcounts, threshold, language)
+        result["rates"] = rates
+        result["rates_spec"] = _spec(
+            charts.department_response_rate(rates, threshold=threshold, language=language)
+        )
+        daily = daily_counts(session, campaign).assign(headcount=organisation.headcount)
+        daily = daily[daily["wave"].isin([w.name for w in waves])]
+        if organisation.headcount and not daily.empty:
+            result["daily_spec"] = _spec(charts.participation_over_time(daily, language=language))
+    closed = [w.name for w in waves if w.status is WaveStatus.CLOSED]
+    if closed:
+        frame = campaign_frame(session, campaign)
+        frame = frame[frame["wave"].isin(closed)]
+        questionnaire = campaign_questionnaire(campaign)
+        if len(frame) >= threshold:
+            scores = theme_scores(frame, questionnaire)
+            summary = tidy.theme_score_summary(scores, frame, questionnaire, closed, language)
+            if not summary.empty:
+                result["scores"] = summary
+                result["scores_spec"] = _spec(
+                    charts.theme_scores_by_wave(summary, language=language)
+                )
+            support = tidy.agreement_shares(frame, questionnaire, "engagement", closed, language)
+            support = support[support["n"] >= threshold] if not support.empty else support
+            if not support.empty:
+                result["support"] = support
+                result["support_spec"] = _spec(charts.engagement_items(support, language=language))
+    return result
+
+
+@bp.route("/<slug>")
+@login_required
+def organisation(slug: str) -> Any:
+    session = get_session()
+    organisation = session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if organisation is None or not can_view(organisation):
+        abort(404)
+    campaigns = organisation.campaigns
+    campaign = None
+    if campaigns:
+        wanted = request.args.get("campaign", type=int)
+        campaign = next((c for c in campaigns if c.id == wanted), campaigns[-1])
+    data = dashboard_charts(campaign, str(get_locale())) if campaign else {}
+    return render_template(
+        "dashboard/organisation.html",
+        organisation=organisation,
+        campaigns=campaigns,
+        campaign=campaign,
+        data=data,
+    )
+
+
+@lru_cache(maxsize=1)
+def _vega_bundle() -> str:
+    import vl_convert
+
+    return vl_convert.javascript_bundle()
+
+
+@bp.route("/vega.js")
+def vega_bundle() -> Response:
+    """Vega, Vega-Lite and Vega-Embed, served by the app itself: no CDN, works offline."""
+    response = Response(_vega_bundle(), mimetype="text/javascript")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response

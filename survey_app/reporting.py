@@ -1,0 +1,66 @@
+"""Reports and dashboard data for a campaign: the app's data handed to ``analysis``."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from analysis.data import read_responses
+from analysis.reports import ReportInput
+from survey_app.campaigns import campaign_questionnaire
+from survey_app.export import responses_frame, to_csv
+from survey_app.models import Campaign, Participation, Wave, WaveKind
+
+
+def campaign_frame(session: Session, campaign: Campaign) -> pd.DataFrame:
+    """The campaign's responses, read back through the exchange format's checks."""
+    buffer = io.BytesIO(to_csv(responses_frame(session, campaign)).encode("utf-8"))
+    buffer.name = f"campaign {campaign.id}"
+    return read_responses(buffer, campaign_questionnaire(campaign))
+
+
+def default_waves(campaign: Campaign) -> tuple[str | None, str | None]:
+    """The first baseline and the first follow-up wave of the campaign, by kind."""
+
+    def first(kind: WaveKind) -> str | None:
+        return next((wave.name for wave in campaign.waves if wave.kind is kind), None)
+
+    return first(WaveKind.BASELINE), first(WaveKind.FOLLOW_UP)
+
+
+def daily_counts(session: Session, campaign: Campaign) -> pd.DataFrame:
+    """Responses per wave and day (never per hour), from the participation counter."""
+    rows = session.execute(
+        select(Wave.name, Participation.day, func.sum(Participation.count))
+        .join(Wave, Wave.id == Participation.wave_id)
+        .where(Wave.campaign_id == campaign.id)
+        .group_by(Wave.name, Participation.day)
+        .order_by(Wave.name, Participation.day)
+    ).all()
+    return pd.DataFrame(
+        {
+            "wave": [r[0] for r in rows],
+            "day": pd.to_datetime([r[1] for r in rows]),
+            "responses": [int(r[2]) for r in rows],
+        }
+    )
+
+
+def report_input(session: Session, campaign: Campaign) -> ReportInput:
+    """Everything the reports need about a campaign."""
+    organisation = campaign.organisation
+    baseline, follow_up = default_waves(campaign)
+    return ReportInput(
+        frame=campaign_frame(session, campaign),
+        questionnaire=campaign_questionnaire(campaign),
+        organisation=organisation.name,
+        campaign=campaign.name,
+        headcounts={d.name: d.headcount for d in organisation.departments},
+        threshold=organisation.anonymity_threshold,
+        daily=daily_counts(session, campaign),
+        baseline=baseline,
+        follow_up=follow_up,
+    )

@@ -1,0 +1,416 @@
+"""The charts: valid Vega-Lite, offline rendering, three languages, no leaks."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.charts import (
+    WIDTH,
+    department_response_rate,
+    engagement_items,
+    likert_bars,
+    participation_over_time,
+    priority_matrix,
+    theme_change,
+    theme_scores_by_wave,
+    to_png,
+    to_spec,
+    to_svg,
+)
+from analysis.charts.priority import _label_positions
+
+WAVES = [("nulmeting", 0), ("opvolgmeting", 1)]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+# Small, realistic tidy inputs, as the analysis pipeline hands them over.
+
+
+def likert_shares() -> pd.DataFrame:
+    frequency = ["Nooit", "Zelden", "Soms", "Vaak", "Altijd"]
+    agreement = ["Helemaal oneens", "Oneens", "Neutraal", "Eens", "Helemaal eens"]
+    items = [
+        ("Ik zet mijn computerscherm uit als ik mijn bureau verlaat", frequency),
+        ("Ik doe het licht uit als ik als laatste een vergaderzaal verlaat", frequency),
+        ("Energie besparen op het werk vind ik belangrijk", agreement),
+    ]
+    shares = {0: [0.10, 0.25, 0.30, 0.20, 0.15], 1: [0.05, 0.15, 0.25, 0.30, 0.25]}
+    return pd.DataFrame(
+        [
+            {"item_label": item, "wave": wave, "wave_order": order, "level": level,
+             "level_label": labels[level - 1], "share": shares[order][level - 1]}
+            for item, labels in items
+            for wave, order in WAVES
+            for level in range(1, 6)
+        ]
+    )  # fmt: skip
+
+
+def theme_rows() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "theme_label": ["Energie en water", "Afval", "Papier en aankoop", "Mobiliteit"],
+            "difference": [0.42, -0.21, 0.05, math.nan],
+            "ci_low": [0.25, -0.38, -0.12, math.nan],
+            "ci_high": [0.59, -0.04, 0.22, math.nan],
+            "verdict": ["improved", "worsened", "no_detectable_change", "too_little_data"],
+            "verdict_label": ["verbeterd", "achteruitgegaan", "geen aantoonbare verandering",
+                              "te weinig gegevens"],
+        }
+    )  # fmt: skip
+
+
+def daily_counts() -> pd.DataFrame:
+    rows = []
+    for wave, start, headcount, counts in [
+        ("nulmeting", "2025-02-03", 120, [14, 9, 6, 0, 3, 2]),
+        ("opvolgmeting", "2025-11-10", 118, [11, 12, 4, 5, 1]),
+    ]:
+        for offset, responses in enumerate(counts):
+            day = (pd.Timestamp(start) + pd.Timedelta(days=offset)).date().isoformat()
+            rows.append({"wave": wave, "day": day, "responses": responses, "headcount": headcount})
+    return pd.DataFrame(rows)
+
+
+def department_rates() -> pd.DataFrame:
+    rows = [
+        ("Burgerzaken", "nulmeting", 22, 40, False),
+        ("Burgerzaken", "opvolgmeting", 25, 40, False),
+        ("Financiën", "nulmeting", 9, 18, False),
+        ("Financiën", "opvolgmeting", 11, 18, False),
+        ("Secretariaat", "nulmeting", 3, 7, True),
+        ("Secretariaat", "opvolgmeting", 4, 7, True),
+    ]
+    frame = pd.DataFrame(rows, columns=["department", "wave", "responses", "headcount", "hidden"])
+    frame["rate"] = frame["responses"] / frame["headcount"]
+    # As the anonymity layer hands it over: hidden numbers already blanked.
+    frame["responses"] = frame["responses"].astype("Int64").mask(frame["hidden"])
+    frame["rate"] = frame["rate"].mask(frame["hidden"])
+    return frame
+
+
+def engagement_shares() -> pd.DataFrame:
+    items = ["Ik steun de klimaatambities van mijn organisatie",
+             "Mijn leidinggevende moedigt duurzaam gedrag aan"]  # fmt: skip
+    return pd.DataFrame(
+        [
+            {"item_label": item, "wave": wave, "wave_order": order, "share": share,
+             "ci_low": share - 0.08, "ci_high": share + 0.08}
+            for index, item in enumerate(items)
+            for (wave, order), share in zip(WAVES, [0.45 + 0.1 * index, 0.55 + 0.1 * index],
+                                            strict=True)
+        ]
+    )  # fmt: skip
+
+
+def priority_items() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            ("Computerscherm uitzetten bij vertrek", "Energie en water", 0.62, 0.71),
+            ("Licht uit in vergaderzaal", "Energie en water", 0.35, 0.71),
+            ("Dubbelzijdig afdrukken", "Papier en aankoop", 0.28, 0.45),
+            ("Met de fiets naar het werk", "Mobiliteit", 0.78, 0.32),
+        ],
+        columns=["item_label", "theme_label", "not_yet_share", "willingness_share"],
+    )
+
+
+def theme_scores() -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"theme_label": theme, "wave": wave, "wave_order": order, "mean": mean,
+             "ci_low": mean - 0.15, "ci_high": mean + 0.15, "n": 120 - 10 * order}
+            for theme, base in [("Energie en water", 3.1), ("Afval", 3.6)]
+            for (wave, order), mean in zip(WAVES, [base, base + 0.2], strict=True)
+        ]
+    )  # fmt: skip
+
+
+# One case per chart: how to draw it, and a text that must follow the language.
+
+Draw = Callable[[pd.DataFrame, str], alt.TopLevelMixin]
+
+CASES: dict[str, tuple[Callable[[], pd.DataFrame], Draw, dict[str, str]]] = {
+    "likert_bars": (
+        likert_shares,
+        lambda frame, language: likert_bars(frame, language=language, title="Energie"),
+        {"nl": "Aandeel medewerkers", "fr": "Part du personnel", "en": "Share of staff"},
+    ),
+    "theme_change": (
+        theme_rows,
+        lambda frame, language: theme_change(frame, language=language),
+        {
+            "nl": "Verschil (schaal 1–5)",
+            "fr": "Différence (échelle 1–5)",
+            "en": "Difference (scale 1–5)",
+        },
+    ),
+    "participation_over_time": (
+        daily_counts,
+        lambda frame, language: participation_over_time(frame, language=language),
+        {"nl": "Dag van de meting", "fr": "Jour de la mesure", "en": "Day of the wave"},
+    ),
+    "department_response_rate": (
+        department_rates,
+        lambda frame, language: department_response_rate(frame, threshold=5, language=language),
+        {"nl": "minder dan 5", "fr": "moins de 5", "en": "fewer than 5"},
+    ),
+    "engagement_items": (
+        engagement_shares,
+        lambda frame, language: engagement_items(frame, language=language),
+        {
+            "nl": "Aandeel (helemaal) eens",
+            "fr": "Part (tout à fait) d'accord",
+            "en": "Share (strongly) agreeing",
+        },
+    ),
+    "priority_matrix": (
+        priority_items,
+        lambda frame, language: priority_matrix(frame, language=language),
+        {"nl": "Doet het nog niet", "fr": "Ne le fait pas encore", "en": "Not doing it yet"},
+    ),
+    "theme_scores_by_wave": (
+        theme_scores,
+        lambda frame, language: theme_scores_by_wave(frame, language=language),
+        {"nl": "Gemiddelde score", "fr": "Score moyen", "en": "Mean score"},
+    ),
+}
+NAMES = list(CASES)
+
+
+def draw(name: str, language: str = "nl") -> alt.TopLevelMixin:
+    data, chart, _ = CASES[name]
+    return chart(data(), language)
+
+
+def strings(node: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every string in a spec (keys included) with the path that leads to it."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield (*path, key), key
+            yield from strings(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from strings(value, (*path, index))
+    elif isinstance(node, str):
+        yield path, node
+
+
+def records(spec: dict) -> list[dict]:
+    """All data rows in a spec; Altair gathers them under the top-level ``datasets``."""
+    return [row for rows in spec.get("datasets", {}).values() for row in rows]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_spec_is_valid_and_survives_json(name):
+    chart = draw(name)
+    spec = chart.to_dict(validate=True)
+    assert json.loads(json.dumps(spec)) == spec
+    type(chart).from_dict(spec, validate=True)
+    assert to_spec(chart) == spec
+    assert spec["description"]
+    assert records(spec), "the data is inline"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_renders_to_png_and_svg_offline(name):
+    chart = draw(name)
+    png = to_png(chart)
+    assert png.startswith(PNG_SIGNATURE)
+    assert len(png) > 5_000
+    svg = to_svg(chart)
+    assert svg.lstrip().startswith("<svg")
+    assert "Liberation Sans" in svg
+
+
+@pytest.mark.parametrize("name", [name for name in NAMES if name != "likert_bars"])
+def test_fits_the_page_width(name):
+    svg = to_svg(draw(name))
+    assert f'width="{WIDTH}"' in svg[:300]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_url_except_the_schema(name):
+    spec = draw(name).to_dict()
+    with_url = [path for path, text in strings(spec) if "http://" in text or "https://" in text]
+    assert with_url == [("$schema",)]
+    assert "url" not in {key for path, key in strings(spec) if path and path[-1] == key}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_texts_follow_the_language(name):
+    _, _, markers = CASES[name]
+    descriptions = set()
+    for language, marker in markers.items():
+        spec = draw(name, language).to_dict()
+        text = json.dumps(spec, ensure_ascii=False)
+        assert marker in text
+        for other, other_marker in markers.items():
+            if other != language:
+                assert other_marker not in text
+        assert spec["config"]["locale"]["number"]["decimal"] == ("." if language == "en" else ",")
+        descriptions.add(spec["description"])
+    assert len(descriptions) == 3
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_empty_data_is_refused_clearly(name):
+    data, chart, _ = CASES[name]
+    empty = data().iloc[0:0]
+    with pytest.raises(ValueError, match=rf"{name}: the data has no rows"):
+        chart(empty, "nl")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_missing_column_is_named(name):
+    data, chart, _ = CASES[name]
+    frame = data()
+    dropped = frame.columns[-1]
+    with pytest.raises(ValueError, match=rf"lacks the column\(s\) {dropped}"):
+        chart(frame.drop(columns=[dropped]), "nl")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_unknown_language_is_refused(name):
+    with pytest.raises(ValueError, match="unknown language 'de'"):
+        draw(name, "de")
+
+
+def test_hidden_departments_leave_no_number_in_the_spec():
+    chart = department_response_rate(department_rates(), threshold=5, language="nl")
+    text = chart.to_json()
+    spec = chart.to_dict()
+    hidden = [row for row in records(spec) if row["department"] == "Secretariaat"]
+    assert len(hidden) == 2
+    for row in hidden:
+        assert row["hidden"] is True
+        assert row["note"] == "minder dan 5"
+        assert row["responses"] is None
+        assert row["rate"] is None
+        assert row["headcount"] is None
+    for number in (repr(3 / 7), repr(4 / 7), "0.428", "0.571"):
+        assert number not in text
+    shown = [row for row in records(spec) if row["department"] == "Burgerzaken"]
+    assert [row["responses"] for row in shown] == [22, 25]
+
+
+def test_small_groups_are_hidden_even_when_not_flagged():
+    rates = department_rates()
+    rates.loc[2, "hidden"] = False
+    rates.loc[2, "responses"] = 2
+    rates.loc[2, "rate"] = 2 / 18
+    spec = department_response_rate(rates, threshold=5, language="en").to_dict()
+    row = records(spec)[2]
+    assert (row["hidden"], row["responses"], row["rate"], row["note"]) == (
+        True, None, None, "fewer than 5"
+    )  # fmt: skip
+    assert repr(2 / 18) not in json.dumps(spec)
+
+
+@pytest.mark.parametrize("threshold", [2, 0, 5.0, True])
+def test_department_threshold_must_respect_the_anonymity_floor(threshold):
+    with pytest.raises(ValueError, match="threshold must be a whole number of at least 3"):
+        department_response_rate(department_rates(), threshold=threshold)
+
+
+def test_likert_middle_level_straddles_zero():
+    spec = likert_bars(likert_shares()).to_dict()
+    first = [row for row in records(spec) if row["wave"] == "nulmeting"][:5]
+    middle = first[2]
+    assert middle["start"] == pytest.approx(-0.15)
+    assert middle["end"] == pytest.approx(0.15)
+    assert first[0]["start"] == pytest.approx(-0.50)
+    assert first[4]["end"] == pytest.approx(0.50)
+    legend_domain = spec["spec"]["layer"][1]["encoding"]["color"]["scale"]["domain"]
+    assert legend_domain[0] == "Nooit / Helemaal oneens"
+
+
+def test_likert_refuses_shares_that_do_not_add_up():
+    shares = likert_shares()
+    shares.loc[0, "share"] = 0.5
+    with pytest.raises(ValueError, match=r"add up to 1\.400, not 1"):
+        likert_bars(shares)
+
+
+def test_theme_change_colours_are_fixed_per_verdict():
+    spec = theme_change(theme_rows()).to_dict()
+    text = json.dumps(spec)
+    scale = next(
+        layer["encoding"]["color"]["scale"]
+        for layer in spec["layer"]
+        if "color" in layer.get("encoding", {}) and "scale" in layer["encoding"]["color"]
+    )
+    colours = dict(zip(scale["domain"], scale["range"], strict=True))
+    assert colours["verbeterd"] == "#00785A"
+    assert colours["achteruitgegaan"] == "#B84300"
+    assert "Mobiliteit: te weinig gegevens" in spec["description"]
+    assert "http" not in text.replace(spec["$schema"], "")
+
+
+def test_theme_change_refuses_unknown_verdicts():
+    themes = theme_rows()
+    themes.loc[0, "verdict"] = "better"
+    with pytest.raises(ValueError, match="unknown verdict code"):
+        theme_change(themes)
+
+
+def test_participation_is_cumulative_per_wave():
+    spec = participation_over_time(daily_counts(), language="en").to_dict()
+    rows = [row for row in records(spec) if row["wave"] == "nulmeting"]
+    assert [row["day_number"] for row in rows] == [1, 2, 3, 4, 5, 6]
+    assert [row["cumulative"] for row in rows] == [14, 23, 29, 29, 32, 34]
+    assert rows[-1]["rate"] == pytest.approx(34 / 120)
+    assert rows[-1]["last"] is True
+    assert rows[0]["date"] == "3 Feb 2025"
+    assert "nulmeting 28%" in spec["description"]
+
+
+def test_participation_refuses_a_changing_headcount():
+    daily = daily_counts()
+    daily.loc[1, "headcount"] = 99
+    with pytest.raises(ValueError, match="wave 'nulmeting' has more than one headcount"):
+        participation_over_time(daily)
+
+
+def test_priority_labels_do_not_pile_up_on_one_line():
+    items = pd.DataFrame(
+        {"item_label": ["Fiets", "Trein", "Carpool"], "theme_label": ["Mobiliteit"] * 3,
+         "not_yet_share": [0.40, 0.42, 0.44], "willingness_share": [0.3, 0.3, 0.3]}
+    )  # fmt: skip
+    assert len(set(_label_positions(items))) == 3
+
+
+def test_analysis_charts_do_not_import_flask():
+    code = "import sys, analysis.charts; print('flask' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_priority_matrix_leaves_out_items_without_willingness():
+    items = priority_items()
+    items.loc[3, "willingness_share"] = math.nan
+    spec = priority_matrix(items).to_dict()
+    assert "Met de fiets naar het werk" not in json.dumps(spec, ensure_ascii=False)
+    items["willingness_share"] = math.nan
+    with pytest.raises(ValueError, match="no item has both"):
+        priority_matrix(items)
+
+
+def test_department_chart_takes_integer_like_thresholds_and_missing_rates():
+    rates = department_rates()
+    rates.loc[0, "rate"] = math.nan  # a department with headcount 0 has no rate
+    spec = department_response_rate(rates, threshold=np.int64(5)).to_dict()
+    assert records(spec)[0]["rate"] is None
+    assert records(spec)[1]["rate"] == pytest.approx(25 / 40)

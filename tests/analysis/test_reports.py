@@ -1,0 +1,104 @@
+"""Diagnosis and impact reports: self-contained HTML, PDF text, three languages."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+import questionnaires
+from analysis.reports import ReportInput, build_report, html_to_pdf, write_report
+from analysis.settings import Settings
+from analysis.synthetic import synthetic_responses
+from analysis.verdicts import LABELS, Verdict
+
+Q = questionnaires.load("klimaatteam")
+DEPARTMENTS = [("Financiën", 25), ("Techniek", 70), ("Welzijn", 90), ("Klein", 4)]
+
+
+@pytest.fixture(scope="module")
+def data() -> ReportInput:
+    frame = synthetic_responses(
+        Q, 140, 125, seed=7, waves=("nulmeting", "opvolgmeting"), departments=DEPARTMENTS
+    )
+    return ReportInput(
+        frame,
+        Q,
+        organisation="Gemeente Testdorp",
+        campaign="Klimaatteam 2026",
+        headcounts=dict(DEPARTMENTS),
+        threshold=5,
+        settings=Settings(n_resamples=300),
+    )
+
+
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("kind", ["impact", "diagnosis"])
+def test_html_is_self_contained(data, kind):
+    html = build_report(kind, data, "nl")
+    assert html.startswith("<!doctype html>") and '<html lang="nl">' in html
+    assert not EXTERNAL.search(html), EXTERNAL.search(html)
+    assert "url(http" not in html and "@import" not in html
+    assert "<script" not in html  # nothing to run: charts are embedded SVG images
+    assert html.count('src="data:image/svg+xml;base64,') >= 3
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_impact_first_page_states_each_verdict(data, language):
+    html = build_report("impact", data, language)
+    first_page = html.split('class="first-page"', 1)[1].split("</section>", 1)[0]
+    for theme in Q.themes:
+        assert theme.label[language] in first_page
+    assert f'<html lang="{language}">' in html
+    assert LABELS[language][Verdict.IMPROVED] in first_page
+    assert LABELS[language][Verdict.NO_CHANGE] in first_page
+
+
+def test_impact_report_hides_small_departments(data):
+    html = build_report("impact", data, "en")
+    assert "Groups of fewer than 5 people are not shown separately." in html
+
+
+def test_pdf_contains_every_verdict(data, tmp_path):
+    html = build_report("impact", data, "nl")
+    path = tmp_path / "impact.pdf"
+    write_report(html, path)
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    text = re.sub(r"\s+", " ", text)
+    assert len(reader.pages) >= 3
+    for theme in Q.themes:
+        assert theme.label["nl"] in text
+    assert "verbeterd" in text and "geen aantoonbare verandering" in text
+    assert "Pagina 1 / " in text  # page numbers
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+
+
+def test_diagnosis_on_the_baseline_alone(data):
+    baseline_only = ReportInput(
+        data.frame[data.frame["wave"] == "nulmeting"],
+        Q,
+        organisation="Gemeente Testdorp",
+        headcounts=data.headcounts,
+    )
+    html = build_report("diagnosis", baseline_only, "nl")
+    assert "Voorstellen om mee te starten in het actieplan" in html
+    assert "Bereid om te veranderen" in html
+    assert html_to_pdf(html).startswith(b"%PDF")
+
+
+def test_write_report_refuses_other_suffixes(tmp_path):
+    with pytest.raises(ValueError, match=r"use \.html or \.pdf"):
+        write_report("<html></html>", tmp_path / "report.docx")
+
+
+def test_unknown_kind_and_language(data):
+    with pytest.raises(ValueError, match="diagnosis or impact"):
+        build_report("summary", data)
+    with pytest.raises(ValueError, match="nl, fr or en"):
+        build_report("impact", data, "de")

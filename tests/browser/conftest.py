@@ -1,0 +1,115 @@
+"""Real-browser fixtures: the app on a live local server, driven by Debian's Chromium.
+
+Chromium is found at /usr/bin/chromium (or $KLIMAATPEIL_CHROMIUM); without
+it these tests skip, or fail in CI (KLIMAATPEIL_REQUIRE_ALL=1). Every page
+records the requests it makes, so a test can assert that nothing left
+127.0.0.1, and the console messages, so it can assert there were no errors.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import make_app, require
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
+
+
+def chromium_path() -> str | None:
+    candidate = (
+        os.environ.get("KLIMAATPEIL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    )
+    return candidate if candidate and Path(candidate).exists() else None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    require(path is not None, "Chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the dev extra installs it
+        require(False, "the Python package playwright is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class LiveServer:
+    app: object
+    url: str
+    session_factory: object
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    app = make_app(tmp_path, SERVER_NAME=None)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(
+            app, f"http://127.0.0.1:{server.port}", app.extensions["klimaatpeil.sessionmaker"]
+        )
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@dataclass
+class Watched:
+    """A page plus what it asked the network for and what it logged."""
+
+    page: object
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+    def outside_requests(self) -> list[str]:
+        return [
+            url
+            for url in self.requests
+            if urlparse(url).scheme in ("http", "https", "ws", "wss")
+            and urlparse(url).hostname not in ("127.0.0.1", "localhost")
+        ]
+
+    def screenshot(self, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def watched_page(browser) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-BE")
+    page = context.new_page()
+    watched = Watched(page)
+    page.on("request", lambda request: watched.requests.append(request.url))
+    page.on(
+        "console",
+        lambda message: (
+            watched.console_errors.append(message.text) if message.type == "error" else None
+        ),
+    )
+    page.on("pageerror", lambda error: watched.console_errors.append(str(error)))
+    yield watched
+    context.close()
