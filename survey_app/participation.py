@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -55,11 +56,11 @@ def wave_total(session: Session, wave: Wave) -> int:
     return int(total or 0)
 
 
-def responses_per_day(session: Session, wave: Wave) -> list[tuple[str, int]]:
+def responses_per_day(session: Session, wave: Wave) -> list[tuple[date, int]]:
     rows = session.execute(
         select(Participation.day, func.sum(Participation.count))
         .where(Participation.wave_id == wave.id)
         .group_by(Participation.day)
         .order_by(Participation.day)
     ).all()
-    return [(day.isoformat(), int(count)) for day, count in rows]
+    return [(day, int(count)) for day, count in rows]

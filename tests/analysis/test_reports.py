@@ -102,3 +102,11 @@ def test_unknown_kind_and_language(data):
         build_report("summary", data)
     with pytest.raises(ValueError, match="nl, fr or en"):
         build_report("impact", data, "de")
+
+
+def test_report_texts_exist_in_three_languages():
+    from analysis.reports.texts import TEXTS
+
+    for key, languages in TEXTS.items():
+        assert set(languages) == {"nl", "fr", "en"}, key
+        assert all(value.strip() for value in languages.values()), key

@@ -113,3 +113,84 @@ def watched_page(browser) -> Iterator[Watched]:
     page.on("pageerror", lambda error: watched.console_errors.append(str(error)))
     yield watched
     context.close()
+
+
+@pytest.fixture
+def demo_server(live_server):
+    """The live server with Gemeente Demodorp, a coach, a viewer and a draft wave."""
+    from survey_app import demo
+    from survey_app.models import Organisation, Wave, WaveKind, WaveStatus
+    from survey_app.users import create_user
+    from tests.browser.pages import DemoData
+
+    session = live_server.session_factory()
+    try:
+        campaign = demo.create(session, seed=2026)
+        campaign.waves.append(Wave(name="tussenmeting", kind=WaveKind.EXTRA, position=3))
+        session.commit()
+        accounts = {
+            "coach": (
+                "coach@demodorp.be",
+                create_user(session, "coach@demodorp.be", "coach", [demo.SLUG])[1],
+            ),
+            "viewer": (
+                "directie@demodorp.be",
+                create_user(session, "directie@demodorp.be", "viewer", [demo.SLUG])[1],
+            ),
+        }
+        waves = {wave.status: wave for wave in campaign.waves}
+        data = DemoData(
+            open_token=waves[WaveStatus.OPEN].token,
+            closed_token=campaign.waves[0].token,
+            campaign_id=campaign.id,
+            wave_id=campaign.waves[0].id,
+            organisation_slug=session.query(Organisation).one().slug,
+            accounts=accounts,
+        )
+    finally:
+        session.close()
+    return live_server, data
+
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page) -> list[str]:
+    """WCAG 2.1 A and AA violations axe-core finds on the page, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
+    )
+    lines = []
+    for violation in results.response["violations"]:
+        targets = [", ".join(node["target"]) for node in violation["nodes"]][:3]
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
+    return lines
+
+
+def check_page(watched: Watched, name: str, status: int = 200) -> None:
+    """The checks every visited page passes: axe clean, nothing external, no console error.
+
+    A page that answers with an error status on purpose (404, 410) makes
+    Chromium log "Failed to load resource" for the page itself; only that
+    message is allowed, and only for such pages.
+    """
+    watched.screenshot(name)
+    violations = axe_violations(watched.page)
+    assert violations == [], f"{name}: " + "\n".join(violations)
+    assert watched.outside_requests() == [], name
+    errors = [
+        e for e in watched.console_errors if not (status != 200 and f"status of {status}" in e)
+    ]
+    assert errors == [], f"{name}: {errors}"
+    watched.console_errors.clear()
+
+
+def log_in(page, base_url: str, email: str, password: str) -> None:
+    page.goto(f"{base_url}/login?lang=nl")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()

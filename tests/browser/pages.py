@@ -1,0 +1,67 @@
+"""Every page of the app, in one list: the browser and accessibility checks visit them all.
+
+A new page joins the checks by adding one line to PAGES: a name, who looks
+at it (``None`` for an anonymous employee, or "coach" / "viewer"), and how
+to build its path from the demo data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DemoData:
+    """What the browser tests know about the demo in the live server."""
+
+    open_token: str
+    closed_token: str
+    campaign_id: int
+    wave_id: int
+    organisation_slug: str
+    accounts: dict[str, tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    role: str | None
+    path: Callable[[DemoData], str]
+    #: Something the page must show once loaded (guards against checking an error page).
+    expect: str
+    #: The HTTP status the page answers with (error pages are pages too).
+    status: int = 200
+
+
+PAGES: list[Page] = [
+    Page("home", None, lambda d: "/?lang=nl", "Klimaatpeil"),
+    Page("login", None, lambda d: "/login?lang=nl", "Aanmelden"),
+    Page("survey-nl", None, lambda d: f"/s/{d.open_token}?lang=nl", "Deel 1 van 5"),
+    Page("survey-fr", None, lambda d: f"/s/{d.open_token}?lang=fr", "Partie 1 sur 5"),
+    Page("survey-en", None, lambda d: f"/s/{d.open_token}?lang=en", "Part 1 of 5"),
+    Page("survey-thanks", None, lambda d: f"/s/{d.open_token}/thanks?lang=nl", "Bedankt"),
+    Page("survey-closed", None, lambda d: f"/s/{d.closed_token}?lang=nl", "afgesloten", 410),
+    Page("not-found", None, lambda d: "/s/no-such-survey?lang=nl", "niet gevonden", 404),
+    Page("coach-home", "coach", lambda d: "/coach/?lang=nl", "Gemeente Demodorp"),
+    Page(
+        "coach-new-organisation",
+        "coach",
+        lambda d: "/coach/organisations/new?lang=nl",
+        "Een organisatie toevoegen",
+    ),
+    Page(
+        "coach-organisation",
+        "coach",
+        lambda d: f"/coach/organisations/{d.organisation_slug}?lang=nl",
+        "Klimaatteam 2026",
+    ),
+    Page(
+        "coach-campaign",
+        "coach",
+        lambda d: f"/coach/campaigns/{d.campaign_id}?lang=nl",
+        "Rapporten",
+    ),
+    Page("coach-wave", "coach", lambda d: f"/coach/waves/{d.wave_id}?lang=nl", "Deelname"),
+    Page("dashboard", "viewer", lambda d: f"/dashboard/{d.organisation_slug}?lang=nl", "Dashboard"),
+]

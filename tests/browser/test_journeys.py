@@ -1,0 +1,148 @@
+"""The users' journeys in a real browser, each step checked by axe and for outside requests.
+
+Screenshots of every step land in test-artifacts/screenshots/ (not committed).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from survey_app.models import Response, Wave, WaveStatus
+from tests.browser.conftest import Watched, check_page, log_in
+
+
+def _watch(browser, **context_options) -> Watched:
+    context = browser.new_context(**context_options)
+    page = context.new_page()
+    watched = Watched(page)
+    page.on("request", lambda request: watched.requests.append(request.url))
+    page.on(
+        "console", lambda m: watched.console_errors.append(m.text) if m.type == "error" else None
+    )
+    page.on("pageerror", lambda error: watched.console_errors.append(str(error)))
+    return watched
+
+
+def _responses(server, token: str) -> int:
+    session = server.session_factory()
+    try:
+        wave = session.scalar(select(Wave).where(Wave.token == token))
+        return session.scalar(
+            select(func.count()).select_from(Response).where(Response.wave_id == wave.id)
+        )
+    finally:
+        session.close()
+
+
+def test_employee_answers_in_dutch_on_a_phone_with_the_keyboard_only(browser, demo_server):
+    server, data = demo_server
+    watched = _watch(
+        browser, viewport={"width": 360, "height": 740}, locale="nl-BE", has_touch=False
+    )
+    page = watched.page
+    page.goto(f"{server.url}/s/{data.open_token}")
+    assert page.locator("html").get_attribute("lang") == "nl"
+    check_page(watched, "journey-employee-nl-01-start")
+    # nothing wider than the screen: no sideways scrolling on a 360 px phone
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    groups_answered: set[str] = set()
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "(() => { const e = document.activeElement; return {tag: e.tagName,"
+            " type: e.type || '', name: e.name || '', text: e.textContent}; })()"
+        )
+        if focused["tag"] == "INPUT" and focused["type"] == "radio":
+            if focused["name"] not in groups_answered:
+                page.keyboard.press("Space")  # choose the focused option (the first one)
+                page.keyboard.press("ArrowDown")  # and move to the second: arrows pick in a group
+                groups_answered.add(focused["name"])
+        elif focused["tag"] == "INPUT":
+            page.keyboard.type("12,5")
+        elif focused["tag"] == "TEXTAREA":
+            page.keyboard.type("Meer fietsenstallingen")
+        elif focused["tag"] == "SELECT":
+            page.keyboard.press("ArrowDown")
+        elif focused["tag"] == "BUTTON" and "versturen" in focused["text"]:
+            check_page(watched, "journey-employee-nl-02-filled")
+            page.keyboard.press("Enter")
+            break
+    page.wait_for_url("**/thanks**")
+    assert "Bedankt" in page.locator("h1").inner_text()
+    check_page(watched, "journey-employee-nl-03-thanks")
+    assert len(groups_answered) == 29  # every coded question, by keyboard
+    assert _responses(server, data.open_token) == 1
+    page.context.close()
+
+
+def test_employee_answers_in_french_with_the_mouse(browser, demo_server):
+    server, data = demo_server
+    watched = _watch(browser, viewport={"width": 1280, "height": 900}, locale="nl-BE")
+    page = watched.page
+    page.goto(f"{server.url}/s/{data.open_token}")
+    page.click("nav.languages a[lang=fr]")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    check_page(watched, "journey-employee-fr-01-start")
+    # sending too early shows what is missing, next to the questions, and stores nothing
+    page.click("button[type=submit]")
+    assert page.locator("#error-summary").is_visible()
+    assert page.locator(".field-error").count() >= 29
+    check_page(watched, "journey-employee-fr-02-errors", status=422)
+    for fieldset in page.locator("fieldset.item").all():
+        fieldset.locator(".option label").nth(1).click()
+    page.fill("#mobility_distance_km", "8")
+    page.select_option("#department", index=2)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/thanks**")
+    assert "Merci" in page.locator("h1").inner_text()
+    check_page(watched, "journey-employee-fr-03-thanks")
+    assert _responses(server, data.open_token) == 1
+    page.context.close()
+
+
+def test_coach_opens_and_closes_a_wave_and_downloads_both_reports(browser, demo_server, tmp_path):
+    server, data = demo_server
+    watched = _watch(
+        browser, viewport={"width": 1280, "height": 900}, locale="nl-BE", accept_downloads=True
+    )
+    page = watched.page
+    log_in(page, server.url, *data.accounts["coach"])
+    check_page(watched, "journey-coach-01-home")
+    page.click("text=Gemeente Demodorp")
+    page.click("text=Klimaatteam 2026")
+    check_page(watched, "journey-coach-02-campaign")
+    page.locator("tr", has_text="tussenmeting").get_by_role("button", name="Openen").click()
+    assert "open" in page.locator(".status").first.inner_text()
+    check_page(watched, "journey-coach-03-wave-open")
+    page.get_by_role("button", name="Afsluiten").click()
+    check_page(watched, "journey-coach-04-wave-closed")
+    session = server.session_factory()
+    statuses = {w.name: w.status for w in session.scalars(select(Wave))}
+    session.close()
+    assert statuses["tussenmeting"] is WaveStatus.CLOSED
+    page.goto(f"{server.url}/coach/campaigns/{data.campaign_id}?lang=nl")
+    for kind, link in (("diagnosis", "Diagnoserapport"), ("impact", "Impactrapport")):
+        item = page.locator("li", has_text=link)
+        with page.expect_download() as download_info:
+            item.locator("a", has_text="PDF").click()
+        target = tmp_path / f"{kind}.pdf"
+        download_info.value.save_as(target)
+        assert target.read_bytes().startswith(b"%PDF")
+    check_page(watched, "journey-coach-05-reports")
+    page.context.close()
+
+
+def test_viewer_opens_the_dashboard(browser, demo_server):
+    server, data = demo_server
+    watched = _watch(browser, viewport={"width": 1280, "height": 900}, locale="nl-BE")
+    page = watched.page
+    log_in(page, server.url, *data.accounts["viewer"])
+    page.wait_for_url("**/dashboard/**")
+    for chart in ("participation-chart", "over-time-chart", "scores-chart", "support-chart"):
+        page.wait_for_selector(f"#{chart} svg", timeout=15_000)
+    assert "Gemeente Demodorp" in page.locator("h1").inner_text()
+    check_page(watched, "journey-viewer-01-dashboard")
+    # the viewer cannot reach the coach area
+    response = page.goto(f"{server.url}/coach/campaigns/{data.campaign_id}")
+    assert response.status in (403, 404)
+    page.context.close()
