@@ -99,3 +99,43 @@ def suppress_small_groups(
     result = counts.copy()
     result["hidden"] = result[group].isin(hidden)
     return result
+
+
+def protect_for_export(
+    frame: pd.DataFrame,
+    text_columns: list[str],
+    threshold: int | None = DEFAULT_THRESHOLD,
+    *,
+    groups: tuple[str, ...] = ("department", "language"),
+) -> pd.DataFrame:
+    """An exchange-format frame safe to hand out: no free text, no small group named.
+
+    Free-text columns are dropped (they reach the coach only as a shuffled
+    list); in each of ``groups`` the values that :func:`suppress_small_groups`
+    would hide in any wave are blanked, so no row says "the one respondent of
+    department X".
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"wave": ["a"] * 8, "department": ["x"] * 6 + ["y"] * 2,
+    ...                       "language": ["nl"] * 8, "remark": ["…"] * 8})
+    >>> protect_for_export(frame, ["remark"], 5)["department"].isna().sum()
+    np.int64(8)
+    """
+    protected = frame.drop(columns=[c for c in text_columns if c in frame])
+    for column in groups:
+        if column not in protected:
+            continue
+        values = protected[column].astype("str")
+        counts = (
+            protected.assign(_group=values.fillna("\0missing"))
+            .groupby(["wave", "_group"])
+            .size()
+            .rename("responses")
+            .reset_index()
+        )
+        marked = suppress_small_groups(counts, threshold, group="_group", count="responses")
+        hidden = set(marked.loc[marked["hidden"], "_group"]) - {"\0missing"}
+        protected[column] = values.where(~values.isin(hidden))
+    return protected

@@ -20,11 +20,13 @@ Examples
 
 from __future__ import annotations
 
+import csv
 import difflib
 import io
 import os
 import re
 import secrets
+import warnings
 from collections.abc import Sequence
 from typing import IO
 
@@ -40,6 +42,15 @@ MAX_BYTES = 200 * 1024 * 1024
 _INTEGER = re.compile(r"^[+-]?\d+(?:[.,]0+)?$")
 
 
+def shown(value: object, limit: int = 40) -> str:
+    """A value as it may appear in a one-line message: control characters escaped, cut short."""
+    text = "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in str(value)
+    )
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class DataError(ValueError):
     """A responses file or frame that cannot be analysed; the message says where and why."""
 
@@ -52,7 +63,7 @@ class DataError(ValueError):
             for part in (
                 source,
                 f"row {row}" if row is not None else "",
-                f"column {column}" if column is not None else "",
+                f"column {shown(column)}" if column is not None else "",
             )
             if part
         )
@@ -92,6 +103,19 @@ def _separator(header: str) -> str:
     return max(counts, key=lambda separator: counts[separator])
 
 
+def _first_long_row(text: str, separator: str) -> int | None:
+    """The spreadsheet row of the first record with more cells than the header."""
+    try:
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+        width = len(next(rows, []))
+        for number, row in enumerate(rows, start=2):
+            if len(row) > width:
+                return number
+    except csv.Error:
+        return None
+    return None
+
+
 def _suggest(name: str, known: Sequence[str]) -> str:
     close = difflib.get_close_matches(name, known, n=1)
     return f" (did you mean {close[0]}?)" if close else ""
@@ -110,12 +134,15 @@ def _check_columns(columns: list[str], questionnaire: Questionnaire, source: str
     for position, name in enumerate(columns, start=1):
         if name in seen:
             raise DataError(
-                f"column '{name}' appears twice — keep one", source=source, row=1, column=name
+                f"column '{shown(name)}' appears twice — keep one",
+                source=source,
+                row=1,
+                column=name,
             )
         seen.add(name)
         if name not in known:
             raise DataError(
-                f"'{name}' (column {position}) is not an item of questionnaire "
+                f"'{shown(name)}' (column {position}) is not an item of questionnaire "
                 f"{questionnaire.id} v{questionnaire.version}{_suggest(name, known)} "
                 "— rename or remove the column, or choose the right --questionnaire",
                 source=source,
@@ -143,7 +170,7 @@ def _coded_column(values: pd.Series, item: Item, source: str) -> pd.Series:
         more = int(bad.sum()) - 1
         extra = f" (and {more} more rows in this column)" if more else ""
         raise DataError(
-            f"'{values.iloc[first]}' is not a valid answer to a {item.kind.value} item — "
+            f"'{shown(values.iloc[first])}' is not a valid answer to a {item.kind.value} item — "
             f"use {_valid_codes(item)}, or leave the cell empty{extra}",
             source=source,
             row=first + 2,
@@ -164,7 +191,7 @@ def _number_column(values: pd.Series, item: Item, source: str, decimal_comma: bo
     if bad.any():
         first = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataError(
-            f"'{values.iloc[first]}' is not a number from {item.min} to {item.max} — "
+            f"'{shown(values.iloc[first])}' is not a number from {item.min} to {item.max} — "
             "correct it or leave the cell empty",
             source=source,
             row=first + 2,
@@ -189,7 +216,8 @@ def _fixed_columns(raw: pd.DataFrame, source: str) -> pd.DataFrame:
         if duplicated.any():
             first = int(np.flatnonzero(duplicated.to_numpy())[0])
             raise DataError(
-                f"response id '{ids.iloc[first]}' appears twice — each response needs its own id",
+                f"response id '{shown(ids.iloc[first])}' appears twice — "
+                "each response needs its own id",
                 source=source,
                 row=first + 2,
                 column="response_id",
@@ -262,24 +290,35 @@ def read_responses(
     header = text.split("\n", 1)[0]
     separator = _separator(header)
     try:
-        raw = pd.read_csv(
-            io.StringIO(text),
-            sep=separator,
-            dtype="str",
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=True,
-        )
-    except pd.errors.ParserError as error:
+        with warnings.catch_warnings():
+            # index_col=False makes pandas warn (and drop cells) for a row longer than the header
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            raw = pd.read_csv(
+                io.StringIO(text),
+                sep=separator,
+                dtype="str",
+                keep_default_na=False,
+                index_col=False,
+                na_filter=False,
+                skip_blank_lines=True,
+            )
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as error:
         match = re.search(r"line (\d+)", str(error))
         raise DataError(
             "a row has more cells than the header has columns — check separators and quotes",
             source=source,
-            row=int(match.group(1)) if match else None,
+            row=int(match.group(1)) if match else _first_long_row(text, separator),
         ) from None
     except pd.errors.EmptyDataError:
         raise DataError("the file is empty — export the responses again", source=source) from None
-    raw.columns = [str(column).strip() for column in raw.columns]
+    try:
+        header_cells = next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), [])
+    except csv.Error:  # pandas parsed it; keep pandas' names
+        header_cells = []
+    if len(header_cells) == len(raw.columns):
+        raw.columns = [str(cell).strip() for cell in header_cells]  # pandas renames repeats
+    else:
+        raw.columns = [str(column).strip() for column in raw.columns]
     return validate_responses(raw, questionnaire, source=source, decimal_comma=separator == ";")
 
 
@@ -300,7 +339,8 @@ def choose_waves(
     for name in (baseline, follow_up):
         if name is not None and name not in names:
             raise DataError(
-                f"unknown wave '{name}' — the data has waves: {', '.join(names)}",
+                f"unknown wave '{shown(name)}' — the data has waves: "
+                + ", ".join(shown(n) for n in names),
                 source=source,
                 column="wave",
             )
@@ -313,7 +353,7 @@ def choose_waves(
     if baseline is None or follow_up is None or baseline == follow_up:
         raise DataError(
             "two different waves are needed to compare, the data has: "
-            + (", ".join(names) or "none"),
+            + (", ".join(shown(n) for n in names) or "none"),
             source=source,
             column="wave",
         )

@@ -15,6 +15,16 @@ from typing import Any
 from flask import Flask
 
 LANGUAGES = ("nl", "fr", "en")
+#: Settings read from the environment when no test configuration is given (docs/deployment.md).
+ENVIRONMENT_SETTINGS = (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "KLIMAATPEIL_ENV",
+    "RATELIMIT_STORAGE_URI",
+    "SURVEY_RATE_LIMIT",
+    "LOGIN_RATE_LIMIT",
+    "PREFERRED_URL_SCHEME",
+)
 
 
 def _instance_secret(instance_path: Path) -> str:
@@ -50,15 +60,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
-        for key in ("DATABASE_URL", "SECRET_KEY"):
+        for key in ENVIRONMENT_SETTINGS:
             if os.environ.get(key):
                 app.config[key] = os.environ[key]
     else:
         app.config.from_mapping(test_config)
+
+    from survey_app import security
+
+    security.init_app(app)  # refuses production without a secret key
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance_path)
 
-    from survey_app import auth, db, i18n
+    from survey_app import auth, db, i18n, limits
+    from survey_app.admin import routes as admin_routes
     from survey_app.coach import routes as coach_routes
     from survey_app.dashboard import routes as dashboard_routes
     from survey_app.survey import routes as survey_routes
@@ -66,10 +81,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.jinja_env.add_extension("jinja2.ext.do")
     db.init_app(app)
     i18n.init_app(app)
+    limits.init_app(app)
     auth.init_app(app)
     app.register_blueprint(survey_routes.bp)
     app.register_blueprint(coach_routes.bp)
     app.register_blueprint(dashboard_routes.bp)
+    app.register_blueprint(admin_routes.bp)
 
     from survey_app import cli, pages
 

@@ -16,6 +16,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
 from survey_app.db import get_session
+from survey_app.limits import limiter, login_limit
 from survey_app.models import Organisation, Role, User
 
 bp = Blueprint("auth", __name__)
@@ -61,6 +62,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login() -> Any:
     form = LoginForm()
     if form.validate_on_submit():

@@ -206,6 +206,27 @@ def _campaign_data(campaign_id: int):
     return frame, campaign_questionnaire(campaign), *default_waves(campaign)
 
 
+def _render_breakdown(frame, questionnaire, by: str, threshold: int, output_format: str):
+    """Theme scores per group as text, CSV, JSON or Excel; hidden groups show no number."""
+    import io
+
+    from analysis.anonymity import effective_threshold
+    from analysis.breakdown import theme_means_by
+
+    table = theme_means_by(frame, questionnaire, by, effective_threshold(threshold))
+    if output_format == "json":
+        return table.to_json(orient="records", force_ascii=False, indent=2)
+    if output_format == "csv":
+        return table.to_csv(index=False, lineterminator="\n")
+    if output_format == "xlsx":
+        buffer = io.BytesIO()
+        table.to_excel(buffer, index=False, engine="openpyxl")
+        return buffer.getvalue()
+    shown = table.drop(columns=["hidden"]).round(2).astype("object")
+    shown.loc[table["hidden"], "n"] = f"< {effective_threshold(threshold)}"
+    return shown.fillna("–").to_string(index=False) + "\n"
+
+
 @click.command("analyse")
 @click.argument("responses", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -237,6 +258,19 @@ def _campaign_data(campaign_id: int):
     show_default=True,
     help="Language of labels and verdicts.",
 )
+@click.option(
+    "--by",
+    type=click.Choice(["department", "language"]),
+    help="Theme scores per group instead of the comparison (small groups hidden).",
+)
+@click.option(
+    "--threshold",
+    type=int,
+    default=5,
+    show_default=True,
+    help="Smallest group shown with --by on a CSV file (never below 3); "
+    "--campaign uses the organisation's.",
+)
 @with_appcontext
 def analyse_command(
     responses: Path | None,
@@ -248,6 +282,8 @@ def analyse_command(
     output_format: str,
     out: Path | None,
     language: str,
+    by: str | None,
+    threshold: int,
 ) -> None:
     """Test the change per theme between baseline and follow-up (a CSV file or --campaign)."""
     from analysis.data import DataError, read_responses
@@ -266,12 +302,23 @@ def analyse_command(
         else:
             questionnaire = _load_or_exit(questionnaire_name)
             frame, source = read_responses(responses, questionnaire), responses.name
-        result = analyse(
-            frame, questionnaire, baseline, follow_up, items=items, language=language, source=source
-        )
+        if by is not None:
+            if campaign_id is not None:
+                threshold = _campaign(campaign_id).organisation.anonymity_threshold
+            rendered = _render_breakdown(frame, questionnaire, by, threshold, output_format)
+        else:
+            result = analyse(
+                frame,
+                questionnaire,
+                baseline,
+                follow_up,
+                items=items,
+                language=language,
+                source=source,
+            )
+            rendered = render(result, output_format)
     except DataError as error:
         _fail(str(error))
-    rendered = render(result, output_format)
     if out is None:
         click.echo(rendered, nl=False)
     elif isinstance(rendered, bytes):
@@ -339,6 +386,50 @@ def report_command(
     click.echo(f"Wrote {out}.", err=True)
 
 
+@click.command("purge")
+@click.option("--campaign", "campaign_id", type=int, help="Delete this campaign's responses.")
+@click.option(
+    "--expired",
+    is_flag=True,
+    help="Delete the responses of every campaign past its retention date.",
+)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def purge_command(campaign_id: int | None, expired: bool, yes: bool) -> None:
+    """Delete survey responses for good (answers, submission keys and invitation codes too).
+
+    The participation counts per day and department stay: they hold no answers.
+    """
+    from datetime import date
+
+    from survey_app.db import get_session
+    from survey_app.models import Campaign
+    from survey_app.purge import purge_campaign, response_count
+
+    session = get_session()
+    if (campaign_id is None) == (not expired):
+        _fail("give either --campaign ID or --expired")
+    if expired:
+        campaigns = list(session.scalars(
+            select(Campaign).where(Campaign.retention_until < date.today())
+        ))  # fmt: skip
+    else:
+        campaigns = [_campaign(campaign_id)]
+    for campaign in campaigns:
+        count = response_count(session, campaign)
+        question = (
+            f"Delete all {count} responses of campaign {campaign.id} "
+            f"({campaign.organisation.name}: {campaign.name})? This cannot be undone."
+        )
+        if not yes and not click.confirm(question):
+            click.echo(f"Campaign {campaign.id}: nothing deleted.")
+            continue
+        purge_campaign(session, campaign)
+        click.echo(f"Campaign {campaign.id}: deleted {count} responses.")
+    if not campaigns:
+        click.echo("No campaign is past its retention date.")
+
+
 def init_app(app: Flask) -> None:
     """Attach the commands to the app, so that ``klimaatpeil`` and ``flask`` both see them."""
     for command in (
@@ -348,6 +439,7 @@ def init_app(app: Flask) -> None:
         export_command,
         analyse_command,
         report_command,
+        purge_command,
     ):
         app.cli.add_command(command)
 

@@ -63,6 +63,11 @@ class WaveKind(enum.StrEnum):
     EXTRA = "extra"
 
 
+class InvitationMode(enum.StrEnum):
+    OPEN = "open"  # one public link for everybody
+    TOKENS = "tokens"  # single-use codes handed out by the coach
+
+
 class WaveStatus(enum.StrEnum):
     DRAFT = "draft"
     OPEN = "open"
@@ -123,6 +128,8 @@ class Campaign(Base):
     questionnaire_version: Mapped[int] = mapped_column(Integer)
     #: The exact questionnaire used, so that later edits of the file never change past waves.
     questionnaire_snapshot: Mapped[dict] = mapped_column(JSON)
+    #: After this date the responses should be purged (``klimaatpeil purge --expired``).
+    retention_until: Mapped[date | None] = mapped_column(Date)
 
     organisation: Mapped[Organisation] = relationship(back_populates="campaigns")
     waves: Mapped[list[Wave]] = relationship(
@@ -141,6 +148,9 @@ class Wave(Base):
     status: Mapped[WaveStatus] = mapped_column(_enum(WaveStatus), default=WaveStatus.DRAFT)
     position: Mapped[int] = mapped_column(Integer, default=0)
     token: Mapped[str] = mapped_column(String(40), unique=True, default=public_token)
+    invitation_mode: Mapped[InvitationMode] = mapped_column(
+        _enum(InvitationMode), default=InvitationMode.OPEN, server_default="open"
+    )
     opened_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
 
@@ -199,6 +209,32 @@ class Participation(Base):
     day: Mapped[date] = mapped_column(Date)
     department_id: Mapped[int] = mapped_column(Integer, default=0)
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Invitation(Base):
+    """A single-use code for one wave. It records whether it was used — never by which response."""
+
+    __tablename__ = "invitation"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012
+
+    code: Mapped[str] = mapped_column(String(24), primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
+    #: Codes generated together, so that a sheet can be printed again.
+    batch: Mapped[int] = mapped_column(Integer, default=1)
+    used: Mapped[bool] = mapped_column(default=False)
+
+
+class SubmissionKey(Base):
+    """A form's one-time key: a retried post of the same form stores nothing twice.
+
+    Stored in the response's transaction, without any link to the response.
+    """
+
+    __tablename__ = "submission_key"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
 
 
 class User(Base):

@@ -17,6 +17,12 @@ def index() -> Any:
     return render_template("pages/index.html")
 
 
+@bp.route("/privacy")
+def privacy() -> Any:
+    """What is stored about respondents and what is not, in plain words."""
+    return render_template("pages/privacy.html")
+
+
 def _error_text(code: int) -> tuple[str, str]:
     texts = {
         400: (_("Something was wrong with that request"), _("Please go back and try again.")),

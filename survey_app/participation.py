@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from analysis.anonymity import effective_threshold
+from analysis.reports.tidy import department_rates
 from survey_app.models import Organisation, Participation, Wave
 
 
@@ -15,35 +18,33 @@ from survey_app.models import Organisation, Participation, Wave
 class DepartmentParticipation:
     name: str
     headcount: int | None
-    responses: int
+    #: None when the group is too small to show.
+    responses: int | None
 
     @property
     def rate(self) -> float | None:
-        if not self.headcount:
+        if not self.headcount or self.responses is None:
             return None
         return self.responses / self.headcount
 
 
 def wave_participation(
-    session: Session, wave: Wave, organisation: Organisation
+    session: Session, wave: Wave, organisation: Organisation, language: str
 ) -> list[DepartmentParticipation]:
     """Responses per department of one wave, departments in the organisation's order.
 
-    Respondents who did not name their department form a row of their own.
+    Groups below the organisation's threshold are hidden (``responses``
+    None), consistently across the campaign's waves.
     """
-    counts = dict(
-        session.execute(
-            select(Participation.department_id, func.sum(Participation.count))
-            .where(Participation.wave_id == wave.id)
-            .group_by(Participation.department_id)
-        ).all()
-    )
-    rows = [
-        DepartmentParticipation(d.name, d.headcount, int(counts.pop(d.id, 0) or 0))
-        for d in organisation.departments
-    ]
-    unknown = sum(int(value or 0) for value in counts.values())
-    rows.append(DepartmentParticipation("", None, unknown))
+    rates = protected_rates(session, wave.campaign, language)
+    rates = rates[rates["wave"] == wave.name].set_index("department")
+    rows = []
+    for department in organisation.departments:
+        if department.name in rates.index and bool(rates.loc[department.name, "hidden"]):
+            rows.append(DepartmentParticipation(department.name, department.headcount, None))
+            continue
+        count = rates.loc[department.name, "responses"] if department.name in rates.index else 0
+        rows.append(DepartmentParticipation(department.name, department.headcount, int(count)))
     return rows
 
 
@@ -64,3 +65,40 @@ def responses_per_day(session: Session, wave: Wave) -> list[tuple[date, int]]:
         .order_by(Participation.day)
     ).all()
     return [(day, int(count)) for day, count in rows]
+
+
+def department_counts(session: Session, campaign) -> pd.DataFrame:
+    """Responses per wave and department (name; missing = not given) from the counters."""
+    import pandas as pd
+
+    from survey_app.models import Wave
+
+    names = {d.id: d.name for d in campaign.organisation.departments}
+    rows = session.execute(
+        select(Wave.name, Participation.department_id, func.sum(Participation.count))
+        .join(Wave, Wave.id == Participation.wave_id)
+        .where(Wave.campaign_id == campaign.id)
+        .group_by(Wave.name, Participation.department_id)
+    ).all()
+    return pd.DataFrame(
+        {
+            "wave": pd.Series([r[0] for r in rows], dtype="str"),
+            "department": pd.Series([names.get(r[1]) for r in rows], dtype="str"),
+            "responses": pd.Series([int(r[2]) for r in rows], dtype="int64"),
+        }
+    )
+
+
+def protected_rates(session: Session, campaign, language: str) -> pd.DataFrame:
+    """Response rate per department and wave with small groups hidden (analysis.anonymity)."""
+    import pandas as pd
+
+    counts = department_counts(session, campaign)
+    organisation = campaign.organisation
+    if counts.empty:
+        columns = ["department", "wave", "responses", "headcount", "rate", "hidden"]
+        return pd.DataFrame(columns=columns)
+    headcounts = {d.name: d.headcount for d in organisation.departments}
+    return department_rates(
+        counts, headcounts, effective_threshold(organisation.anonymity_threshold), language
+    )

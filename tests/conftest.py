@@ -80,6 +80,20 @@ def csrf_token(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
+HIDDEN_PATTERN = re.compile(r'<input[^>]*type="hidden"[^>]*>')
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    """The hidden inputs of a page (CSRF token, submission key, invitation code)."""
+    fields = {}
+    for tag in HIDDEN_PATTERN.findall(html):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name:
+            fields[name.group(1)] = value.group(1) if value else ""
+    return fields
+
+
 class AuthActions:
     """Log in and out through the real login form."""
 

@@ -6,8 +6,16 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from survey_app.models import WaveKind
 
@@ -103,6 +111,33 @@ class WaveForm(FlaskForm):
 class ViewerForm(FlaskForm):
     email = EmailField(
         _l("E-mail address of the viewer"), validators=[InputRequired(), Length(max=254)]
+    )
+
+
+class InvitationModeForm(FlaskForm):
+    mode = SelectField(
+        _l("How people get to the survey"),
+        choices=[
+            SelectChoice("open", _l("One open link for everybody")),
+            SelectChoice("tokens", _l("A single-use code per person")),
+        ],
+        validators=[InputRequired()],
+    )
+
+
+class InvitationForm(FlaskForm):
+    count = IntegerField(
+        _l("Number of codes"),
+        default=50,
+        validators=[InputRequired(), NumberRange(min=1, max=2000)],
+    )
+
+
+class RetentionForm(FlaskForm):
+    retention_until = DateField(
+        _l("Delete the responses after"),
+        validators=[Optional()],
+        description=_l("After this date, delete the responses with: klimaatpeil purge --expired"),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import secrets
 from datetime import date
 from typing import Any
 
@@ -17,11 +18,18 @@ from werkzeug.utils import secure_filename
 from wtforms import SelectChoice
 
 import questionnaires
+from analysis.anonymity import effective_threshold, protect_for_export
+from questionnaires import Kind
+from survey_app import invitations
 from survey_app.auth import roles_required, visible_organisations
+from survey_app.campaigns import campaign_questionnaire
 from survey_app.coach.forms import (
     CampaignForm,
     ConfirmForm,
+    InvitationForm,
+    InvitationModeForm,
     OrganisationForm,
+    RetentionForm,
     ViewerForm,
     WaveForm,
     parse_departments,
@@ -29,14 +37,19 @@ from survey_app.coach.forms import (
 from survey_app.db import get_session
 from survey_app.export import responses_frame, to_csv
 from survey_app.models import (
+    Answer,
     Campaign,
     Department,
+    InvitationMode,
     Organisation,
     Role,
     User,
     Wave,
     WaveKind,
     WaveStatus,
+)
+from survey_app.models import (
+    Response as SurveyResponse,
 )
 from survey_app.participation import responses_per_day, wave_participation, wave_total
 
@@ -191,6 +204,7 @@ def campaign(campaign_id: int) -> Any:
         "coach/campaign.html",
         campaign=campaign,
         form=form,
+        retention_form=RetentionForm(retention_until=campaign.retention_until),
         confirm=ConfirmForm(),
         totals=totals,
         headcount=campaign.organisation.headcount,
@@ -208,12 +222,63 @@ def wave(wave_id: int) -> Any:
         wave=wave,
         campaign=wave.campaign,
         organisation=organisation,
-        rows=wave_participation(session, wave, organisation),
+        rows=wave_participation(session, wave, organisation, str(get_locale())),
+        threshold=effective_threshold(organisation.anonymity_threshold),
         total=wave_total(session, wave),
         per_day=responses_per_day(session, wave),
         link=survey_url(wave) if wave.status is not WaveStatus.DRAFT else None,
         confirm=ConfirmForm(),
+        mode_form=InvitationModeForm(mode=wave.invitation_mode.value),
+        invitation_form=InvitationForm(),
+        batches=invitations.batches(session, wave),
     )
+
+
+@bp.route("/waves/<int:wave_id>/invitations/mode", methods=["POST"])
+@coach_only
+def invitation_mode(wave_id: int) -> Any:
+    """Switch a wave between one open link and single-use codes (before it closes)."""
+    wave = _wave(wave_id)
+    form = InvitationModeForm()
+    if not form.validate_on_submit() or wave.status is WaveStatus.CLOSED:
+        flash(_("This wave cannot be changed that way."), "error")
+    else:
+        wave.invitation_mode = InvitationMode(form.mode.data)
+        get_session().commit()
+        flash(_("Saved."), "info")
+    return redirect(url_for("coach.wave", wave_id=wave.id))
+
+
+@bp.route("/waves/<int:wave_id>/invitations", methods=["POST"])
+@coach_only
+def generate_invitations(wave_id: int) -> Any:
+    """Create a batch of single-use codes to print or mail."""
+    wave = _wave(wave_id)
+    form = InvitationForm()
+    if form.validate_on_submit():
+        batch = invitations.generate(get_session(), wave, form.count.data)
+        flash(_("%(count)s codes created (batch %(batch)s).", count=form.count.data, batch=batch),
+              "info")  # fmt: skip
+    else:
+        flash(" ".join(str(e) for e in form.count.errors) or _("Please try again."), "error")
+    return redirect(url_for("coach.wave", wave_id=wave.id))
+
+
+@bp.route("/waves/<int:wave_id>/invitations/<int:batch>.<any(pdf, csv):fmt>")
+@coach_only
+def invitation_download(wave_id: int, batch: int, fmt: str) -> Any:
+    """A batch of codes as a printable sheet (PDF) or for mail merge (CSV)."""
+    wave = _wave(wave_id)
+    codes = invitations.batch_codes(get_session(), wave, batch)
+    if not codes:
+        abort(404)
+    name = secure_filename(f"{wave.campaign.organisation.slug}-{wave.name}-codes-{batch}.{fmt}")
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt == "csv":
+        return Response(invitations.codes_csv(wave, codes).encode("utf-8"), mimetype="text/csv",
+                        headers=disposition)  # fmt: skip
+    return Response(invitations.codes_pdf(wave, codes), mimetype="application/pdf",
+                    headers=disposition)  # fmt: skip
 
 
 @bp.route("/waves/<int:wave_id>/<any(open, close):action>", methods=["POST"])
@@ -269,7 +334,8 @@ def _csv_download(text: str, filename: str) -> Response:
 @coach_only
 def wave_csv(wave_id: int) -> Any:
     wave = _wave(wave_id)
-    frame = responses_frame(get_session(), wave.campaign, [wave])
+    frame = _protected_frame(wave.campaign)
+    frame = frame[frame["wave"] == wave.name]
     filename = secure_filename(f"{wave.campaign.organisation.slug}-{wave.name}.csv")
     return _csv_download(to_csv(frame), filename)
 
@@ -278,9 +344,66 @@ def wave_csv(wave_id: int) -> Any:
 @coach_only
 def campaign_csv(campaign_id: int) -> Any:
     campaign = _campaign(campaign_id)
-    frame = responses_frame(get_session(), campaign)
+    frame = _protected_frame(campaign)
     slug = campaign.organisation.slug
     return _csv_download(to_csv(frame), f"{slug}-campaign-{campaign.id}.csv")
+
+
+def _protected_frame(campaign: Campaign):
+    """The campaign's responses as the coach may download them.
+
+    Free text is left out (it reaches the coach only as a shuffled list) and
+    departments and languages with fewer respondents than the threshold are
+    blanked, consistently over the campaign's waves.
+    """
+    questionnaire = campaign_questionnaire(campaign)
+    text_items = [item.id for item in questionnaire.items if item.kind is Kind.TEXT]
+    frame = responses_frame(get_session(), campaign)
+    return protect_for_export(frame, text_items, campaign.organisation.anonymity_threshold)
+
+
+@bp.route("/campaigns/<int:campaign_id>/comments")
+@coach_only
+def comments(campaign_id: int) -> Any:
+    """Answers to open questions, per wave and item, shuffled; only from the threshold on."""
+    campaign = _campaign(campaign_id)
+    questionnaire = campaign_questionnaire(campaign)
+    threshold = effective_threshold(campaign.organisation.anonymity_threshold)
+    text_items = [item for item in questionnaire.items if item.kind is Kind.TEXT]
+    session = get_session()
+    sections = []
+    language = str(get_locale())
+    for wave in campaign.waves:
+        if wave.status is not WaveStatus.CLOSED:
+            continue
+        for item in text_items:
+            texts = list(session.scalars(
+                select(Answer.text)
+                .join(SurveyResponse, SurveyResponse.id == Answer.response_id)
+                .where(SurveyResponse.wave_id == wave.id, Answer.item_id == item.id,
+                       Answer.text.is_not(None))
+            ))  # fmt: skip
+            secrets.SystemRandom().shuffle(texts)
+            label = item.label.get(language) or next(iter(item.label.values()))
+            shown = texts if len(texts) >= threshold else None
+            sections.append({"wave": wave, "label": label, "texts": shown, "count": len(texts)})
+    return render_template("coach/comments.html", campaign=campaign, sections=sections,
+                           threshold=threshold)  # fmt: skip
+
+
+@bp.route("/campaigns/<int:campaign_id>/retention", methods=["POST"])
+@coach_only
+def retention(campaign_id: int) -> Any:
+    """Set the date after which the campaign's responses are to be deleted."""
+    campaign = _campaign(campaign_id)
+    form = RetentionForm()
+    if form.validate_on_submit():
+        campaign.retention_until = form.retention_until.data
+        get_session().commit()
+        flash(_("Saved."), "info")
+    else:
+        flash(_("Please enter a date."), "error")
+    return redirect(url_for("coach.campaign", campaign_id=campaign.id))
 
 
 @bp.route("/campaigns/<int:campaign_id>/report/<any(diagnosis, impact):kind>.<any(html, pdf):fmt>")

@@ -12,20 +12,21 @@ import json
 from functools import lru_cache
 from typing import Any
 
-import pandas as pd
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from analysis import charts
 from analysis.anonymity import effective_threshold
+from analysis.data import DataError
 from analysis.reports import tidy
 from analysis.scoring import theme_scores
 from survey_app.auth import visible_organisations
 from survey_app.campaigns import campaign_questionnaire
 from survey_app.db import get_session
-from survey_app.models import Campaign, Organisation, Participation, Role, Wave, WaveStatus
+from survey_app.models import Campaign, Organisation, Role, WaveStatus
+from survey_app.participation import protected_rates
 from survey_app.reporting import campaign_frame, daily_counts
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -47,26 +48,6 @@ def index() -> Any:
     return render_template("dashboard/index.html", organisations=organisations)
 
 
-def _participation_counts(campaign: Campaign, department_names: dict[int, str]) -> pd.DataFrame:
-    rows = (
-        get_session()
-        .execute(
-            select(Wave.name, Participation.department_id, func.sum(Participation.count))
-            .join(Wave, Wave.id == Participation.wave_id)
-            .where(Wave.campaign_id == campaign.id)
-            .group_by(Wave.name, Participation.department_id)
-        )
-        .all()
-    )
-    return pd.DataFrame(
-        {
-            "wave": [r[0] for r in rows],
-            "department": pd.Series([department_names.get(r[1]) for r in rows], dtype="str"),
-            "responses": [int(r[2]) for r in rows],
-        }
-    )
-
-
 def _spec(chart) -> str:
     """The chart's spec as JSON that is safe inside a <script> element."""
     text = json.dumps(charts.to_spec(chart), ensure_ascii=False)
@@ -78,13 +59,11 @@ def dashboard_charts(campaign: Campaign, language: str) -> dict[str, Any]:
     session = get_session()
     organisation = campaign.organisation
     threshold = effective_threshold(organisation.anonymity_threshold)
-    headcounts = {d.name: d.headcount for d in organisation.departments}
     result: dict[str, Any] = {"threshold": threshold}
     waves = [w for w in campaign.waves if w.status is not WaveStatus.DRAFT]
-    counts = _participation_counts(campaign, {d.id: d.name for d in organisation.departments})
-    counts = counts[counts["wave"].isin([w.name for w in waves])]
-    if not counts.empty:
-        rates = tidy.department_rates(counts, headcounts, threshold, language)
+    rates = protected_rates(session, campaign, language)
+    rates = rates[rates["wave"].isin([w.name for w in waves])]
+    if not rates.empty:
         result["rates"] = rates
         result["rates_spec"] = _spec(
             charts.department_response_rate(rates, threshold=threshold, language=language)
@@ -95,7 +74,10 @@ def dashboard_charts(campaign: Campaign, language: str) -> dict[str, Any]:
             result["daily_spec"] = _spec(charts.participation_over_time(daily, language=language))
     closed = [w.name for w in waves if w.status is WaveStatus.CLOSED]
     if closed:
-        frame = campaign_frame(session, campaign)
+        try:
+            frame = campaign_frame(session, campaign)
+        except DataError:  # no responses yet: nothing to chart
+            return result
         frame = frame[frame["wave"].isin(closed)]
         questionnaire = campaign_questionnaire(campaign)
         if len(frame) >= threshold:

@@ -7,12 +7,21 @@ scale labels and messages go through Flask-Babel.
 from __future__ import annotations
 
 import math
+import secrets
 from collections.abc import Sequence
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, FloatField, RadioField, SelectChoice, SelectField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms import (
+    Field,
+    FloatField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from questionnaires import Item, Kind, Questionnaire, band_label
 from survey_app.models import Department
@@ -100,7 +109,16 @@ def field_for(item: Item, language: str) -> Field:
 class SurveyFormBase(FlaskForm):
     """Fields every survey has besides the items."""
 
-    department = SelectField(_l("Your department"), validators=[Optional()], choices=[])
+    # No Optional(): "" ("rather not say") is one of the choices, and anything that is
+    # not a choice — blanks included — must be refused rather than cleared.
+    department = SelectField(_l("Your department"), choices=[])
+    #: A fresh random key per form: a double click or a retried post is stored once.
+    submission_key = HiddenField(
+        validators=[InputRequired(), Regexp(r"\A[0-9a-f]{32}\Z")],
+        default=lambda: secrets.token_hex(16),
+    )
+    #: The single-use invitation code, on waves that use them.
+    invitation = HiddenField(validators=[Optional(), Length(max=24)])
 
 
 def build_survey_form(

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from sqlalchemy import select
 
 from survey_app.campaigns import campaign_questionnaire
 from survey_app.db import get_session
 from survey_app.i18n import csrf
-from survey_app.models import Wave, WaveStatus
+from survey_app.limits import survey_submission_allowed
+from survey_app.models import Invitation, InvitationMode, Wave, WaveStatus
 from survey_app.survey.forms import build_survey_form, department_choices
-from survey_app.survey.storage import store_response
+from survey_app.survey.storage import Outcome, store_response
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
 # The survey form checks its CSRF token itself, so that an expired token
 # re-renders the page with every answer kept instead of an error page.
 csrf.exempt(bp)
+
+#: Session key listing the waves answered in this browser (a signed cookie, nothing stored).
+ANSWERED = "answered_waves"
 
 
 def _wave_or_404(token: str) -> Wave:
@@ -26,6 +30,27 @@ def _wave_or_404(token: str) -> Wave:
     if wave is None or wave.status is WaveStatus.DRAFT:
         abort(404)
     return wave
+
+
+def _invitation_problem(wave: Wave, code: str | None) -> Any | None:
+    """The page to show instead of the survey when a wave's invitation code is missing or spent."""
+    if wave.invitation_mode is not InvitationMode.TOKENS:
+        return None
+    organisation = wave.campaign.organisation
+    if not code:
+        return render_template("survey/code.html", wave=wave, organisation=organisation), 401
+    invitation = get_session().get(Invitation, code.strip())
+    if invitation is None or invitation.wave_id != wave.id:
+        return render_template("survey/invitation.html", organisation=organisation, used=False), 404
+    if invitation.used:
+        return render_template("survey/invitation.html", organisation=organisation, used=True), 410
+    return None
+
+
+def _remember_answered(wave: Wave) -> None:
+    answered = [w for w in session.get(ANSWERED, []) if isinstance(w, int)][-20:]
+    if wave.id not in answered:
+        session[ANSWERED] = [*answered, wave.id]
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
@@ -37,22 +62,46 @@ def answer(token: str) -> Any:
     if wave.status is WaveStatus.CLOSED:
         return render_template("survey/closed.html", organisation=organisation), 410
 
+    code = request.form.get("invitation") if request.method == "POST" else request.args.get("t")
+    problem = _invitation_problem(wave, code)
+    if problem is not None:
+        return problem
+
     language = str(get_locale())
     questionnaire = campaign_questionnaire(campaign)
     form_class = build_survey_form(questionnaire, language, organisation.departments)
     form = form_class()
     form.department.choices = department_choices(organisation.departments)
+    if request.method == "GET":
+        form.invitation.data = code or ""
 
+    rate_limited = False
     if form.validate_on_submit():
-        department_id = int(form.department.data) if form.department.data else None
-        store_response(get_session(), wave, questionnaire, form.data, language, department_id)
-        return redirect(url_for("survey.thanks", token=token, lang=language), code=303)
+        if survey_submission_allowed():
+            department_id = int(form.department.data) if form.department.data else None
+            outcome = store_response(
+                get_session(),
+                wave,
+                questionnaire,
+                form.data,
+                language,
+                department_id,
+                submission_key=form.submission_key.data,
+                invitation=form.invitation.data or None,
+            )
+            if outcome is Outcome.INVITATION_USED:
+                return render_template(
+                    "survey/invitation.html", organisation=organisation, used=True
+                ), 410
+            _remember_answered(wave)
+            return redirect(url_for("survey.thanks", token=token, lang=language), code=303)
+        rate_limited = True
 
     themes = [
         (theme, [form[item.id] for item in questionnaire.items_of(theme.id)])
         for theme in questionnaire.themes
     ]
-    status = 422 if request.method == "POST" else 200
+    status = 429 if rate_limited else 422 if request.method == "POST" else 200
     return (
         render_template(
             "survey/form.html",
@@ -63,6 +112,8 @@ def answer(token: str) -> Any:
             themes=themes,
             items={item.id: item for item in questionnaire.items},
             language=language,
+            rate_limited=rate_limited,
+            answered_before=wave.id in session.get(ANSWERED, []),
         ),
         status,
     )

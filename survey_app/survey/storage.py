@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from questionnaires import Kind, Questionnaire
-from survey_app.models import Answer, Participation, Response, Wave
+from survey_app.models import (
+    Answer,
+    Invitation,
+    InvitationMode,
+    Participation,
+    Response,
+    SubmissionKey,
+    Wave,
+)
 from survey_app.survey.forms import NOT_APPLICABLE
 
 TIMEZONE = ZoneInfo("Europe/Brussels")
@@ -32,7 +42,8 @@ def answers_from_form(questionnaire: Questionnaire, data: dict[str, Any]) -> lis
         if value == NOT_APPLICABLE:
             answers.append(Answer(item_id=item.id, not_applicable=True))
         elif item.kind is Kind.TEXT:
-            text = str(value).strip()
+            # NUL cannot be stored in PostgreSQL text and means nothing to a reader.
+            text = str(value).replace("\x00", "").strip()
             if text:
                 answers.append(Answer(item_id=item.id, text=text))
         else:
@@ -64,6 +75,12 @@ def _count_participation(session: Session, wave_id: int, department_id: int | No
         session.add(Participation(**key, count=1))
 
 
+class Outcome(enum.Enum):
+    STORED = "stored"
+    DUPLICATE = "duplicate"  # this form was stored before: a double click or a retry
+    INVITATION_USED = "invitation_used"  # the single-use code is used or unknown
+
+
 def store_response(
     session: Session,
     wave: Wave,
@@ -71,18 +88,48 @@ def store_response(
     data: dict[str, Any],
     language: str,
     department_id: int | None,
-) -> None:
+    *,
+    submission_key: str,
+    invitation: str | None = None,
+) -> Outcome:
     """Store the response with all its answers and count it, in one transaction.
 
-    Nothing about the respondent is stored besides department and language,
-    and the new response id is not returned: nobody needs to know it.
+    The same transaction records the form's submission key (so a retried
+    post stores nothing twice) and marks the invitation code used (so it
+    cannot be used again) — neither with any link to the response. Nothing
+    about the respondent is stored besides department and language, and the
+    new response id is not returned: nobody needs to know it.
     """
-    response = Response(wave_id=wave.id, department_id=department_id, language=language)
-    response.answers = answers_from_form(questionnaire, data)
     try:
+        session.add(SubmissionKey(key=submission_key, wave_id=wave.id))
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return Outcome.DUPLICATE
+    try:
+        if wave.invitation_mode is InvitationMode.TOKENS:
+            marked = session.execute(
+                update(Invitation)
+                .where(
+                    Invitation.code == (invitation or ""),
+                    Invitation.wave_id == wave.id,
+                    Invitation.used.is_(False),
+                )
+                .values(used=True)
+            )
+            if marked.rowcount != 1:
+                session.rollback()
+                return Outcome.INVITATION_USED
+        response = Response(wave_id=wave.id, department_id=department_id, language=language)
+        response.answers = answers_from_form(questionnaire, data)
         session.add(response)
         _count_participation(session, wave.id, department_id)
         session.commit()
+    except IntegrityError:
+        # Another request with the same key won the race: that one is stored.
+        session.rollback()
+        return Outcome.DUPLICATE
     except Exception:
         session.rollback()
         raise
+    return Outcome.STORED

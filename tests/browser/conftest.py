@@ -117,9 +117,11 @@ def watched_page(browser) -> Iterator[Watched]:
 
 @pytest.fixture
 def demo_server(live_server):
-    """The live server with Gemeente Demodorp, a coach, a viewer and a draft wave."""
+    """The live server with Gemeente Demodorp, a coach, a viewer, an admin and a draft wave."""
+    from sqlalchemy import select
+
     from survey_app import demo
-    from survey_app.models import Organisation, Wave, WaveKind, WaveStatus
+    from survey_app.models import Organisation, User, Wave, WaveKind, WaveStatus
     from survey_app.users import create_user
     from tests.browser.pages import DemoData
 
@@ -137,7 +139,12 @@ def demo_server(live_server):
                 "directie@demodorp.be",
                 create_user(session, "directie@demodorp.be", "viewer", [demo.SLUG])[1],
             ),
+            "admin": (
+                "beheer@klimaatpeil.be",
+                create_user(session, "beheer@klimaatpeil.be", "admin")[1],
+            ),
         }
+        viewer = session.scalar(select(User).where(User.email == "directie@demodorp.be"))
         waves = {wave.status: wave for wave in campaign.waves}
         data = DemoData(
             open_token=waves[WaveStatus.OPEN].token,
@@ -146,6 +153,7 @@ def demo_server(live_server):
             wave_id=campaign.waves[0].id,
             organisation_slug=session.query(Organisation).one().slug,
             accounts=accounts,
+            user_id=viewer.id,
         )
     finally:
         session.close()

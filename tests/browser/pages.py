@@ -1,7 +1,7 @@
 """Every page of the app, in one list: the browser and accessibility checks visit them all.
 
 A new page joins the checks by adding one line to PAGES: a name, who looks
-at it (``None`` for an anonymous employee, or "coach" / "viewer"), and how
+at it (``None`` for an anonymous employee, or "coach" / "viewer" / "admin"), and how
 to build its path from the demo data.
 """
 
@@ -21,6 +21,8 @@ class DemoData:
     wave_id: int
     organisation_slug: str
     accounts: dict[str, tuple[str, str]]
+    #: An account (the viewer's) whose page the admin opens.
+    user_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Page:
 PAGES: list[Page] = [
     Page("home", None, lambda d: "/?lang=nl", "Klimaatpeil"),
     Page("login", None, lambda d: "/login?lang=nl", "Aanmelden"),
+    Page("privacy", None, lambda d: "/privacy?lang=nl", "Wat we over je bewaren"),
     Page("survey-nl", None, lambda d: f"/s/{d.open_token}?lang=nl", "Deel 1 van 5"),
     Page("survey-fr", None, lambda d: f"/s/{d.open_token}?lang=fr", "Partie 1 sur 5"),
     Page("survey-en", None, lambda d: f"/s/{d.open_token}?lang=en", "Part 1 of 5"),
@@ -63,5 +66,16 @@ PAGES: list[Page] = [
         "Rapporten",
     ),
     Page("coach-wave", "coach", lambda d: f"/coach/waves/{d.wave_id}?lang=nl", "Deelname"),
+    Page(
+        "coach-comments",
+        "coach",
+        lambda d: f"/coach/campaigns/{d.campaign_id}/comments?lang=nl",
+        "open vragen",
+    ),
     Page("dashboard", "viewer", lambda d: f"/dashboard/{d.organisation_slug}?lang=nl", "Dashboard"),
+    Page("admin-users", "admin", lambda d: "/admin/users?lang=nl", "directie@demodorp.be"),
+    Page("admin-new-user", "admin", lambda d: "/admin/users/new?lang=nl", 'id="organisations"'),
+    Page(
+        "admin-user", "admin", lambda d: f"/admin/users/{d.user_id}?lang=nl", "directie@demodorp.be"
+    ),
 ]

@@ -177,16 +177,17 @@ def test_status_change_without_csrf_token_is_refused(client, auth, setup, db_ses
 
 def test_wave_page_shows_link_qr_and_participation(client, auth, setup):
     department = setup.organisation.departments[0]
-    for _ in range(3):
+    for _ in range(6):
         _post(client, setup.open_wave, {**VALID, "department": str(department.id)})
     _post(client, setup.open_wave, VALID)
     auth.login(setup.coach_email, setup.coach_password)
     page = client.get(f"/coach/waves/{setup.open_wave.id}?lang=en")
     assert f"/s/{setup.open_wave.token}" in page.text
     assert "qr.svg" in page.text
-    assert "4 responses in total" in page.text
-    # Financiën: 3 of 20 = 15 %
-    assert "Financiën" in page.text and "15%" in page.text
+    assert "7 responses in total" in page.text
+    # Financiën: 6 of 20 = 30 %; Technische dienst (0) is below the threshold of 5: hidden
+    assert "Financiën" in page.text and "30%" in page.text
+    assert "fewer than 5" in page.text
     svg = client.get(f"/coach/waves/{setup.open_wave.id}/qr.svg")
     assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
     png = client.get(f"/coach/waves/{setup.open_wave.id}/qr.png")

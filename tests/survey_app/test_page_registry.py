@@ -14,6 +14,7 @@ NOT_PAGES = {
     "coach.wave_csv",
     "coach.campaign_csv",
     "coach.campaign_report",
+    "coach.invitation_download",
     "dashboard.vega_bundle",
     "dashboard.index",  # redirects a one-organisation user to dashboard.organisation
 }

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 from survey_app.models import Participation, Response
-from tests.conftest import csrf_token
+from tests.conftest import hidden_fields
 
 VALID = {
     "freq": "4",
@@ -23,10 +23,9 @@ VALID = {
 
 
 def _post(client, wave, data, lang="nl"):
+    """Open the survey page and send it with ``data``, as a browser would."""
     page = client.get(f"/s/{wave.token}?lang={lang}")
-    return client.post(
-        f"/s/{wave.token}?lang={lang}", data={**data, "csrf_token": csrf_token(page.text)}
-    )
+    return client.post(f"/s/{wave.token}?lang={lang}", data={**hidden_fields(page.text), **data})
 
 
 def _count(session, model) -> int:

@@ -1,0 +1,26 @@
+"""Deleting a campaign's responses for good, in one transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from survey_app.models import Answer, Campaign, Invitation, Response, SubmissionKey, Wave
+
+
+def response_count(session: Session, campaign: Campaign) -> int:
+    wave_ids = select(Wave.id).where(Wave.campaign_id == campaign.id)
+    return int(session.scalar(
+        select(func.count()).select_from(Response).where(Response.wave_id.in_(wave_ids))
+    ) or 0)  # fmt: skip
+
+
+def purge_campaign(session: Session, campaign: Campaign) -> None:
+    """Delete the responses, their answers, the submission keys and the invitation codes."""
+    wave_ids = select(Wave.id).where(Wave.campaign_id == campaign.id)
+    response_ids = select(Response.id).where(Response.wave_id.in_(wave_ids))
+    session.execute(delete(Answer).where(Answer.response_id.in_(response_ids)))
+    session.execute(delete(Response).where(Response.wave_id.in_(wave_ids)))
+    session.execute(delete(SubmissionKey).where(SubmissionKey.wave_id.in_(wave_ids)))
+    session.execute(delete(Invitation).where(Invitation.wave_id.in_(wave_ids)))
+    session.commit()
