@@ -9,8 +9,12 @@ PO_FILES := $(wildcard survey_app/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The machine's PostgreSQL; `make test-postgres` gives each test a schema of its own in it.
+POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# The second run skips the browser tests (they test pages, not storage) and the doctests.
+PYTEST_POSTGRES_ARGS ?= tests --ignore=tests/browser
 
-.PHONY: run test lint format translations extract-messages clean
+.PHONY: run test test-postgres bench bench-dashboard lint format translations extract-messages clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +34,18 @@ run: $(INSTALLED) translations
 
 test: $(INSTALLED) translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The suite again on PostgreSQL (docs/deployment.md); skips cleanly without a server.
+test-postgres: $(INSTALLED) translations
+	TEST_DATABASE_URL='$(POSTGRES_TEST_URL)' $(BIN)/python -m pytest $(PYTEST_POSTGRES_ARGS)
+
+# Survey throughput on gunicorn, SQLite and PostgreSQL (docs/performance.md).
+bench: $(INSTALLED) translations
+	$(BIN)/python -m benchmarks.survey_bench
+
+# Dashboard and coach pages of a campaign with 10,000 responses (docs/performance.md).
+bench-dashboard: $(INSTALLED) translations
+	$(BIN)/python -m benchmarks.dashboard_bench
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

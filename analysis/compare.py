@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.designs import INDEPENDENT, PAIRED, PARTIALLY_PAIRED, Samples, samples
 from analysis.scoring import SCALE_MAX, greener, scoring_summary, theme_items, theme_scores
 from analysis.settings import Settings
 from analysis.stats import (
@@ -18,9 +19,14 @@ from analysis.stats import (
     cronbach_alpha,
     hedges_g,
     holm,
+    mcnemar,
     minimum_detectable_effect,
+    paired_ttest,
+    partially_overlapping_t,
+    partially_overlapping_z,
     proportion_change,
     welch_ttest,
+    wilcoxon_pratt,
 )
 from analysis.verdicts import sentence, verdict
 from questionnaires import SCALE_KINDS, Kind, Questionnaire
@@ -91,10 +97,63 @@ def _pooled_sd(baseline: np.ndarray, follow_up: np.ndarray) -> float:
     return float(np.sqrt(pooled))
 
 
-def _theme_row(baseline: np.ndarray, follow_up: np.ndarray, settings: Settings) -> dict:
-    row = {"n_baseline": len(baseline), "n_follow_up": len(follow_up)}
+def _pair_correlation(split: Samples) -> float:
+    if split.n_pairs < 3:
+        return 0.0
+    b, f = split.baseline_paired, split.follow_up_paired
+    if np.std(b) == 0 or np.std(f) == 0:
+        return 0.0
+    return float(np.corrcoef(b, f)[0, 1])
+
+
+def _difference_test(split: Samples, settings: Settings) -> pd.Series:
+    """Welch t, paired t or the partially overlapping samples t, as the design allows."""
+    confidence = settings.confidence
+    if split.design == PAIRED:
+        return paired_ttest(split.baseline_paired, split.follow_up_paired, confidence).iloc[0]
+    if split.design == PARTIALLY_PAIRED:
+        return partially_overlapping_t(
+            split.baseline_unpaired,
+            split.follow_up_unpaired,
+            split.baseline_paired,
+            split.follow_up_paired,
+            confidence=confidence,
+        ).iloc[0]
+    return welch_ttest(split.baseline, split.follow_up, confidence=confidence).iloc[0]
+
+
+def _theme_row(split: Samples, settings: Settings) -> dict:
+    baseline, follow_up = split.baseline, split.follow_up
+    row = {
+        "n_baseline": len(baseline),
+        "n_follow_up": len(follow_up),
+        "design": split.design,
+        "n_pairs": split.n_pairs,
+    }
     if len(baseline) >= 2 and len(follow_up) >= 2:
-        row.update(welch_ttest(baseline, follow_up, confidence=settings.confidence).iloc[0])
+        test = _difference_test(split, settings)
+        row.update(
+            {
+                key: test[key]
+                for key in (
+                    "test",
+                    "mean_baseline",
+                    "mean_follow_up",
+                    "difference",
+                    "ci_low",
+                    "ci_high",
+                    "statistic",
+                    "df",
+                    "p_value",
+                )
+                if key in test
+            }
+        )
+        row["mean_baseline"], row["mean_follow_up"] = (
+            float(baseline.mean()),
+            float(follow_up.mean()),
+        )
+        # Hedges g on every answer, whatever the design, so effect sizes compare across designs.
         row.update(
             hedges_g(
                 baseline,
@@ -108,6 +167,8 @@ def _theme_row(baseline: np.ndarray, follow_up: np.ndarray, settings: Settings) 
             len(baseline),
             len(follow_up),
             sd=_pooled_sd(baseline, follow_up),
+            n_pairs=split.n_pairs,
+            rho=max(_pair_correlation(split), 0.0),
             alpha=settings.alpha,
             power=settings.power,
         )
@@ -157,12 +218,10 @@ def compare_themes(
     summary_f = scoring_summary(frame[in_follow_up], questionnaire, settings).set_index("theme")
     rows = []
     for theme_id in scores.columns:
-        b = scores.loc[in_baseline, theme_id].dropna().to_numpy(dtype=float)
-        f = scores.loc[in_follow_up, theme_id].dropna().to_numpy(dtype=float)
-        row = {"theme": theme_id, **_theme_row(b, f, settings)}
+        split = samples(scores[theme_id], frame, baseline, follow_up)
+        row = {"theme": theme_id, **_theme_row(split, settings)}
         row["alpha_baseline"] = _alpha(frame[in_baseline], questionnaire, theme_id)
         row["alpha_follow_up"] = _alpha(frame[in_follow_up], questionnaire, theme_id)
-        row["design"], row["n_pairs"] = "independent", 0
         row["n_prorated_baseline"] = int(summary_b.loc[theme_id, "n_prorated"])
         row["n_prorated_follow_up"] = int(summary_f.loc[theme_id, "n_prorated"])
         row["theme_label"] = questionnaire.theme(theme_id).label.get(language, theme_id)
@@ -201,18 +260,59 @@ def compare_themes(
     return table
 
 
-def _item_row(b: np.ndarray, f: np.ndarray, kind: Kind, settings: Settings) -> dict:
-    row: dict = {"n_baseline": len(b), "n_follow_up": len(f)}
+def _share_change(split: Samples, success: float, kind: Kind, settings: Settings) -> pd.Series:
+    """The change in a share (yes, or the top two levels), as the design allows."""
+
+    def hits(values: np.ndarray) -> np.ndarray:
+        return (values == 1) if kind is Kind.YES_NO else (values >= success)
+
+    if split.design == PARTIALLY_PAIRED:
+        changed = partially_overlapping_z(
+            hits(split.baseline_unpaired).astype(float),
+            hits(split.follow_up_unpaired).astype(float),
+            hits(split.baseline_paired).astype(float),
+            hits(split.follow_up_paired).astype(float),
+            confidence=settings.confidence,
+        ).iloc[0]
+        shares = {
+            "p_baseline": hits(split.baseline).mean(),
+            "p_follow_up": hits(split.follow_up).mean(),
+        }
+        return pd.Series({**changed.to_dict(), **shares})
+    share = proportion_change(
+        hits(split.baseline), hits(split.follow_up), confidence=settings.confidence
+    ).iloc[0]
+    if split.design == PAIRED:
+        # McNemar mid-p tests the pairs; the interval stays Newcombe's (conservative for pairs).
+        test = mcnemar(hits(split.baseline_paired), hits(split.follow_up_paired)).iloc[0]
+        share = pd.Series(
+            {
+                **share.to_dict(),
+                "test": test["test"],
+                "statistic": test["statistic"],
+                "p_value": test["p_value"],
+            }
+        )
+    return share
+
+
+def _item_row(split: Samples, kind: Kind, settings: Settings) -> dict:
+    b, f = split.baseline, split.follow_up
+    row: dict = {
+        "n_baseline": len(b),
+        "n_follow_up": len(f),
+        "design": split.design,
+        "n_pairs": split.n_pairs,
+    }
     row["mean_baseline"] = float(b.mean()) if len(b) else np.nan
     row["mean_follow_up"] = float(f.mean()) if len(f) else np.nan
     if len(b) < 2 or len(f) < 2:
         return row
+    top = SCALE_MAX + 1 - settings.top_levels
+    share = _share_change(split, top, kind, settings)
     if kind is Kind.YES_NO:
-        share = proportion_change(b == 1, f == 1, confidence=settings.confidence).iloc[0]
         row.update(test=share["test"], statistic=share["statistic"], p_value=share["p_value"])
     else:
-        top = SCALE_MAX + 1 - settings.top_levels
-        share = proportion_change(b >= top, f >= top, confidence=settings.confidence).iloc[0]
         ranks = brunner_munzel(b, f, confidence=settings.confidence).iloc[0]
         row.update(
             test=ranks["test"],
@@ -222,6 +322,13 @@ def _item_row(b: np.ndarray, f: np.ndarray, kind: Kind, settings: Settings) -> d
             ps_ci_low=ranks["ps_ci_low"],
             ps_ci_high=ranks["ps_ci_high"],
         )
+        if split.design != INDEPENDENT:
+            test = (
+                _difference_test(split, settings)
+                if split.design == PARTIALLY_PAIRED
+                else (wilcoxon_pratt(split.baseline_paired, split.follow_up_paired).iloc[0])
+            )
+            row.update(test=test["test"], statistic=test["statistic"], p_value=test["p_value"])
     row.update(
         top2_baseline=share["p_baseline"],
         top2_follow_up=share["p_follow_up"],
@@ -248,21 +355,16 @@ def compare_items(
     in the same columns, tested with a two-proportion z-test.
     """
     settings = settings or Settings()
-    in_baseline, in_follow_up = frame["wave"] == baseline, frame["wave"] == follow_up
     rows = []
     for item in questionnaire.items:
         if item.id not in frame or (item.kind not in SCALE_KINDS and item.kind is not Kind.YES_NO):
             continue
-        values = greener(frame, item)
-        b = values[in_baseline].dropna().to_numpy(dtype=float)
-        f = values[in_follow_up].dropna().to_numpy(dtype=float)
+        split = samples(greener(frame, item), frame, baseline, follow_up)
         row = {
             "item": item.id,
             "theme": item.theme,
             "kind": item.kind.value,
-            "design": "independent",
-            "n_pairs": 0,
-            **_item_row(b, f, item.kind, settings),
+            **_item_row(split, item.kind, settings),
         }
         rows.append(row)
     table = pd.DataFrame(rows).reindex(columns=ITEM_COLUMNS + ITEM_EXTRA_COLUMNS)

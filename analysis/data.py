@@ -37,7 +37,7 @@ from questionnaires import Item, Kind, Questionnaire
 
 FIXED_COLUMNS = ("response_id", "wave", "department", "language")
 #: Optional columns besides the items (the linking code is issue 7's).
-OPTIONAL_COLUMNS = ("response_id", "department", "language", "linking_code")
+OPTIONAL_COLUMNS = ("response_id", "department", "language", "linking_code", "pair_id")
 MAX_BYTES = 200 * 1024 * 1024
 _INTEGER = re.compile(r"^[+-]?\d+(?:[.,]0+)?$")
 
@@ -229,9 +229,10 @@ def _fixed_columns(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     for name in ("department", "language"):
         column = raw[name].str.strip() if name in raw else pd.Series([""] * len(raw))
         frame[name] = column.where(column != "").astype("str")
-    if "linking_code" in raw:
-        code = raw["linking_code"].str.strip()
-        frame["linking_code"] = code.where(code != "").astype("str")
+    for column in ("linking_code", "pair_id"):
+        if column in raw:
+            code = raw[column].str.strip()
+            frame[column] = code.where(code != "").astype("str")
     return frame
 
 

@@ -11,6 +11,7 @@ import pandas as pd
 
 from analysis.compare import compare_items, compare_themes
 from analysis.data import choose_waves
+from analysis.linking import link_frame
 from analysis.settings import Settings
 from analysis.verdicts import check_language
 from questionnaires import Questionnaire
@@ -34,6 +35,14 @@ def software_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:  # pragma: no cover - running from a checkout
             versions[package] = "unknown"
     return versions
+
+
+def _overall_design(themes: pd.DataFrame) -> str:
+    designs = set(themes["design"]) if not themes.empty else {"independent"}
+    for design in ("partially_paired", "paired"):
+        if design in designs:
+            return design
+    return "independent"
 
 
 def analyse(
@@ -70,6 +79,12 @@ def analyse(
     check_language(language)
     settings = settings or Settings()
     baseline, follow_up = choose_waves(frame, baseline, follow_up, source=source)
+    linking: dict[str, Any] = {}
+    if "pair_id" not in frame and "linking_code" in frame:
+        frame, linking = link_frame(frame, baseline, follow_up)
+    if "pair_id" in frame:
+        in_waves = frame["wave"].isin([baseline, follow_up])
+        linking["pairs"] = int(frame.loc[in_waves, "pair_id"].dropna().duplicated().sum())
     themes = compare_themes(frame, questionnaire, baseline, follow_up, settings, language)
     item_table = (
         compare_items(frame, questionnaire, baseline, follow_up, settings) if items else None
@@ -81,7 +96,8 @@ def analyse(
             "baseline": int((frame["wave"] == baseline).sum()),
             "follow_up": int((frame["wave"] == follow_up).sum()),
         },
-        "design": "independent",
+        "design": _overall_design(themes),
+        "linking": linking,
         "language": language,
         "settings": settings.as_dict(),
         "corrections": {"themes": "holm", "items": "benjamini-hochberg"},

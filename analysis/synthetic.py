@@ -41,6 +41,7 @@ def _answers(item: Item, latent: np.ndarray, follow_up: np.ndarray, rng: np.rand
         values = (rng.random(n) < np.where(follow_up, 0.6, 0.3)).astype(float)
     elif item.kind is Kind.CHOICE and item.bands:
         level = np.digitize(-latent + rng.normal(0, 0.8, n), [-1.0, 0.0, 0.8, 1.6])
+        level = np.minimum(level, len(item.bands) - 1)  # questionnaires with fewer bands
         values = np.array([band.code for band in item.bands], dtype=float)[level]
     elif item.kind is Kind.CHOICE:
         codes = [choice.code for choice in item.choices or []]
@@ -57,6 +58,35 @@ def _answers(item: Item, latent: np.ndarray, follow_up: np.ndarray, rng: np.rand
     return values
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwyz"
+
+
+def _linking_codes(
+    person: np.ndarray, n_baseline: int, n_linked: int, rng: np.random.Generator
+) -> pd.Series:
+    """Raw linking codes: the same person gives the same code, with the odd typo.
+
+    Linked respondents repeat their baseline code (one in ten changes one
+    element); of the others, four in five give a code of their own and the
+    rest skip the optional question.
+    """
+    people = person.max() + 1
+    elements = np.column_stack([
+        rng.choice(list(_LETTERS), people), rng.choice(list(_LETTERS), people),
+        rng.integers(1, 13, people).astype(str), rng.integers(0, 5, people).astype(str),
+        rng.integers(0, 10, people).astype(str),
+    ])  # fmt: skip
+    codes = []
+    for position, who in enumerate(person):
+        parts = list(elements[who])
+        linked_again = n_baseline <= position < n_baseline + n_linked
+        if linked_again and rng.random() < 0.1:
+            parts[int(rng.integers(0, 5))] = str(rng.choice(list(_LETTERS)))
+        given = linked_again or who < n_linked or rng.random() < 0.8
+        codes.append("-".join(parts) if given else None)
+    return pd.Series(codes, dtype="str")
+
+
 def synthetic_responses(
     questionnaire: Questionnaire,
     n_baseline: int,
@@ -65,6 +95,7 @@ def synthetic_responses(
     shifts: Mapping[str, float] | None = None,
     waves: Sequence[str] = ("baseline", "follow_up"),
     departments: Sequence[tuple[str, int]] = (),
+    linked_share: float = 0.0,
     seed: int = 0,
 ) -> pd.DataFrame:
     """An exchange-format frame with ``n_baseline`` + ``n_follow_up`` responses.
@@ -81,6 +112,10 @@ def synthetic_responses(
     rng = np.random.default_rng(seed)
     n = n_baseline + n_follow_up
     follow_up = np.arange(n) >= n_baseline
+    # The first n_linked follow-up respondents are baseline respondents answering again.
+    n_linked = min(round(linked_share * n_follow_up), n_baseline)
+    person = np.arange(n)
+    person[n_baseline : n_baseline + n_linked] = np.arange(n_linked)
     language = rng.choice(["nl", "fr", "en"], size=n, p=[0.85, 0.1, 0.05])
     frame = pd.DataFrame(
         {
@@ -93,11 +128,15 @@ def synthetic_responses(
     if departments:
         names = [name for name, _ in departments]
         weights = np.array([count for _, count in departments], dtype=float)
-        chosen = rng.choice(names, size=n, p=weights / weights.sum())
+        chosen = rng.choice(names, size=n, p=weights / weights.sum())[person]
         frame["department"] = pd.Series(chosen, dtype="str").where(rng.random(n) > 0.1)
+    if linked_share > 0:
+        frame["linking_code"] = _linking_codes(person, n_baseline, n_linked, rng)
     columns = {}
     for theme in questionnaire.themes:
-        latent = rng.normal(0.0, 1.0, n) + np.where(follow_up, shifts.get(theme.id, 0.0), 0.0)
+        latent = rng.normal(0.0, 1.0, n)[person] + np.where(
+            follow_up, shifts.get(theme.id, 0.0), 0.0
+        )
         for item in questionnaire.items_of(theme.id):
             values = _answers(item, latent, follow_up, rng)
             if values is not None:
@@ -110,4 +149,5 @@ def synthetic_responses(
                 ]
                 columns[item.id] = pd.array(texts, dtype="str")
     items = pd.DataFrame(columns)[[i.id for i in questionnaire.items if i.id in columns]]
+    # (person-level language and department, so a linked respondent keeps them)
     return pd.concat([frame, items], axis=1)

@@ -24,6 +24,7 @@ ENVIRONMENT_SETTINGS = (
     "SURVEY_RATE_LIMIT",
     "LOGIN_RATE_LIMIT",
     "PREFERRED_URL_SCHEME",
+    "PROXY_FIX_X_FOR",
 )
 
 
@@ -37,6 +38,30 @@ def _instance_secret(instance_path: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind a reverse proxy, take client address and scheme from its X-Forwarded-* headers.
+
+    ``PROXY_FIX_X_FOR`` is the number of proxies in front of the app (1 for
+    one nginx); unset, the headers are ignored, as anyone could send them.
+    """
+    value = app.config.get("PROXY_FIX_X_FOR")
+    if value in (None, "", 0, "0"):
+        return
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from survey_app.security import ConfigurationError
+
+    try:
+        hops = int(value)
+    except (TypeError, ValueError):
+        raise ConfigurationError(
+            f"PROXY_FIX_X_FOR must be a whole number of proxies (for example 1), not {value!r}."
+        ) from None
+    if hops < 0:
+        raise ConfigurationError(f"PROXY_FIX_X_FOR must be 0 or more, not {hops}.")
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -74,17 +99,22 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from survey_app import auth, db, i18n, limits
     from survey_app.admin import routes as admin_routes
+    from survey_app.coach import plan as plan_routes
     from survey_app.coach import routes as coach_routes
     from survey_app.dashboard import routes as dashboard_routes
     from survey_app.survey import routes as survey_routes
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    from survey_app.markdown import render_markdown
+
+    app.jinja_env.filters["markdown"] = render_markdown
     db.init_app(app)
     i18n.init_app(app)
     limits.init_app(app)
     auth.init_app(app)
     app.register_blueprint(survey_routes.bp)
     app.register_blueprint(coach_routes.bp)
+    app.register_blueprint(plan_routes.bp)
     app.register_blueprint(dashboard_routes.bp)
     app.register_blueprint(admin_routes.bp)
 
@@ -92,4 +122,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(pages.bp)
     cli.init_app(app)
+    _trust_proxies(app)
     return app

@@ -16,7 +16,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 import questionnaires
-from survey_app import create_app
+from survey_app import backup, create_app
 
 
 def _create_app(*_args):
@@ -165,7 +165,12 @@ def export_command(campaign_id: int, wave_name: str | None, out: Path | None) ->
             raise click.ClickException(
                 f"Campaign {campaign_id} has no wave {wave_name!r}; it has: {names}."
             )
-    text = to_csv(responses_frame(session, campaign, waves))
+    from survey_app.reporting import with_pairs
+
+    frame, _ = with_pairs(session, campaign, responses_frame(session, campaign))
+    if waves is not None:
+        frame = frame[frame["wave"].isin([wave.name for wave in waves])]
+    text = to_csv(frame)
     if out is None:
         click.echo(text, nl=False)
     else:
@@ -432,6 +437,8 @@ def purge_command(campaign_id: int | None, expired: bool, yes: bool) -> None:
 
 def init_app(app: Flask) -> None:
     """Attach the commands to the app, so that ``klimaatpeil`` and ``flask`` both see them."""
+    from survey_app.impact_cli import impact_command
+
     for command in (
         questionnaire_cli,
         demo_command,
@@ -439,7 +446,9 @@ def init_app(app: Flask) -> None:
         export_command,
         analyse_command,
         report_command,
+        impact_command,
         purge_command,
+        *backup.COMMANDS,
     ):
         app.cli.add_command(command)
 

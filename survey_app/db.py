@@ -35,7 +35,34 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
+    return engine
+
+
+def _clean(parameters):
+    """``parameters`` with NUL in text replaced by U+FFFD (PostgreSQL refuses NUL in text)."""
+    if isinstance(parameters, dict):
+        if any(isinstance(v, str) and "\x00" in v for v in parameters.values()):
+            return {k: _clean(v) for k, v in parameters.items()}
+        return parameters
+    if isinstance(parameters, list | tuple):
+        return type(parameters)(_clean(v) for v in parameters)
+    if isinstance(parameters, str) and "\x00" in parameters:
+        return parameters.replace("\x00", "\ufffd")
+    return parameters
+
+
+def _without_nul(_conn, _cursor, statement, parameters, _context, _executemany):
+    """PostgreSQL: a NUL sent in a URL or form field finds nothing instead of a server error.
+
+    SQLite compares and stores NUL like any character; PostgreSQL rejects text
+    containing it. Replacing it by U+FFFD keeps both behaving alike: a token or
+    code containing NUL matches nothing, and no request fails on it. (Free-text
+    answers have NUL removed before they are stored, in survey/storage.py.)
+    """
+    return statement, _clean(parameters)
 
 
 def get_engine(app: Flask | None = None) -> Engine:

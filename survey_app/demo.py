@@ -22,18 +22,26 @@ from analysis.synthetic import synthetic_responses
 from questionnaires import Kind, Questionnaire
 from survey_app.auth import hash_password
 from survey_app.db import get_session, upgrade
+from survey_app.linking import campaign_key, hash_elements
 from survey_app.models import (
+    Action,
+    ActionStatus,
+    ActionType,
     Answer,
     Campaign,
     Department,
+    Horizon,
+    LinkingCode,
     Organisation,
     Participation,
+    Phase,
     Response,
     Role,
     User,
     Wave,
     WaveKind,
     WaveStatus,
+    Workshop,
 )
 from survey_app.users import create_user, generate_password
 
@@ -58,6 +66,7 @@ def _store_frame(
     questionnaire: Questionnaire,
     departments: dict[str, Department],
     rng: np.random.Generator,
+    linking_key: bytes,
 ) -> None:
     """Store exchange-format rows as responses, and count them per day."""
     counts: dict[tuple[int, date, int], int] = {}
@@ -82,6 +91,16 @@ def _store_frame(
             else:
                 response.answers.append(Answer(item_id=item.id, number=float(value)))
         session.add(response)
+        code = record.get("linking_code")
+        if isinstance(code, str):
+            hashed = hash_elements(linking_key, code.split("-"))
+            session.flush()
+            session.add(
+                LinkingCode(
+                    response_id=response.id,
+                    **{f"element_{i}": h for i, h in enumerate(hashed, start=1)},
+                )
+            )
         day = wave.opened_on + timedelta(days=int(min(rng.exponential(3.0), 13)))
         key = (wave.id, day, department.id if department else 0)
         counts[key] = counts.get(key, 0) + 1
@@ -138,7 +157,7 @@ def run(
     if if_empty and session.scalar(select(Organisation.id).limit(1)) is not None:
         click.echo("The database holds other organisations; no demo was added.")
         return
-    create(session, seed=seed)
+    create(session, seed=seed, secret=app.config.get("LINKING_KEY") or app.config["SECRET_KEY"])
     organisation = session.scalar(select(Organisation).where(Organisation.slug == SLUG))
     passwords = {
         COACH_EMAIL: create_user(session, COACH_EMAIL, Role.COACH.value, [SLUG])[1],
@@ -147,8 +166,57 @@ def run(
     _print_access(organisation.campaigns[0], passwords, base_url)
 
 
-def create(session: Session, seed: int = 2026) -> Campaign:
-    """Store Gemeente Demodorp and its campaign with synthetic answers."""
+def _demo_workshops() -> list[Workshop]:
+    return [
+        Workshop(held_on=date(2026, 2, 26), phase=Phase.DIAGNOSE, title="Startworkshop",
+                 notes="De nulmeting toont de meeste ruimte bij **pc's en schermen** en bij "
+                       "**printen**.", decisions="- Focus op energie en papier\n- Actieplan tegen "
+                       "april"),
+        Workshop(held_on=date(2026, 3, 26), phase=Phase.PLANNING, title="Actieplan",
+                 decisions="- Campagne *Uit is uit*\n- Printers standaard recto-verso"),
+        Workshop(held_on=date(2026, 6, 18), phase=Phase.ACTIE, title="Tussentijdse opvolging",
+                 notes="Stickers hangen; de printerinstellingen zijn aangepast."),
+        Workshop(held_on=date(2026, 11, 5), phase=Phase.VERANKERING, title="Resultaten",
+                 notes="Bespreking van het impactrapport."),
+    ]  # fmt: skip
+
+
+def _demo_actions() -> list[Action]:
+    return [
+        Action(title="Campagne 'Uit is uit': stickers en mail voor pc's en schermen",
+               theme="energy_water", type=ActionType.BEHAVIOUR, horizon=Horizon.SHORT,
+               owner="klimaatteam", status=ActionStatus.DONE,
+               items=["energy_pc_off", "energy_screen_off"]),
+        Action(title="Bewegingssensoren voor de verlichting in de gangen",
+               theme="energy_water", type=ActionType.INFRASTRUCTURE, horizon=Horizon.LONG,
+               owner="facilitair beheer", status=ActionStatus.RUNNING,
+               items=["energy_lights_off"]),
+        Action(title="Alle printers standaard recto-verso en zwart-wit",
+               theme="paper_purchasing", type=ActionType.ORGANISATION, horizon=Horizon.SHORT,
+               owner="ICT-dienst", status=ActionStatus.DONE,
+               items=["paper_duplex", "paper_pages_week"]),
+        Action(title="Fietsvergoeding opnieuw onder de aandacht",
+               theme="mobility", type=ActionType.ORGANISATION, horizon=Horizon.SHORT,
+               owner="personeelsdienst", status=ActionStatus.PLANNED,
+               items=["mobility_mode"]),
+        Action(title="Herbruikbare bekers bij de koffieautomaat",
+               theme="waste", type=ActionType.INFRASTRUCTURE, horizon=Horizon.SHORT,
+               owner="facilitair beheer", status=ActionStatus.IDEA,
+               items=["waste_reusable_cup"]),
+    ]  # fmt: skip
+
+
+#: Share of follow-up respondents who also answered the baseline and gave the same linking code.
+LINKED_SHARE = 0.5
+
+
+def create(session: Session, seed: int = 2026, *, secret: str) -> Campaign:
+    """Store Gemeente Demodorp and its campaign with synthetic answers.
+
+    About half of the follow-up respondents answered the baseline too and
+    gave the same anonymous linking code (some with a typo), hashed with
+    ``secret`` (the app's SECRET_KEY) as the survey would.
+    """
     rng = np.random.default_rng(seed)
     questionnaire = questionnaires.load("klimaatteam")
     organisation = Organisation(slug=SLUG, name="Gemeente Demodorp", anonymity_threshold=5)
@@ -162,6 +230,7 @@ def create(session: Session, seed: int = 2026) -> Campaign:
         questionnaire_id=questionnaire.id,
         questionnaire_version=questionnaire.version,
         questionnaire_snapshot=questionnaires.snapshot(questionnaire),
+        linking_enabled=True,
     )
     baseline = Wave(
         name="nulmeting",
@@ -187,6 +256,8 @@ def create(session: Session, seed: int = 2026) -> Campaign:
         opened_on=date(2026, 11, 2),
     )
     campaign.waves = [baseline, follow_up, trial]
+    campaign.workshops = _demo_workshops()
+    campaign.actions = _demo_actions()
     session.add(organisation)
     session.flush()
     frame = synthetic_responses(
@@ -195,10 +266,12 @@ def create(session: Session, seed: int = 2026) -> Campaign:
         125,
         waves=(baseline.name, follow_up.name),
         departments=DEPARTMENTS,
+        linked_share=LINKED_SHARE,
         seed=seed,
     )
     departments = {d.name: d for d in organisation.departments}
     waves = {baseline.name: baseline, follow_up.name: follow_up}
-    _store_frame(session, frame, waves, questionnaire, departments, rng)
+    key = campaign_key(campaign, secret)
+    _store_frame(session, frame, waves, questionnaire, departments, rng, key)
     session.commit()
     return campaign

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -90,6 +91,8 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(200))
     #: Smallest group shown in any breakdown (never below 3).
     anonymity_threshold: Mapped[int] = mapped_column(Integer, default=5)
+    #: Local figures for the savings estimate (factor id → value), e.g. the own electricity price.
+    impact_factors: Mapped[dict] = mapped_column(JSON, default=dict)
 
     departments: Mapped[list[Department]] = relationship(
         back_populates="organisation", order_by="Department.position", cascade="all, delete-orphan"
@@ -130,11 +133,89 @@ class Campaign(Base):
     questionnaire_snapshot: Mapped[dict] = mapped_column(JSON)
     #: After this date the responses should be purged (``klimaatpeil purge --expired``).
     retention_until: Mapped[date | None] = mapped_column(Date)
+    #: Ask respondents for the optional anonymous linking code.
+    linking_enabled: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    #: Random per campaign; with the server's key it makes the linking code hashes.
+    linking_salt: Mapped[str] = mapped_column(
+        String(64), default=lambda: secrets.token_hex(16), server_default=""
+    )
 
     organisation: Mapped[Organisation] = relationship(back_populates="campaigns")
     waves: Mapped[list[Wave]] = relationship(
         back_populates="campaign", order_by="Wave.position", cascade="all, delete-orphan"
     )
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="campaign", order_by="Action.id", cascade="all, delete-orphan"
+    )
+    workshops: Mapped[list[Workshop]] = relationship(
+        back_populates="campaign", order_by="Workshop.held_on", cascade="all, delete-orphan"
+    )
+
+
+class ActionType(enum.StrEnum):
+    BEHAVIOUR = "behaviour"
+    INFRASTRUCTURE = "infrastructure"
+    ORGANISATION = "organisation"
+
+
+class Horizon(enum.StrEnum):
+    SHORT = "short"
+    LONG = "long"
+
+
+class ActionStatus(enum.StrEnum):
+    IDEA = "idea"
+    PLANNED = "planned"
+    RUNNING = "running"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class Phase(enum.StrEnum):
+    """The four phases of a coached climate-team trajectory."""
+
+    DIAGNOSE = "diagnose"
+    PLANNING = "planning"
+    ACTIE = "actie"
+    VERANKERING = "verankering"
+
+
+class Action(Base):
+    """One action on the climate team's plan, linked to the survey items it targets."""
+
+    __tablename__ = "action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(200))
+    theme: Mapped[str] = mapped_column(String(40))
+    type: Mapped[ActionType] = mapped_column(_enum(ActionType))
+    horizon: Mapped[Horizon] = mapped_column(_enum(Horizon))
+    #: A role ("facility manager"), not a person's name.
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus), default=ActionStatus.IDEA)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    #: Ids of the survey items the action means to change.
+    items: Mapped[list] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    campaign: Mapped[Campaign] = relationship(back_populates="actions")
+
+
+class Workshop(Base):
+    """One meeting of the trajectory, with its notes and decisions (Markdown)."""
+
+    __tablename__ = "workshop"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    held_on: Mapped[date] = mapped_column(Date)
+    phase: Mapped[Phase] = mapped_column(_enum(Phase))
+    title: Mapped[str] = mapped_column(String(200), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    decisions: Mapped[str] = mapped_column(Text, default="")
+
+    campaign: Mapped[Campaign] = relationship(back_populates="workshops")
 
 
 class Wave(Base):
@@ -192,6 +273,26 @@ class Answer(Base):
     not_applicable: Mapped[bool] = mapped_column(default=False)
 
     response: Mapped[Response] = relationship(back_populates="answers")
+
+
+class LinkingCode(Base):
+    """The optional linking code of a response: one keyed hash per element, never the answer."""
+
+    __tablename__ = "linking_code"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012
+
+    response_id: Mapped[str] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
+    )
+    element_1: Mapped[str | None] = mapped_column(String(16))
+    element_2: Mapped[str | None] = mapped_column(String(16))
+    element_3: Mapped[str | None] = mapped_column(String(16))
+    element_4: Mapped[str | None] = mapped_column(String(16))
+    element_5: Mapped[str | None] = mapped_column(String(16))
+
+    @property
+    def elements(self) -> tuple[str | None, ...]:
+        return (self.element_1, self.element_2, self.element_3, self.element_4, self.element_5)
 
 
 class Participation(Base):

@@ -12,12 +12,25 @@ from analysis.data import read_responses
 from analysis.reports import ReportInput
 from survey_app.campaigns import campaign_questionnaire
 from survey_app.export import responses_frame, to_csv
+from survey_app.linking import campaign_pair_ids
 from survey_app.models import Campaign, Participation, Wave, WaveKind
+
+
+def with_pairs(
+    session: Session, campaign: Campaign, frame: pd.DataFrame
+) -> tuple[pd.DataFrame, dict]:
+    """Add opaque pair ids from the linking codes of the baseline and follow-up waves."""
+    baseline, follow_up = default_waves(campaign)
+    if not campaign.linking_enabled or baseline is None or follow_up is None:
+        return frame, {}
+    ids, counts = campaign_pair_ids(session, campaign, frame, baseline, follow_up)
+    return frame.assign(pair_id=ids.to_numpy()), counts
 
 
 def campaign_frame(session: Session, campaign: Campaign) -> pd.DataFrame:
     """The campaign's responses, read back through the exchange format's checks."""
-    buffer = io.BytesIO(to_csv(responses_frame(session, campaign)).encode("utf-8"))
+    frame, _ = with_pairs(session, campaign, responses_frame(session, campaign))
+    buffer = io.BytesIO(to_csv(frame).encode("utf-8"))
     buffer.name = f"campaign {campaign.id}"
     return read_responses(buffer, campaign_questionnaire(campaign))
 
@@ -49,10 +62,37 @@ def daily_counts(session: Session, campaign: Campaign) -> pd.DataFrame:
     )
 
 
+def _plain(value: object) -> object:
+    """An enum member as its stored value; anything else as it is."""
+    return getattr(value, "value", value)
+
+
+def campaign_actions(campaign: Campaign) -> list[dict]:
+    """The campaign's action plan as the reports want it (empty before the model exists)."""
+    return [
+        {
+            "title": getattr(action, "title", "") or "",
+            "theme": getattr(action, "theme", "") or "",
+            "type": _plain(getattr(action, "type", "")) or "",
+            "horizon": _plain(getattr(action, "horizon", "")) or "",
+            "status": _plain(getattr(action, "status", "")) or "",
+            "items": list(getattr(action, "items", None) or []),
+            "owner": getattr(action, "owner", "") or "",
+        }
+        for action in getattr(campaign, "actions", None) or []
+    ]
+
+
+def local_factors(organisation: object) -> dict[str, float]:
+    """The organisation's own figures for the estimated savings (factor id → value)."""
+    return dict(getattr(organisation, "impact_factors", None) or {})
+
+
 def report_input(session: Session, campaign: Campaign) -> ReportInput:
     """Everything the reports need about a campaign."""
     organisation = campaign.organisation
     baseline, follow_up = default_waves(campaign)
+    _, linking = with_pairs(session, campaign, responses_frame(session, campaign))
     return ReportInput(
         frame=campaign_frame(session, campaign),
         questionnaire=campaign_questionnaire(campaign),
@@ -63,4 +103,7 @@ def report_input(session: Session, campaign: Campaign) -> ReportInput:
         daily=daily_counts(session, campaign),
         baseline=baseline,
         follow_up=follow_up,
+        linking=linking,
+        actions=campaign_actions(campaign),
+        factor_overrides=local_factors(organisation),
     )

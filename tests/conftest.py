@@ -1,5 +1,10 @@
 """Shared fixtures: an app on a temporary database, its client and CLI runner.
 
+With ``TEST_DATABASE_URL`` unset every test gets a fresh SQLite file. With it
+set (for example ``postgresql+psycopg://postgres@127.0.0.1:5432/test``) every
+test gets a fresh PostgreSQL schema of its own in that database, selected
+through ``search_path`` in the URL, and dropped after the test.
+
 Tests that need something this machine may lack (Chromium, PostgreSQL) call
 :func:`require`; it skips with the reason, or fails when
 KLIMAATPEIL_REQUIRE_ALL=1 (as in CI), so a missing install cannot pass unseen.
@@ -18,7 +23,8 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy.orm import Session
 
 from survey_app import create_app
-from survey_app.db import upgrade
+from survey_app.db import get_engine, upgrade
+from tests import pgtest
 
 
 def require(condition: bool, reason: str) -> None:
@@ -30,18 +36,53 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+#: Apps made during the current test, whose engines are closed before their schemas go.
+_APPS: list[Flask] = []
+
+
+def fresh_database_url(tmp_path: Path) -> str:
+    """The URL of an empty database of this test's own (SQLite file or PostgreSQL schema)."""
+    base = pgtest.test_database_url()
+    if base is None:
+        return f"sqlite:///{tmp_path / 'test.sqlite'}"
+    require(pgtest.available(base), pgtest.unavailable_reason(base))
+    return pgtest.create_schema(base)
+
+
+def postgres_url() -> str:
+    """A fresh PostgreSQL schema for a test that needs PostgreSQL whatever the run.
+
+    Uses ``TEST_DATABASE_URL``, else the machine's default server; skips (or
+    fails under KLIMAATPEIL_REQUIRE_ALL=1) when no server answers.
+    """
+    base = pgtest.test_database_url() or pgtest.DEFAULT_URL
+    require(pgtest.available(base), pgtest.unavailable_reason(base))
+    return pgtest.create_schema(base)
+
+
 def make_app(tmp_path: Path, **config) -> Flask:
-    """An app on a fresh SQLite file, schema created by the Alembic migrations."""
+    """An app on a fresh database, schema created by the Alembic migrations."""
     settings = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite'}",
         "SERVER_NAME": "localhost",
     }
     settings.update(config)
+    if "DATABASE_URL" not in settings:
+        settings["DATABASE_URL"] = fresh_database_url(tmp_path)
     app = create_app(settings)
+    _APPS.append(app)
     upgrade(app)
     return app
+
+
+@pytest.fixture(autouse=True)
+def _fresh_databases_are_dropped() -> Iterator[None]:
+    """After each test: close its apps' connections, then drop its PostgreSQL schemas."""
+    yield
+    while _APPS:
+        get_engine(_APPS.pop()).dispose()
+    pgtest.drop_schemas()
 
 
 @pytest.fixture

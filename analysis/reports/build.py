@@ -21,7 +21,7 @@ from analysis import charts
 from analysis.anonymity import effective_threshold
 from analysis.data import choose_waves, wave_names
 from analysis.pipeline import analyse, software_versions
-from analysis.reports import tidy
+from analysis.reports import sections, tidy
 from analysis.reports.texts import text
 from analysis.scoring import theme_scores
 from analysis.settings import Settings
@@ -47,6 +47,22 @@ class ReportInput:
     baseline: str | None = None
     follow_up: str | None = None
     settings: Settings = field(default_factory=Settings)
+    #: Match counts of the linking codes (exact, tolerant, ambiguous, …), when known.
+    linking: dict[str, int] = field(default_factory=dict)
+    #: The climate team's actions: dicts with ``title``, ``theme``, ``type``, ``horizon``,
+    #: ``status``, ``items`` (the item ids it targets) and ``owner``.
+    actions: list[dict] = field(default_factory=list)
+    #: The organisation's local figures for the estimated savings (factor id → value).
+    factor_overrides: dict[str, float] = field(default_factory=dict)
+    #: Staff for the estimated savings; without it, the sum of ``headcounts``.
+    headcount: int | None = None
+
+    def total_headcount(self) -> int | None:
+        """``headcount``, else the sum of ``headcounts``; ``None`` when neither is known."""
+        if self.headcount:
+            return self.headcount
+        total = sum(self.headcounts.values()) if self.headcounts else 0
+        return total or None
 
 
 def _svg_uri(chart: Any) -> str:
@@ -156,6 +172,7 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
     )
     themes = result.themes.copy()
     themes["verdict_label"] = [LABELS[language][Verdict(v)] for v in themes["verdict"]]
+    actions, other_actions = sections.group_actions(data.actions, list(themes["theme"]))
     per_theme = []
     for row in themes.to_dict("records"):
         shares = tidy.likert_shares(data.frame, q, row["theme"], waves, language)
@@ -171,6 +188,9 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
                 if not shares.empty
                 else None,
                 "items": items.to_dict("records"),
+                "actions": sections.impact_actions(
+                    actions[row["theme"]], result.items, q, language
+                ),
             }
         )
     engagement = (
@@ -194,6 +214,19 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
         else None,
         participation=_participation(data, waves, language),
         meta=result.meta,
+        design=result.meta["design"],
+        linking={**data.linking, **result.meta.get("linking", {})},
+        savings=sections.savings_section(
+            data.frame,
+            q,
+            baseline,
+            follow_up,
+            data.total_headcount(),
+            data.factor_overrides,
+            settings,
+            language,
+        ),
+        other_actions=sections.impact_actions(other_actions, result.items, q, language),
     )
     return context
 
@@ -209,6 +242,8 @@ def diagnosis_context(data: ReportInput, language: str) -> dict[str, Any]:
     ranked = priorities.assign(
         priority=priorities["not_yet_share"] * priorities["willingness_share"].fillna(0)
     ).sort_values("priority", ascending=False, kind="stable")
+    shown_themes = [theme.id for theme in q.themes if theme.id in scores]
+    actions, other_actions = sections.group_actions(data.actions, shown_themes)
     per_theme = []
     for theme in q.themes:
         if theme.id not in scores:
@@ -230,6 +265,7 @@ def diagnosis_context(data: ReportInput, language: str) -> dict[str, Any]:
                 )
                 if not shares.empty
                 else None,
+                "actions": sections.diagnosis_actions(actions[theme.id], priorities, q, language),
             }
         )
     context = _base_context(data, "diagnosis", language)
@@ -245,6 +281,7 @@ def diagnosis_context(data: ReportInput, language: str) -> dict[str, Any]:
         if not priorities.empty
         else None,
         participation=_participation(data, [baseline], language),
+        other_actions=sections.diagnosis_actions(other_actions, priorities, q, language),
     )
     return context
 

@@ -64,6 +64,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "The two waves were not necessarily answered by the same people; the comparison "
         "treats them as two separate groups.",
     },
+    "caveat_linked": {
+        "nl": "{pairs} medewerkers vulden beide metingen in met dezelfde anonieme koppelcode "
+        "({exact} exact, {tolerant} met één afwijkend element). Voor hen vergelijkt het rapport "
+        "voor en na per persoon; de anderen tellen mee als aparte groepen (toets voor "
+        "gedeeltelijk gekoppelde steekproeven). Wie zich koppelde, is niet per se typisch voor "
+        "iedereen.",
+        "fr": "{pairs} membres du personnel ont répondu aux deux mesures avec le même code de "
+        "liaison anonyme ({exact} exacts, {tolerant} avec un élément différent). Pour eux, le "
+        "rapport compare avant et après par personne ; les autres comptent comme groupes "
+        "distincts (test pour échantillons partiellement appariés). Les personnes liées ne "
+        "sont pas forcément représentatives de tous.",
+        "en": "{pairs} staff answered both waves with the same anonymous linking code ({exact} "
+        "exact, {tolerant} with one element differing). For them the report compares before and "
+        "after per person; the others count as separate groups (partially overlapping samples "
+        "test). Those who linked are not necessarily typical of everyone.",
+    },
     "change_per_theme": {
         "nl": "Verandering per thema",
         "fr": "Changement par thème",
@@ -242,6 +258,163 @@ TEXTS: dict[str, dict[str, str]] = {
         "nl": "(geen vraag naar bereidheid)",
         "fr": "(pas de question sur la volonté)",
         "en": "(no willingness question)",
+    },
+    # estimated savings (impact report, klimaatpeil impact)
+    "savings": {
+        "nl": "Geschatte besparingen",
+        "fr": "Économies estimées",
+        "en": "Estimated savings",
+    },
+    "savings_intro": {
+        "nl": "Wat de gemeten verandering in gedrag tussen {baseline} en {follow_up} per jaar zou "
+        "besparen voor {headcount} medewerkers. Dit zijn bandbreedtes, geen exacte cijfers: ze "
+        "steunen op zelfgerapporteerd gedrag en op gepubliceerde kengetallen en aannames (zie de "
+        "tabel hieronder). Per regel: laag – hoog (centraal).",
+        "fr": "Ce que le changement de comportement mesuré entre {baseline} et {follow_up} "
+        "permettrait d'économiser par an pour {headcount} membres du personnel. Ce sont des "
+        "fourchettes, pas des chiffres exacts : elles reposent sur des comportements déclarés et "
+        "sur des facteurs publiés et des hypothèses (voir le tableau ci-dessous). Par ligne : "
+        "bas – haut (central).",
+        "en": "What the measured change in behaviour between {baseline} and {follow_up} would save "
+        "per year for {headcount} staff. These are ranges, not exact figures: they rest on "
+        "self-reported behaviour and on published factors and assumptions (see the table "
+        "below). Per row: low – high (central).",
+    },
+    "savings_not_summed": {
+        "nl": "Tel de bandbreedtes van de regels niet op tot één totaal: ze overlappen deels en "
+        "zijn geen betrouwbaarheidsintervallen. Een negatieve ondergrens betekent dat de "
+        "verandering evengoed niets of iets gekost kan hebben.",
+        "fr": "N'additionnez pas les fourchettes des lignes en un total : elles se recoupent en "
+        "partie et ne sont pas des intervalles de confiance. Une borne inférieure négative "
+        "signifie que le changement pourrait tout aussi bien n'avoir rien économisé, voire coûté.",
+        "en": "Do not add the ranges of the rows up into one total: they partly overlap and are "
+        "not confidence intervals. A negative lower end means the change may as well have saved "
+        "nothing, or even cost something.",
+    },
+    "savings_cli_header": {
+        "nl": "Geschatte besparingen per jaar voor {headcount} medewerkers ({baseline} → "
+        "{follow_up}), per regel laag – hoog (centraal):",
+        "fr": "Économies estimées par an pour {headcount} membres du personnel ({baseline} → "
+        "{follow_up}), par ligne bas – haut (central) :",
+        "en": "Estimated savings per year for {headcount} staff ({baseline} → {follow_up}), "
+        "per row low – high (central):",
+    },
+    "savings_no_headcount": {
+        "nl": "Geen besparingen geschat: het personeelsaantal is niet bekend.",
+        "fr": "Pas d'économies estimées : l'effectif n'est pas connu.",
+        "en": "No savings estimated: the headcount is not known.",
+    },
+    "savings_bad_factors": {
+        "nl": "Geen besparingen geschat: de lokale kengetallen zijn niet bruikbaar ({error}).",
+        "fr": "Pas d'économies estimées : les chiffres locaux ne sont pas utilisables ({error}).",
+        "en": "No savings estimated: the local figures cannot be used ({error}).",
+    },
+    "savings_rule": {
+        "nl": "Gedragsverandering",
+        "fr": "Changement de comportement",
+        "en": "Behaviour change",
+    },
+    "kwh_year": {"nl": "kWh per jaar", "fr": "kWh par an", "en": "kWh per year"},
+    "kg_co2e_year": {"nl": "kg CO2e per jaar", "fr": "kg CO2e par an", "en": "kg CO2e per year"},
+    "eur_year": {"nl": "€ per jaar", "fr": "€ par an", "en": "€ per year"},
+    "too_little_data": {
+        "nl": "te weinig gegevens",
+        "fr": "trop peu de données",
+        "en": "too little data",
+    },
+    "measured_change": {
+        "nl": "Gemeten verandering (+ = besparend): {change}",
+        "fr": "Changement mesuré (+ = économie) : {change}",
+        "en": "Measured change (+ = saving): {change}",
+    },
+    "unit_share": {"nl": "procentpunt", "fr": "points de %", "en": "percentage points"},
+    "unit_pages_week": {
+        "nl": "pagina's per week",
+        "fr": "pages par semaine",
+        "en": "pages per week",
+    },
+    "assumptions": {
+        "nl": "Kengetallen en aannames",
+        "fr": "Facteurs et hypothèses",
+        "en": "Factors and assumptions",
+    },
+    "assumptions_intro": {
+        "nl": "Elk cijfer achter de schattingen, met eenheid, bron en jaar. Een lokaal cijfer "
+        "(eigen factuur, eigen meting) vervangt de gepubliceerde waarde en heeft geen bereik.",
+        "fr": "Chaque chiffre derrière les estimations, avec unité, source et année. Un chiffre "
+        "local (propre facture, propre mesure) remplace la valeur publiée et n'a pas de plage.",
+        "en": "Every figure behind the estimates, with unit, source and year. A local figure "
+        "(own invoice, own measurement) replaces the published value and has no range.",
+    },
+    "figure": {"nl": "Kengetal", "fr": "Facteur", "en": "Figure"},
+    "value": {"nl": "Waarde", "fr": "Valeur", "en": "Value"},
+    "range": {"nl": "Bereik", "fr": "Plage", "en": "Range"},
+    "unit": {"nl": "Eenheid", "fr": "Unité", "en": "Unit"},
+    "source": {"nl": "Bron", "fr": "Source", "en": "Source"},
+    "year": {"nl": "Jaar", "fr": "Année", "en": "Year"},
+    "origin": {"nl": "Soort", "fr": "Type", "en": "Kind"},
+    "origin_factor": {"nl": "gepubliceerd", "fr": "publié", "en": "published"},
+    "origin_assumption": {"nl": "aanname", "fr": "hypothèse", "en": "assumption"},
+    "origin_measured": {
+        "nl": "gemeten in deze bevraging",
+        "fr": "mesuré dans cette enquête",
+        "en": "measured in this survey",
+    },
+    "origin_local": {"nl": "lokaal cijfer", "fr": "chiffre local", "en": "local figure"},
+    "year_undated": {"nl": "zonder datum", "fr": "non daté", "en": "undated"},
+    "year_varies": {"nl": "wisselend", "fr": "variable", "en": "varies"},
+    "year_this_survey": {"nl": "deze bevraging", "fr": "cette enquête", "en": "this survey"},
+    # actions
+    "actions_in_theme": {
+        "nl": "Acties in dit thema",
+        "fr": "Actions dans ce thème",
+        "en": "Actions in this theme",
+    },
+    "actions_other": {
+        "nl": "Acties bij andere thema's",
+        "fr": "Actions liées à d'autres thèmes",
+        "en": "Actions for other themes",
+    },
+    "action": {"nl": "Actie", "fr": "Action", "en": "Action"},
+    "status": {"nl": "Status", "fr": "Statut", "en": "Status"},
+    "targeted_change": {
+        "nl": "Beoogde vragen: vaak/altijd, verschil [95%-BI]",
+        "fr": "Questions visées : souvent/toujours, différence [IC 95 %]",
+        "en": "Targeted questions: often/always, difference [95% CI]",
+    },
+    "no_targeted_items": {
+        "nl": "geen vragen gekoppeld",
+        "fr": "aucune question liée",
+        "en": "no questions linked",
+    },
+    "owner": {"nl": "trekker: {owner}", "fr": "responsable : {owner}", "en": "owner: {owner}"},
+    "status_idea": {"nl": "idee", "fr": "idée", "en": "idea"},
+    "status_planned": {"nl": "gepland", "fr": "prévue", "en": "planned"},
+    "status_running": {"nl": "loopt", "fr": "en cours", "en": "running"},
+    "status_done": {"nl": "afgerond", "fr": "terminée", "en": "done"},
+    "status_dropped": {"nl": "geschrapt", "fr": "abandonnée", "en": "dropped"},
+    "type_behaviour": {"nl": "gedrag", "fr": "comportement", "en": "behaviour"},
+    "type_infrastructure": {"nl": "infrastructuur", "fr": "infrastructure", "en": "infrastructure"},
+    "type_organisation": {"nl": "organisatie", "fr": "organisation", "en": "organisation"},
+    "horizon_short": {"nl": "korte termijn", "fr": "court terme", "en": "short term"},
+    "horizon_long": {"nl": "lange termijn", "fr": "long terme", "en": "long term"},
+    "action_plan": {
+        "nl": "Actieplan per thema",
+        "fr": "Plan d'action par thème",
+        "en": "Action plan per theme",
+    },
+    "action_plan_intro": {
+        "nl": "De acties van het klimaatteam, met per beoogde vraag het aandeel dat dit bij de "
+        "nulmeting nog niet (vaak) deed.",
+        "fr": "Les actions de l'équipe climat, avec pour chaque question visée la part qui ne le "
+        "faisait pas encore (souvent) lors de la mesure initiale.",
+        "en": "The climate team's actions, with for each targeted question the share not yet "
+        "doing it (often) at the baseline.",
+    },
+    "not_yet_item": {
+        "nl": "{item}: {share} nog niet (vaak)",
+        "fr": "{item} : {share} pas encore (souvent)",
+        "en": "{item}: {share} not yet (often)",
     },
     "page": {"nl": "Pagina", "fr": "Page", "en": "Page"},
 }

@@ -52,6 +52,8 @@ from survey_app.models import (
     Response as SurveyResponse,
 )
 from survey_app.participation import responses_per_day, wave_participation, wave_total
+from survey_app.reporting import with_pairs
+from survey_app.trajectory import current_phase, next_step, timeline
 
 bp = Blueprint("coach", __name__, url_prefix="/coach")
 coach_only = roles_required(Role.ADMIN, Role.COACH)
@@ -205,6 +207,19 @@ def campaign(campaign_id: int) -> Any:
         campaign=campaign,
         form=form,
         retention_form=RetentionForm(retention_until=campaign.retention_until),
+        phase=current_phase(campaign),
+        events=timeline(campaign),
+        next_step=next_step(campaign),
+        next_steps={
+            "open_baseline": _("open the baseline wave and invite colleagues."),
+            "close_baseline": _("close the baseline wave, then discuss the diagnosis report."),
+            "plan_actions": _("put the first actions on the action plan."),
+            "run_actions": _(
+                "run the actions; open the follow-up wave when they had time to work."
+            ),
+            "close_follow_up": _("close the follow-up wave."),
+            "impact_report": _("share the impact report and decide how the team continues."),
+        },
         confirm=ConfirmForm(),
         totals=totals,
         headcount=campaign.organisation.headcount,
@@ -358,7 +373,7 @@ def _protected_frame(campaign: Campaign):
     """
     questionnaire = campaign_questionnaire(campaign)
     text_items = [item.id for item in questionnaire.items if item.kind is Kind.TEXT]
-    frame = responses_frame(get_session(), campaign)
+    frame, _ = with_pairs(get_session(), campaign, responses_frame(get_session(), campaign))
     return protect_for_export(frame, text_items, campaign.organisation.anonymity_threshold)
 
 
@@ -389,6 +404,19 @@ def comments(campaign_id: int) -> Any:
             sections.append({"wave": wave, "label": label, "texts": shown, "count": len(texts)})
     return render_template("coach/comments.html", campaign=campaign, sections=sections,
                            threshold=threshold)  # fmt: skip
+
+
+@bp.route("/campaigns/<int:campaign_id>/linking/<any(on, off):state>", methods=["POST"])
+@coach_only
+def linking(campaign_id: int, state: str) -> Any:
+    """Ask respondents for the optional anonymous linking code, or stop asking."""
+    campaign = _campaign(campaign_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    campaign.linking_enabled = state == "on"
+    get_session().commit()
+    flash(_("Saved."), "info")
+    return redirect(url_for("coach.campaign", campaign_id=campaign.id))
 
 
 @bp.route("/campaigns/<int:campaign_id>/retention", methods=["POST"])

@@ -109,6 +109,8 @@ def organisation(slug: str) -> Any:
         wanted = request.args.get("campaign", type=int)
         campaign = next((c for c in campaigns if c.id == wanted), campaigns[-1])
     data = dashboard_charts(campaign, str(get_locale())) if campaign else {}
+    if campaign is not None:
+        data["actions"] = list(campaign.actions)
     return render_template(
         "dashboard/organisation.html",
         organisation=organisation,

@@ -19,6 +19,7 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
@@ -76,7 +77,8 @@ def item_choices(item: Item, language: str) -> list[SelectChoice]:
         options = [(str(band.code), band_label(band, language)) for band in item.bands or []]
     if item.allow_not_applicable:
         options.append((NOT_APPLICABLE, _l("Not applicable")))
-    return [SelectChoice(value, label) for value, label in options]
+    # Translated now, once per cached form class (see build_survey_form), not per page.
+    return [SelectChoice(value, str(label)) for value, label in options]
 
 
 def field_for(item: Item, language: str) -> Field:
@@ -121,13 +123,59 @@ class SurveyFormBase(FlaskForm):
     invitation = HiddenField(validators=[Optional(), Length(max=24)])
 
 
+def linking_fields() -> dict[str, Field]:
+    """The optional linking-code questions (see survey_app/linking.py)."""
+    from survey_app.linking import ELEMENTS
+
+    letter = Regexp(r"\A\s*[^\W\d_]\s*\Z", message=_l("One letter, please."))
+    fields: dict[str, Field] = {}
+    for name, label in ELEMENTS:
+        if name in ("link_mother", "link_father"):
+            fields[name] = StringField(label, validators=[Optional(), Length(max=3), letter])
+        else:
+            options = {
+                "link_month": [str(m) for m in range(1, 13)],
+                "link_siblings": ["0", "1", "2", "3", "4"],
+                "link_day": [str(d) for d in range(10)],
+            }[name]
+            labels = {"4": _l("4 or more")} if name == "link_siblings" else {}
+            choices = [SelectChoice("", _l("I'd rather not say"))] + [
+                SelectChoice(value, labels.get(value, value)) for value in options
+            ]
+            fields[name] = SelectField(label, choices=choices, default="")
+    return fields
+
+
 def build_survey_form(
-    questionnaire: Questionnaire, language: str, departments: Sequence[Department]
+    questionnaire: Questionnaire,
+    language: str,
+    departments: Sequence[Department],
+    linking: bool = False,
 ) -> type[SurveyFormBase]:
-    """A form class for this questionnaire, language and organisation."""
+    """A form class for this questionnaire and language (cached: built once, not per request)."""
+    key = (id(questionnaire), language, linking)
+    cached = _FORM_CLASSES.get(key)
+    if cached is not None and cached[0] is questionnaire:
+        return cached[1]
+    if len(_FORM_CLASSES) >= 256:
+        _FORM_CLASSES.clear()
+    form_class = _build_survey_form(questionnaire, language, linking)
+    _FORM_CLASSES[key] = (questionnaire, form_class)  # holding it keeps id(questionnaire) unique
+    return form_class
+
+
+#: (id(questionnaire), language, linking) -> (questionnaire, form class)
+_FORM_CLASSES: dict[tuple[int, str, bool], tuple[Questionnaire, type[SurveyFormBase]]] = {}
+
+
+def _build_survey_form(
+    questionnaire: Questionnaire, language: str, linking: bool
+) -> type[SurveyFormBase]:
     attributes: dict[str, Field] = {
         item.id: field_for(item, language) for item in questionnaire.items
     }
+    if linking:
+        attributes.update(linking_fields())
     form_class = type("SurveyForm", (SurveyFormBase,), attributes)
     return form_class
 

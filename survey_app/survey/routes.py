@@ -7,12 +7,21 @@ from typing import Any
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from survey_app.campaigns import campaign_questionnaire
 from survey_app.db import get_session
 from survey_app.i18n import csrf
 from survey_app.limits import survey_submission_allowed
-from survey_app.models import Invitation, InvitationMode, Wave, WaveStatus
+from survey_app.linking import ELEMENTS, linking_row
+from survey_app.models import (
+    Campaign,
+    Invitation,
+    InvitationMode,
+    Organisation,
+    Wave,
+    WaveStatus,
+)
 from survey_app.survey.forms import build_survey_form, department_choices
 from survey_app.survey.storage import Outcome, store_response
 
@@ -26,7 +35,15 @@ ANSWERED = "answered_waves"
 
 
 def _wave_or_404(token: str) -> Wave:
-    wave = get_session().scalar(select(Wave).where(Wave.token == token))
+    wave = get_session().scalar(
+        select(Wave)
+        .where(Wave.token == token)
+        .options(  # what every survey request reads, in one query and one more for departments
+            joinedload(Wave.campaign)
+            .joinedload(Campaign.organisation)
+            .selectinload(Organisation.departments)
+        )
+    )
     if wave is None or wave.status is WaveStatus.DRAFT:
         abort(404)
     return wave
@@ -69,7 +86,9 @@ def answer(token: str) -> Any:
 
     language = str(get_locale())
     questionnaire = campaign_questionnaire(campaign)
-    form_class = build_survey_form(questionnaire, language, organisation.departments)
+    form_class = build_survey_form(
+        questionnaire, language, organisation.departments, linking=campaign.linking_enabled
+    )
     form = form_class()
     form.department.choices = department_choices(organisation.departments)
     if request.method == "GET":
@@ -79,6 +98,9 @@ def answer(token: str) -> Any:
     if form.validate_on_submit():
         if survey_submission_allowed():
             department_id = int(form.department.data) if form.department.data else None
+            code = None
+            if campaign.linking_enabled:
+                code = linking_row(campaign, [form[name].data for name, _ in ELEMENTS])
             outcome = store_response(
                 get_session(),
                 wave,
@@ -88,6 +110,7 @@ def answer(token: str) -> Any:
                 department_id,
                 submission_key=form.submission_key.data,
                 invitation=form.invitation.data or None,
+                linking=code,
             )
             if outcome is Outcome.INVITATION_USED:
                 return render_template(
@@ -112,6 +135,7 @@ def answer(token: str) -> Any:
             themes=themes,
             items={item.id: item for item in questionnaire.items},
             language=language,
+            linking_fields=[form[name] for name, _ in ELEMENTS] if campaign.linking_enabled else [],
             rate_limited=rate_limited,
             answered_before=wave.id in session.get(ANSWERED, []),
         ),

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import insert as sql_insert
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -17,10 +18,12 @@ from survey_app.models import (
     Answer,
     Invitation,
     InvitationMode,
+    LinkingCode,
     Participation,
     Response,
     SubmissionKey,
     Wave,
+    random_id,
 )
 from survey_app.survey.forms import NOT_APPLICABLE
 
@@ -32,23 +35,38 @@ def today() -> date:
     return datetime.now(TIMEZONE).date()
 
 
-def answers_from_form(questionnaire: Questionnaire, data: dict[str, Any]) -> list[Answer]:
-    """Answer rows for every item the respondent answered (skipped items store nothing)."""
-    answers = []
+def answer_rows(questionnaire: Questionnaire, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Rows of the answer table (without ``response_id``) for every item answered.
+
+    Skipped items store nothing.
+    """
+    rows = []
     for item in questionnaire.items:
         value = data.get(item.id)
         if value is None or value == "":
             continue
+        row: dict[str, Any] = {
+            "item_id": item.id,
+            "number": None,
+            "text": None,
+            "not_applicable": False,
+        }
         if value == NOT_APPLICABLE:
-            answers.append(Answer(item_id=item.id, not_applicable=True))
+            row["not_applicable"] = True
         elif item.kind is Kind.TEXT:
             # NUL cannot be stored in PostgreSQL text and means nothing to a reader.
-            text = str(value).replace("\x00", "").strip()
-            if text:
-                answers.append(Answer(item_id=item.id, text=text))
+            row["text"] = str(value).replace("\x00", "").strip()
+            if not row["text"]:
+                continue
         else:
-            answers.append(Answer(item_id=item.id, number=float(value)))
-    return answers
+            row["number"] = float(value)
+        rows.append(row)
+    return rows
+
+
+def answers_from_form(questionnaire: Questionnaire, data: dict[str, Any]) -> list[Answer]:
+    """Answer objects for every item the respondent answered (skipped items store nothing)."""
+    return [Answer(**row) for row in answer_rows(questionnaire, data)]
 
 
 def _count_participation(session: Session, wave_id: int, department_id: int | None) -> None:
@@ -91,6 +109,7 @@ def store_response(
     *,
     submission_key: str,
     invitation: str | None = None,
+    linking: LinkingCode | None = None,
 ) -> Outcome:
     """Store the response with all its answers and count it, in one transaction.
 
@@ -100,6 +119,10 @@ def store_response(
     about the respondent is stored besides department and language, and the
     new response id is not returned: nobody needs to know it.
     """
+    # Every row is built before the first write, so that the transaction (and on
+    # SQLite the database's one write lock) lasts only as long as the writes.
+    response_id = random_id()
+    answers = [{"response_id": response_id, **row} for row in answer_rows(questionnaire, data)]
     try:
         session.add(SubmissionKey(key=submission_key, wave_id=wave.id))
         session.flush()
@@ -120,9 +143,17 @@ def store_response(
             if marked.rowcount != 1:
                 session.rollback()
                 return Outcome.INVITATION_USED
-        response = Response(wave_id=wave.id, department_id=department_id, language=language)
-        response.answers = answers_from_form(questionnaire, data)
-        session.add(response)
+        session.add(
+            Response(
+                id=response_id, wave_id=wave.id, department_id=department_id, language=language
+            )
+        )
+        session.flush()
+        if answers:
+            session.execute(sql_insert(Answer), answers)  # one executemany, not 31 ORM objects
+        if linking is not None:
+            linking.response_id = response_id
+            session.add(linking)
         _count_participation(session, wave.id, department_id)
         session.commit()
     except IntegrityError:

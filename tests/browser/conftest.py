@@ -127,7 +127,7 @@ def demo_server(live_server):
 
     session = live_server.session_factory()
     try:
-        campaign = demo.create(session, seed=2026)
+        campaign = demo.create(session, seed=2026, secret=live_server.app.config["SECRET_KEY"])
         campaign.waves.append(Wave(name="tussenmeting", kind=WaveKind.EXTRA, position=3))
         session.commit()
         accounts = {
@@ -153,6 +153,8 @@ def demo_server(live_server):
             wave_id=campaign.waves[0].id,
             organisation_slug=session.query(Organisation).one().slug,
             accounts=accounts,
+            action_id=campaign.actions[0].id,
+            workshop_id=campaign.workshops[0].id,
             user_id=viewer.id,
         )
     finally:

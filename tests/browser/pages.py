@@ -21,6 +21,8 @@ class DemoData:
     wave_id: int
     organisation_slug: str
     accounts: dict[str, tuple[str, str]]
+    action_id: int = 1
+    workshop_id: int = 1
     #: An account (the viewer's) whose page the admin opens.
     user_id: int = 0
 
@@ -71,6 +73,28 @@ PAGES: list[Page] = [
         "coach",
         lambda d: f"/coach/campaigns/{d.campaign_id}/comments?lang=nl",
         "open vragen",
+    ),
+    Page(
+        "plan-actions",
+        "coach",
+        lambda d: f"/coach/campaigns/{d.campaign_id}/actions?lang=nl",
+        "Actieplan",
+    ),
+    Page("plan-action", "coach", lambda d: f"/coach/actions/{d.action_id}?lang=nl", "Actieplan"),
+    Page(
+        "plan-workshops",
+        "coach",
+        lambda d: f"/coach/campaigns/{d.campaign_id}/workshops?lang=nl",
+        "Workshops",
+    ),
+    Page(
+        "plan-workshop", "coach", lambda d: f"/coach/workshops/{d.workshop_id}?lang=nl", "Workshops"
+    ),
+    Page(
+        "plan-factors",
+        "coach",
+        lambda d: f"/coach/organisations/{d.organisation_slug}/factors?lang=nl",
+        "Lokale cijfers",
     ),
     Page("dashboard", "viewer", lambda d: f"/dashboard/{d.organisation_slug}?lang=nl", "Dashboard"),
     Page("admin-users", "admin", lambda d: "/admin/users?lang=nl", "directie@demodorp.be"),

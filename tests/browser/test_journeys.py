@@ -57,6 +57,8 @@ def test_employee_answers_in_dutch_on_a_phone_with_the_keyboard_only(browser, de
                 page.keyboard.press("Space")  # choose the focused option (the first one)
                 page.keyboard.press("ArrowDown")  # and move to the second: arrows pick in a group
                 groups_answered.add(focused["name"])
+        elif focused["tag"] == "INPUT" and focused["name"].startswith("link_"):
+            page.keyboard.type("m")  # one letter of the optional linking code
         elif focused["tag"] == "INPUT":
             page.keyboard.type("12,5")
         elif focused["tag"] == "TEXTAREA":

@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, text
 
 from survey_app.db import alembic_config
 from survey_app.models import Base
+from tests.conftest import fresh_database_url
 
 
 def test_migrations_match_the_models(app):
@@ -21,7 +22,7 @@ def test_migrations_match_the_models(app):
 def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path):
     from alembic import command
 
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    url = fresh_database_url(tmp_path)  # SQLite, or PostgreSQL with TEST_DATABASE_URL
     engine = create_engine(url)
     config = alembic_config(url)
     with engine.begin() as connection:
@@ -54,7 +55,7 @@ def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path):
         connection.execute(
             text(
                 "INSERT INTO answer (response_id, item_id, number, text, not_applicable) "
-                "VALUES ('r1', 'x', 4, NULL, 0)"
+                "VALUES ('r1', 'x', 4, NULL, false)"
             )
         )
     with engine.begin() as connection:

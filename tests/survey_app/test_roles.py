@@ -52,6 +52,7 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "dashboard.index":         LOGGED_IN,
     "dashboard.organisation":  (LOGIN, OK,   OK,     NOT_FOUND,  OK,        NOT_FOUND),
     "coach.*":                 (LOGIN, OK,   OK,     NOT_THEIRS, FORBIDDEN, FORBIDDEN),
+    "plan.*":                  (LOGIN, OK,   OK,     NOT_THEIRS, FORBIDDEN, FORBIDDEN),
     "admin.*":                 (LOGIN, OK,   FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
 }  # fmt: skip
 
@@ -129,6 +130,14 @@ def world(app, db_session, every_kind) -> World:
     a = make_setup(db_session, every_kind, slug="organisatie-a")
     b = make_setup(db_session, every_kind, slug="organisatie-b")
     batch = invitations.generate(db_session, a.open_wave, 3)
+    from datetime import date
+
+    from survey_app.models import Action, Workshop
+
+    action = Action(campaign_id=a.campaign.id, title="Actie", theme="energy", type="behaviour",
+                    horizon="short", status="idea", items=[])  # fmt: skip
+    workshop = Workshop(campaign_id=a.campaign.id, held_on=date(2026, 3, 1), phase="diagnose")
+    db_session.add_all([action, workshop])
     db_session.commit()
     accounts = {
         "anonymous": (None, None),
@@ -150,6 +159,8 @@ def world(app, db_session, every_kind) -> World:
         "wave_id": a.open_wave.id,
         "token": a.open_wave.token,
         "batch": batch,
+        "action_id": action.id,
+        "workshop_id": workshop.id,
         "filename": "klimaatpeil.css",
     }
     sessions = {role: _session_of(app, *accounts[role]) for role in ROLES}
@@ -186,6 +197,26 @@ def _request(world: World, role: str, method: str, url: str, with_token: bool):
     return response
 
 
+def _plan_targets(db_session, campaign_id: int) -> dict[str, int]:
+    """An action and a workshop of organisation A (made again after a delete request)."""
+    from datetime import date
+
+    from survey_app.models import Action, Workshop
+
+    db_session.expire_all()
+    action = db_session.scalar(select(Action).where(Action.campaign_id == campaign_id))
+    if action is None:
+        action = Action(campaign_id=campaign_id, title="Actie", theme="energy", type="behaviour",
+                        horizon="short", status="idea", items=[])  # fmt: skip
+        db_session.add(action)
+    workshop = db_session.scalar(select(Workshop).where(Workshop.campaign_id == campaign_id))
+    if workshop is None:
+        workshop = Workshop(campaign_id=campaign_id, held_on=date(2026, 3, 1), phase="diagnose")
+        db_session.add(workshop)
+    db_session.commit()
+    return {"action_id": action.id, "workshop_id": workshop.id}
+
+
 def test_every_rule_for_every_role(world, db_session):
     app = world.app
     problems: list[str] = []
@@ -202,6 +233,7 @@ def test_every_rule_for_every_role(world, db_session):
                 samples = {
                     **world.samples,
                     "user_id": _target_id(db_session, world.samples["slug"]),
+                    **_plan_targets(db_session, world.samples["campaign_id"]),
                 }
                 url = _url(rule, samples, app)
                 where = f"{label} {url} ({rule.endpoint}) as {role}"

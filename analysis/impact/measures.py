@@ -1,0 +1,210 @@
+"""Behaviour changes and measured quantities that the savings rules read from the answers.
+
+A :class:`Change` is per staff member and signed so that a positive change
+saves (more people switching off, fewer pages, fewer solo drivers). Its
+interval is the Newcombe hybrid-score interval of a change in share or the
+Welch t interval of a change in a mean, at ``Settings.confidence``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.scoring import SCALE_MAX, greener
+from analysis.settings import Settings
+from analysis.stats import proportion_change, welch_ttest
+from questionnaires import Item, Questionnaire
+
+NAN = math.nan
+
+
+@dataclass(frozen=True)
+class Waves:
+    """The answers of the two waves being compared, with the questionnaire and settings."""
+
+    baseline: pd.DataFrame
+    follow_up: pd.DataFrame
+    questionnaire: Questionnaire
+    settings: Settings
+
+    def both(self) -> pd.DataFrame:
+        return pd.concat([self.baseline, self.follow_up], ignore_index=True)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change per staff member, follow-up against baseline, positive when it saves."""
+
+    estimate: float
+    low: float
+    high: float
+    n_baseline: int
+    n_follow_up: int
+    unit: str
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A quantity taken from the answers themselves (a mean distance, a mean volume)."""
+
+    id: str
+    value: float
+    low: float
+    high: float
+    unit: str
+    source: str
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "value": self.value,
+            "low": self.low,
+            "high": self.high,
+            "unit": self.unit,
+            "source": self.source,
+            "year": "this survey",
+            "local": True,
+        }
+
+
+Measure = Callable[[Waves, Any], Change]
+
+
+def _signed(difference: float, low: float, high: float, sign: int) -> tuple[float, float, float]:
+    if sign > 0:
+        return difference, low, high
+    return -difference, -high, -low
+
+
+def _shares(before: pd.Series, after: pd.Series, sign: int, settings: Settings) -> Change:
+    row = proportion_change(before, after, confidence=settings.confidence).iloc[0]
+    estimate, low, high = _signed(row["difference"], row["ci_low"], row["ci_high"], sign)
+    return Change(
+        float(estimate),
+        float(low),
+        float(high),
+        int(row["n_baseline"]),
+        int(row["n_follow_up"]),
+        "share of staff",
+    )
+
+
+def top_share_change(item_id: str) -> Measure:
+    """Change in the share answering the top levels (often/always) on the greener scale."""
+
+    def measure(waves: Waves, factors: Any) -> Change:
+        item = waves.questionnaire.item(item_id)
+        top = SCALE_MAX + 1 - waves.settings.top_levels
+        before = greener(waves.baseline, item).dropna()
+        after = greener(waves.follow_up, item).dropna()
+        return _shares(before >= top, after >= top, +1, waves.settings)
+
+    return measure
+
+
+def choice_share_change(item_id: str, code: int, sign: int) -> Measure:
+    """Change in the share choosing ``code``; ``sign=-1`` when fewer choosing it saves."""
+
+    def measure(waves: Waves, factors: Any) -> Change:
+        before = waves.baseline[item_id].astype("Float64").astype(float).dropna()
+        after = waves.follow_up[item_id].astype("Float64").astype(float).dropna()
+        return _shares(before == code, after == code, sign, waves.settings)
+
+    return measure
+
+
+def band_values(item: Item, top_value: float) -> dict[int, float]:
+    """Each band's code mapped to its midpoint; the open top band to ``top_value``.
+
+    Examples
+    --------
+    >>> import questionnaires
+    >>> item = questionnaires.load("klimaatteam").item("paper_pages_week")
+    >>> band_values(item, 75.0)
+    {1: 0.0, 2: 5.5, 3: 18.0, 4: 38.0, 5: 75.0}
+    """
+    return {
+        band.code: top_value if band.high is None else (band.low + band.high) / 2
+        for band in item.bands or []
+    }
+
+
+def band_answers(frame: pd.DataFrame, item: Item, top_value: float) -> np.ndarray:
+    """The answers to a banded item as numbers (band midpoints), missing ones dropped."""
+    codes = frame[item.id].astype("Float64").astype(float).dropna()
+    return codes.map(band_values(item, top_value)).dropna().to_numpy(dtype=float)
+
+
+def band_mean_change(item_id: str, top_factor: str, sign: int, unit: str) -> Measure:
+    """Change in the mean of a banded item (band midpoints), Welch t interval."""
+
+    def measure(waves: Waves, factors: Any) -> Change:
+        item = waves.questionnaire.item(item_id)
+        top = factors.value(top_factor)
+        before = band_answers(waves.baseline, item, top)
+        after = band_answers(waves.follow_up, item, top)
+        row = welch_ttest(before, after, confidence=waves.settings.confidence).iloc[0]
+        estimate, low, high = _signed(row["difference"], row["ci_low"], row["ci_high"], sign)
+        return Change(float(estimate), float(low), float(high), len(before), len(after), unit)
+
+    return measure
+
+
+def mean_range(values: np.ndarray, confidence: float) -> tuple[float, float, float]:
+    """Mean and its t interval, the lower bound clipped at 0 (a volume, a distance).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> tuple(round(v, 3) for v in mean_range(np.array([10.0, 20.0, 30.0]), 0.95))
+    (20.0, 0.0, 44.841)
+    """
+    if len(values) < 2:
+        return NAN, NAN, NAN
+    mean = float(np.mean(values))
+    margin = float(stats.t.ppf(0.5 + confidence / 2, len(values) - 1)) * float(
+        np.std(values, ddof=1) / np.sqrt(len(values))
+    )
+    return mean, max(mean - margin, 0.0), mean + margin
+
+
+def mean_pages(waves: Waves, factors: Any) -> list[Measured]:
+    """Mean pages printed per week and person, both waves together."""
+    item = waves.questionnaire.item("paper_pages_week")
+    values = band_answers(waves.both(), item, factors.value("pages_top_band"))
+    mean, low, high = mean_range(values, waves.settings.confidence)
+    source = (
+        f"this survey: paper_pages_week at band midpoints, both waves, n = {len(values)}; "
+        "range = confidence interval of the mean"
+    )
+    return [Measured("mean_pages_week", mean, low, high, "pages/week", source)]
+
+
+def mean_car_distance(waves: Waves, factors: Any) -> list[Measured]:
+    """Mean one-way distance of solo car commuters (mobility_mode 1), both waves together.
+
+    With fewer than two such distances, the mean over all respondents who gave one.
+    """
+    both = waves.both()
+    distance = both["mobility_distance_km"].astype("Float64").astype(float)
+    car = both["mobility_mode"].astype("Float64").astype(float) == 1
+    values = distance[car].dropna().to_numpy(dtype=float)
+    who = "respondents commuting by car alone"
+    if len(values) < 2:
+        values, who = (
+            distance.dropna().to_numpy(dtype=float),
+            "all respondents (too few solo drivers)",
+        )
+    mean, low, high = mean_range(values, waves.settings.confidence)
+    source = (
+        f"this survey: mobility_distance_km of {who}, both waves, n = {len(values)}; "
+        "range = confidence interval of the mean"
+    )
+    return [Measured("mean_car_commute_km", mean, low, high, "km one way", source)]

@@ -1,0 +1,168 @@
+"""Self-generated linking codes: matching the same respondent across two waves.
+
+A linking code is a few stable answers only the respondent knows (the
+initial of their mother's first name, their birth month, …). The app
+stores each element as a keyed hash; a CSV file may carry the raw code in
+a ``linking_code`` column, elements separated by ``-``. Matching follows the
+research summarised in docs/statistics.md: exact matches first, then
+tolerant ones (at most one element differing), strictly one-to-one, and
+every ambiguous candidate dropped.
+
+Examples
+--------
+>>> baseline = pd.Series(["a-b-3-1-7", "c-d-5-0-2", "e-f-1-2-9"], index=["r1", "r2", "r3"])
+>>> follow_up = pd.Series(["a-b-3-1-7", "c-x-5-0-2", "q-q-9-9-9"], index=["s1", "s2", "s3"])
+>>> result = match_codes(split_codes(baseline), split_codes(follow_up))
+>>> result.counts
+{'exact': 1, 'tolerant': 1, 'ambiguous': 0, 'unmatched_baseline': 1, 'unmatched_follow_up': 1}
+>>> sorted(result.pairs.items())
+[('r1', 's1'), ('r2', 's2')]
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+Code = tuple[str | None, ...]
+#: At least this many elements must be given for a code to take part in matching.
+MIN_ELEMENTS = 3
+
+
+@dataclass
+class MatchResult:
+    """Pairs (baseline response id → follow-up response id) and how they were found."""
+
+    pairs: dict[Hashable, Hashable] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def split_codes(codes: pd.Series, separator: str = "-") -> pd.Series:
+    """Raw codes ("a-b-3-1-7") as tuples of normalised elements; empty elements are None."""
+
+    def split(value: object) -> Code | None:
+        if not isinstance(value, str) or not value.strip():
+            return None
+        parts = [part.strip().casefold() for part in value.split(separator)]
+        return tuple(part or None for part in parts)
+
+    return codes.map(split)
+
+
+def _usable(code: object) -> bool:
+    return isinstance(code, tuple) and sum(part is not None for part in code) >= MIN_ELEMENTS
+
+
+def _unique_codes(codes: pd.Series) -> tuple[dict[Code, Hashable], set[Hashable]]:
+    """Codes given by exactly one respondent of a wave; the others are ambiguous."""
+    owners: dict[Code, list[Hashable]] = defaultdict(list)
+    for response_id, code in codes.items():
+        if _usable(code):
+            owners[code].append(response_id)
+    unique = {code: ids[0] for code, ids in owners.items() if len(ids) == 1}
+    ambiguous = {rid for ids in owners.values() if len(ids) > 1 for rid in ids}
+    return unique, ambiguous
+
+
+def _keys(code: Code) -> list[tuple]:
+    """One key per element left out: two codes share a key iff they differ in at most it."""
+    return [(position, *code[:position], *code[position + 1 :]) for position in range(len(code))]
+
+
+def _candidates(codes: Mapping[Code, Hashable], others: Mapping[Code, Hashable]) -> dict:
+    index: dict[tuple, set[Code]] = defaultdict(set)
+    for code in others:
+        for key in _keys(code):
+            if None not in key[1:]:
+                index[key].add(code)
+    found: dict[Code, set[Code]] = {}
+    for code in codes:
+        near = set()
+        for key in _keys(code):
+            if None not in key[1:]:
+                near |= {other for other in index.get(key, ()) if len(other) == len(code)}
+        found[code] = near
+    return found
+
+
+def match_codes(baseline: pd.Series, follow_up: pd.Series, *, tolerant: bool = True) -> MatchResult:
+    """Match linking codes one-to-one between two waves.
+
+    Parameters
+    ----------
+    baseline, follow_up : Series
+        Codes as tuples of elements (see :func:`split_codes`, or keyed hashes
+        from the app), indexed by response id; missing codes are None.
+    tolerant : bool
+        Also match codes that differ in one element (a typo, a forgotten
+        sibling), when exactly one candidate exists on both sides.
+    """
+    unique_b, ambiguous_b = _unique_codes(baseline)
+    unique_f, ambiguous_f = _unique_codes(follow_up)
+    pairs: dict[Hashable, Hashable] = {}
+    exact = set(unique_b) & set(unique_f)
+    for code in exact:
+        pairs[unique_b[code]] = unique_f[code]
+    rest_b = {c: r for c, r in unique_b.items() if c not in exact}
+    rest_f = {c: r for c, r in unique_f.items() if c not in exact}
+    n_tolerant, ambiguous = 0, len(ambiguous_b) + len(ambiguous_f)
+    if tolerant and rest_b and rest_f:
+        forward = _candidates(rest_b, rest_f)
+        backward = _candidates(rest_f, rest_b)
+        for code, near in forward.items():
+            if len(near) == 1:
+                (other,) = near
+                if backward.get(other) == {code}:
+                    pairs[rest_b[code]] = rest_f[other]
+                    n_tolerant += 1
+                    continue
+            if len(near) > 1:
+                ambiguous += 1
+    n_b = sum(_usable(code) for code in baseline)
+    n_f = sum(_usable(code) for code in follow_up)
+    counts = {
+        "exact": len(exact),
+        "tolerant": n_tolerant,
+        "ambiguous": ambiguous,
+        "unmatched_baseline": n_b - len(pairs),
+        "unmatched_follow_up": n_f - len(pairs),
+    }
+    return MatchResult(pairs=pairs, counts=counts)
+
+
+def pair_ids(frame: pd.DataFrame, result: MatchResult) -> pd.Series:
+    """An opaque pair id per matched response (the same for both of a pair), else missing.
+
+    The ids are random, so two exports of the same data cannot be joined on them.
+    """
+    ids = pd.Series(pd.NA, index=frame.index, dtype="str")
+    position = {rid: i for i, rid in enumerate(frame["response_id"])}
+    for baseline_id, follow_up_id in result.pairs.items():
+        pair = secrets.token_hex(8)
+        ids.iloc[position[baseline_id]] = pair
+        ids.iloc[position[follow_up_id]] = pair
+    return ids
+
+
+def link_frame(
+    frame: pd.DataFrame, baseline: str, follow_up: str, codes: Sequence | pd.Series | None = None
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Add a ``pair_id`` column by matching the codes of two waves.
+
+    ``codes`` are element tuples aligned with ``frame`` (keyed hashes from
+    the app); without them, the raw ``linking_code`` column is split and
+    used. Returns the frame and the match counts.
+    """
+    if codes is None:
+        if "linking_code" not in frame:
+            return frame, {}
+        codes = split_codes(frame["linking_code"])
+    codes = pd.Series(list(codes), index=frame["response_id"].to_numpy(), dtype=object)
+    waves = frame["wave"].to_numpy()
+    result = match_codes(codes[waves == baseline], codes[waves == follow_up])
+    linked = frame.assign(pair_id=pair_ids(frame, result))
+    return linked, result.counts

@@ -1,0 +1,98 @@
+"""Forms for the climate team's action plan, workshops and local impact figures."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from questionnaires import SCALE_KINDS, Kind, Questionnaire
+
+ACTION_TYPES = [
+    SelectChoice("behaviour", _l("Behaviour")),
+    SelectChoice("infrastructure", _l("Infrastructure")),
+    SelectChoice("organisation", _l("Organisation")),
+]
+HORIZONS = [SelectChoice("short", _l("Short term")), SelectChoice("long", _l("Long term"))]
+STATUSES = [
+    SelectChoice("idea", _l("Idea")),
+    SelectChoice("planned", _l("Planned")),
+    SelectChoice("running", _l("Running")),
+    SelectChoice("done", _l("Done")),
+    SelectChoice("dropped", _l("Dropped")),
+]
+PHASES = [
+    SelectChoice("diagnose", _l("Diagnosis")),
+    SelectChoice("planning", _l("Planning")),
+    SelectChoice("actie", _l("Action")),
+    SelectChoice("verankering", _l("Anchoring")),
+]
+MARKDOWN_HELP = _l("Markdown: **bold**, *italic*, lists with -, links [text](https://…).")
+
+
+class ActionForm(FlaskForm):
+    title = StringField(_l("Action"), validators=[InputRequired(), Length(max=200)])
+    theme = SelectField(_l("Theme"), choices=[], validators=[InputRequired()])
+    type = SelectField(_l("Type"), choices=ACTION_TYPES, validators=[InputRequired()])
+    horizon = SelectField(_l("Horizon"), choices=HORIZONS, validators=[InputRequired()])
+    owner = StringField(
+        _l("Owner (a role)"),
+        validators=[Optional(), Length(max=120)],
+        description=_l("A role, such as facility manager; a person's name is not needed."),
+    )
+    status = SelectField(_l("Status"), choices=STATUSES, validators=[InputRequired()])
+    due_on = DateField(_l("Due date"), validators=[Optional()])
+    items = SelectMultipleField(
+        _l("Survey questions it targets"),
+        choices=[],
+        validators=[Optional()],
+        description=_l("Hold Ctrl (or Cmd) to choose several."),
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+
+    def offer(self, questionnaire: Questionnaire, language: str) -> None:
+        """Fill the theme and item choices from the campaign's questionnaire."""
+        self.theme.choices = [
+            SelectChoice(theme.id, theme.label.get(language) or theme.id)
+            for theme in questionnaire.themes
+        ]
+        self.items.choices = [
+            SelectChoice(item.id, (item.label.get(language) or item.id)[:90])
+            for item in questionnaire.items
+            if item.kind in SCALE_KINDS or item.kind in (Kind.YES_NO, Kind.CHOICE)
+        ]
+
+
+class WorkshopForm(FlaskForm):
+    held_on = DateField(_l("Date"), validators=[InputRequired()])
+    phase = SelectField(_l("Phase"), choices=PHASES, validators=[InputRequired()])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    notes = TextAreaField(
+        _l("Notes"), validators=[Optional(), Length(max=20000)], description=MARKDOWN_HELP
+    )
+    decisions = TextAreaField(
+        _l("Decisions"), validators=[Optional(), Length(max=20000)], description=MARKDOWN_HELP
+    )
+
+
+def factors_form(records: list[dict]) -> type[FlaskForm]:
+    """A form with one optional number per impact factor (empty = the published value)."""
+    fields = {
+        record["id"]: DecimalField(
+            record["id"],
+            places=None,
+            validators=[Optional(), NumberRange(min=0, max=1_000_000)],
+            description=f"{record['value']} {record['unit']} — {record['source']}",
+        )
+        for record in records
+    }
+    return type("FactorsForm", (FlaskForm,), fields)

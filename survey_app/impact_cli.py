@@ -1,0 +1,277 @@
+"""``klimaatpeil impact``: estimated yearly savings (kWh, kg CO2e, euro) of a measured change.
+
+Works on a campaign in the app's database (its organisation's headcount and
+local figures) or on a responses CSV file (``--headcount`` required). The
+estimate itself is :func:`analysis.impact.estimate_impact`; see docs/impact.md.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+import pandas as pd
+from flask.cli import with_appcontext
+
+__all__ = ["impact_command", "parse_factor_options", "parse_headcount"]
+
+
+class InputError(ValueError):
+    """Bad input on the command line; the message is shown as one line."""
+
+
+def _fail(message: str) -> NoReturn:
+    """One line on standard error, exit code 2, no traceback."""
+    click.echo(f"Error: {' '.join(str(message).split())}", err=True)
+    sys.exit(2)
+
+
+def parse_headcount(value: str) -> int:
+    """``--headcount``: a whole number of staff, at least 1.
+
+    Examples
+    --------
+    >>> parse_headcount("240")
+    240
+    >>> parse_headcount("2.5")
+    Traceback (most recent call last):
+    ...
+    survey_app.impact_cli.InputError: --headcount must be a whole number of staff, at least 1, not '2.5'
+    """  # noqa: E501
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise InputError(f"--headcount must be a whole number of staff, at least 1, not {value!r}")
+    return number
+
+
+def parse_factor_options(options: tuple[str, ...]) -> dict[str, float]:
+    """``--factor ID=VALUE`` options as a mapping (the ids are checked by ``load_factors``).
+
+    Examples
+    --------
+    >>> parse_factor_options(("electricity_price=0.29", "pc_on_w = 55"))
+    {'electricity_price': 0.29, 'pc_on_w': 55.0}
+    >>> parse_factor_options(("pc_on_w=many",))
+    Traceback (most recent call last):
+    ...
+    survey_app.impact_cli.InputError: --factor pc_on_w=many: the value must be a number
+    """
+    overrides: dict[str, float] = {}
+    for option in options:
+        factor_id, equals, value = option.partition("=")
+        factor_id = factor_id.strip()
+        if not equals or not factor_id:
+            raise InputError(f"--factor {option!r}: write it as ID=VALUE, e.g. pc_on_w=55")
+        try:
+            number = float(value.strip().replace(",", "."))
+        except ValueError:
+            raise InputError(f"--factor {option}: the value must be a number") from None
+        overrides[factor_id] = number
+    return overrides
+
+
+def _csv(table: pd.DataFrame, language: str) -> str:
+    from analysis.impact import COLUMNS, EXTRA_COLUMNS, RULES
+
+    descriptions = {rule.id: rule.description[language] for rule in RULES}
+    shown = table[[c for c in COLUMNS + EXTRA_COLUMNS if c != "assumptions"]].copy()
+    shown.insert(2, "description", [descriptions.get(r, "") for r in table["rule"]])
+    shown["assumptions"] = [
+        "; ".join(
+            f"{record['id']}={record['value']:g}{' (local)' if record.get('local') else ''}"
+            for record in assumptions
+        )
+        for assumptions in table["assumptions"]
+    ]
+    return shown.round(4).to_csv(index=False, lineterminator="\n")
+
+
+def _aligned(rows: list[list[str]], left: int) -> str:
+    """Plain-text columns: the first ``left`` columns left-aligned, the others right-aligned."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(
+            cell.ljust(width) if i < left else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    )
+
+
+def _table(table: pd.DataFrame, headcount: int, waves: tuple[str, str], language: str) -> str:
+    from analysis.reports.sections import range_text
+    from analysis.reports.texts import text
+
+    quantities = (("kwh", "kwh_year"), ("kg_co2e", "kg_co2e_year"), ("eur", "eur_year"))
+    rows = [["rule", "theme", *(text(key, language) for _, key in quantities)]]
+    for row in table.to_dict("records"):
+        rows.append(
+            [
+                row["rule"],
+                row["theme"],
+                *(
+                    range_text(*(row[f"{q}_{end}"] for end in ("low", "central", "high")), language)
+                    if row["enough_data"]
+                    else text("too_little_data", language)
+                    for q, _ in quantities
+                ),
+            ]
+        )
+    header = text(
+        "savings_cli_header", language, headcount=headcount, baseline=waves[0], follow_up=waves[1]
+    )
+    return f"{header}\n\n{_aligned(rows, 2)}\n\n{text('savings_not_summed', language)}\n"
+
+
+def _render(
+    table: pd.DataFrame,
+    output_format: str,
+    headcount: int,
+    waves: tuple[str, str],
+    language: str,
+) -> str:
+    from analysis.impact import impact_rows_json
+
+    if output_format == "json":
+        return json.dumps(impact_rows_json(table), ensure_ascii=False, indent=2) + "\n"
+    if output_format == "csv":
+        return _csv(table, language)
+    return _table(table, headcount, waves, language)
+
+
+def _campaign_inputs(campaign_id: int) -> tuple[Any, ...]:
+    """Frame, questionnaire, default waves, organisation headcount and local figures."""
+    from sqlalchemy import select
+
+    from survey_app.campaigns import campaign_questionnaire
+    from survey_app.db import get_session
+    from survey_app.models import Campaign
+    from survey_app.reporting import campaign_frame, default_waves
+
+    session = get_session()
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        ids = ", ".join(str(i) for i in session.scalars(select(Campaign.id))) or "none"
+        raise InputError(f"no campaign {campaign_id}; campaigns in the database: {ids}")
+    organisation = campaign.organisation
+    headcount = getattr(organisation, "headcount", None)
+    if headcount is None:
+        headcount = sum(d.headcount or 0 for d in organisation.departments)
+    local: Mapping[str, Any] = getattr(organisation, "impact_factors", None) or {}
+    return (
+        campaign_frame(session, campaign),
+        campaign_questionnaire(campaign),
+        *default_waves(campaign),
+        int(headcount or 0),
+        dict(local),
+        f"local figures of {organisation.name}",
+    )
+
+
+def _load_questionnaire(name_or_path: str):
+    import questionnaires
+
+    try:
+        return questionnaires.load(name_or_path)
+    except questionnaires.QuestionnaireError as error:
+        first = str(error.problems[0]) if error.problems else "invalid"
+        more = f" (and {len(error.problems) - 1} more)" if len(error.problems) > 1 else ""
+        raise InputError(f"questionnaire {name_or_path}: {first}{more}") from None
+
+
+@click.command("impact")
+@click.argument("responses", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--campaign", "campaign_id", type=int, help="A campaign in the app's database.")
+@click.option(
+    "--questionnaire",
+    "questionnaire_name",
+    default="klimaatteam",
+    show_default=True,
+    help="Questionnaire of a CSV file: a shipped NAME or a PATH.",
+)
+@click.option(
+    "--headcount",
+    help="Staff of the organisation (or of the part surveyed). Required with a CSV file; "
+    "--campaign uses the organisation's.",
+)
+@click.option(
+    "--factor",
+    "factors",
+    multiple=True,
+    metavar="ID=VALUE",
+    help="A local figure replacing a shipped one (repeatable), e.g. electricity_price=0.29.",
+)
+@click.option("--baseline", help="Name of the baseline wave (default: the campaign's or first).")
+@click.option("--follow-up", "follow_up", help="Name of the follow-up wave (default: the second).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["nl", "fr", "en"]),
+    default="nl",
+    show_default=True,
+    help="Language of the table and the CSV descriptions.",
+)
+@with_appcontext
+def impact_command(
+    responses: Path | None,
+    campaign_id: int | None,
+    questionnaire_name: str,
+    headcount: str | None,
+    factors: tuple[str, ...],
+    baseline: str | None,
+    follow_up: str | None,
+    output_format: str,
+    language: str,
+) -> None:
+    """Estimated yearly savings (kWh, kg CO2e, euro) of the measured change, as ranges."""
+    from analysis.data import DataError, choose_waves, read_responses
+    from analysis.impact import FactorError, estimate_impact, load_factors
+
+    if (responses is None) == (campaign_id is None):
+        _fail("give either a RESPONSES.csv file or --campaign ID")
+    try:
+        overrides = parse_factor_options(factors)
+        staff = parse_headcount(headcount) if headcount is not None else None
+        if campaign_id is not None:
+            frame, questionnaire, default_b, default_f, org_staff, local, local_source = (
+                _campaign_inputs(campaign_id)
+            )
+            baseline, follow_up = baseline or default_b, follow_up or default_f
+            if staff is None and org_staff < 1:
+                raise InputError(
+                    f"campaign {campaign_id}: its organisation has no headcount; set the "
+                    "departments' headcounts or give --headcount N"
+                )
+            staff = staff or org_staff
+        else:
+            if staff is None:
+                raise InputError("--headcount N is required with a RESPONSES.csv file")
+            questionnaire = _load_questionnaire(questionnaire_name)
+            frame, local, local_source = read_responses(responses, questionnaire), {}, ""
+        factor_set = load_factors().with_overrides(local, source=local_source)
+        factor_set = factor_set.with_overrides(overrides, source="--factor")
+        waves = choose_waves(frame, baseline, follow_up)
+        table = estimate_impact(frame, questionnaire, *waves, headcount=staff, factors=factor_set)
+    except (InputError, DataError, FactorError) as error:
+        _fail(str(error))
+    if table.empty and output_format == "table":
+        click.echo(
+            "No estimate: the questionnaire has none of the items the savings rules read.",
+            err=True,
+        )
+        return
+    click.echo(_render(table, output_format, staff, waves, language), nl=False)

@@ -1,0 +1,217 @@
+"""The impact report's savings section and the action plan in both reports."""
+
+from __future__ import annotations
+
+import io
+import re
+from html import unescape
+
+import pytest
+from pypdf import PdfReader
+
+import questionnaires
+from analysis.impact import RULES, assumptions_table, estimate_impact, load_factors
+from analysis.pipeline import analyse
+from analysis.reports import ReportInput, build_report, html_to_pdf
+from analysis.reports.sections import range_text
+from analysis.reports.texts import TEXTS
+from analysis.reports.tidy import priority_items
+from analysis.settings import Settings
+from analysis.synthetic import synthetic_responses
+from analysis.verdicts import number, percent
+
+Q = questionnaires.load("klimaatteam")
+WAVES = ("nulmeting", "opvolgmeting")
+DEPARTMENTS = [("Financiën", 25), ("Techniek", 70), ("Welzijn", 90)]
+SETTINGS = Settings(n_resamples=200)
+ACTIONS = [
+    {
+        "title": "Campagne Uit is uit",
+        "theme": "energy_water",
+        "type": "behaviour",
+        "horizon": "short",
+        "status": "done",
+        "items": ["energy_pc_off", "energy_screen_off"],
+        "owner": "klimaatteam",
+    },
+    {
+        "title": "Standaard recto-verso op alle printers",
+        "theme": "paper_purchasing",
+        "type": "infrastructure",
+        "horizon": "long",
+        "status": "running",
+        "items": ["paper_duplex"],
+        "owner": "",
+    },
+    {
+        "title": "Actie zonder thema in de vragenlijst",
+        "theme": "water_only",
+        "type": "organisation",
+        "horizon": "short",
+        "status": "idea",
+        "items": [],
+        "owner": "",
+    },
+]
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
+
+
+def _data(**changes) -> ReportInput:
+    frame = synthetic_responses(Q, 120, 110, seed=11, waves=WAVES, departments=DEPARTMENTS)
+    values = {
+        "organisation": "Gemeente Testdorp",
+        "headcounts": dict(DEPARTMENTS),
+        "settings": SETTINGS,
+        "actions": ACTIONS,
+        "factor_overrides": {"electricity_price": 0.31},
+        **changes,
+    }
+    return ReportInput(frame, Q, **values)
+
+
+@pytest.fixture(scope="module")
+def data() -> ReportInput:
+    return _data()
+
+
+@pytest.fixture(scope="module")
+def html(data) -> dict[str, str]:
+    return {language: build_report("impact", data, language) for language in ("nl", "fr", "en")}
+
+
+def _section(page: str, css_class: str) -> str:
+    """The section's HTML with entities resolved, so texts compare as written."""
+    return unescape(page.split(f'<section class="{css_class}">', 1)[1].split("</section>", 1)[0])
+
+
+def _table_for(data: ReportInput, headcount: int):
+    factors = load_factors(data.factor_overrides)
+    return estimate_impact(data.frame, Q, *WAVES, headcount, factors, data.settings)
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_savings_section_in_three_languages(data, html, language):
+    savings = _section(html[language], "savings")
+    assert TEXTS["savings"][language] in savings
+    for rule in RULES:  # one row per rule, described in the report's language
+        assert rule.description[language].split(". ")[0] in savings
+    table = _table_for(data, sum(dict(DEPARTMENTS).values()))
+    row = table.set_index("rule").loc["pc_switch_off"]
+    expected = range_text(row.kwh_low, row.kwh_central, row.kwh_high, language, True)
+    assert expected in savings
+    assert "self-reported" in TEXTS["savings_intro"]["en"]
+    assert TEXTS["savings_not_summed"][language] in savings
+    # the assumptions table: every figure used, with its value, unit, source and year
+    assert TEXTS["assumptions"][language] in savings
+    for record in assumptions_table(table).to_dict("records"):
+        assert f'<th scope="row" class="id">{record["id"]}</th>' in savings
+    local_row = savings.split('class="id">electricity_price</th>', 1)[1].split("</tr>", 1)[0]
+    assert TEXTS["origin_local"][language] in local_row
+    assert number(0.31, language, 2) in local_row
+    office_row = savings.split('class="id">office_days</th>', 1)[1].split("</tr>", 1)[0]
+    assert TEXTS["origin_assumption"][language] in office_row and "2026" in office_row
+
+
+def test_savings_use_the_headcount_field_before_the_departments():
+    html = build_report("impact", _data(headcount=1000), "en")
+    assert "for 1000 staff" in _section(html, "savings")
+
+
+def test_savings_never_add_up_the_rules(html):
+    savings = _section(html["en"], "savings")
+    rules_table = savings.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    assert rules_table.count("<tr>") == len(RULES)  # one row per rule, no total row
+    assert "Total" not in savings
+
+
+def test_too_little_data_instead_of_a_range():
+    frame = synthetic_responses(Q, 8, 8, seed=2, waves=WAVES)
+    html = build_report("impact", ReportInput(frame, Q, headcount=50, settings=SETTINGS), "en")
+    savings = _section(html, "savings")
+    assert savings.count("too little data") == len(RULES)
+    assert "\u00a0–\u00a0" not in savings.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+
+
+def test_no_headcount_is_said_in_one_line():
+    frame = synthetic_responses(Q, 40, 40, seed=2, waves=WAVES)
+    html = build_report("impact", ReportInput(frame, Q, settings=SETTINGS), "nl")
+    savings = _section(html, "savings")
+    assert TEXTS["savings_no_headcount"]["nl"] in savings
+    assert "<table" not in savings
+
+
+def test_unusable_local_figures_are_named():
+    html = build_report("impact", _data(factor_overrides={"electricty_price": 0.3}), "en")
+    savings = _section(html, "savings")
+    assert "the local figures cannot be used" in savings and "electricity_price" in savings
+    assert "<table" not in savings
+
+
+def test_another_questionnaire_has_no_savings_section():
+    read = {item_id for rule in RULES for item_id in rule.items}
+    snapshot = questionnaires.snapshot(Q)
+    snapshot["items"] = [item for item in snapshot["items"] if item["id"] not in read]
+    other = questionnaires.from_dict({**snapshot, "id": "other"}, source="other")
+    frame = synthetic_responses(other, 30, 30, seed=4, waves=WAVES)
+    html = build_report("impact", ReportInput(frame, other, headcount=80, settings=SETTINGS), "en")
+    assert '<section class="savings">' not in html
+    assert "Estimated savings" not in html
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_actions_next_to_the_change_of_their_items(data, html, language):
+    items = analyse(
+        data.frame, Q, *WAVES, items=True, settings=SETTINGS, language=language
+    ).items.set_index("item")
+    page = unescape(html[language])
+    energy = page.split(f"<h2>{Q.themes[0].label[language]}</h2>", 1)[1]
+    energy = energy.split("</section>", 1)[0]
+    assert TEXTS["actions_in_theme"][language] in energy
+    assert "Campagne Uit is uit" in energy and TEXTS["status_done"][language] in energy
+    assert "Standaard recto-verso" not in energy  # listed under its own theme
+    row = items.loc["energy_pc_off"]
+    change = " ".join(
+        number(row[key] * 100, language, 0, signed=True)
+        for key in ("top2_difference", "top2_ci_low", "top2_ci_high")
+    )
+    estimate, low, high = change.split()
+    label = Q.item("energy_pc_off").label[language].rstrip(" .")
+    expected = f"{label}: {estimate} [{low}; {high}] {TEXTS['points'][language]}"
+    assert expected in energy
+    # an action whose theme has no section is still listed, with its theme
+    assert TEXTS["actions_other"][language] in page
+    assert "Actie zonder thema in de vragenlijst" in page
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_diagnosis_lists_actions_with_the_not_yet_share(data, language):
+    html = build_report("diagnosis", data, language)
+    plan = _section(html, "action-plan")
+    assert TEXTS["action_plan"][language] in plan
+    assert "Campagne Uit is uit" in plan and TEXTS["status_running"][language] in plan
+    priorities = priority_items(data.frame, Q, WAVES[0], language, SETTINGS).set_index("item")
+    share = percent(priorities.loc["paper_duplex", "not_yet_share"], language)
+    label = Q.item("paper_duplex").label[language].rstrip(" .")
+    line = TEXTS["not_yet_item"][language].format(item=label, share=share)
+    assert line in plan
+
+
+def test_reports_without_actions_have_no_action_lists():
+    frame = synthetic_responses(Q, 40, 40, seed=2, waves=WAVES)
+    data = ReportInput(frame, Q, headcount=60, settings=SETTINGS)
+    assert "Acties in dit thema" not in build_report("impact", data, "nl")
+    assert "action-plan" not in build_report("diagnosis", data, "nl")
+
+
+def test_impact_html_is_self_contained(html):
+    for page in html.values():
+        assert not EXTERNAL.search(page), EXTERNAL.search(page)
+        assert "<script" not in page and "@import" not in page and "url(http" not in page
+
+
+def test_pdf_text_has_the_savings(html):
+    reader = PdfReader(io.BytesIO(html_to_pdf(html["nl"])))
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    assert "kWh" in text and "Geschatte besparingen" in text
+    assert "Kengetallen en aannames" in text and "lokaal cijfer" in text
+    assert "Acties in dit thema" in text
