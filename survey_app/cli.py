@@ -187,16 +187,28 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-def _campaign(campaign_id: int):
-    """The campaign with this id, or a one-line error listing the ones that exist."""
+def find_campaign(campaign_id: int):
+    """The campaign with this id in the app's database, or None."""
     from survey_app.db import get_session
     from survey_app.models import Campaign
 
-    session = get_session()
-    campaign = session.get(Campaign, campaign_id)
+    return get_session().get(Campaign, campaign_id)
+
+
+def missing_campaign_message(campaign_id: int) -> str:
+    """Says that a campaign does not exist, and which ones do."""
+    from survey_app.db import get_session
+    from survey_app.models import Campaign
+
+    ids = ", ".join(str(i) for i in get_session().scalars(select(Campaign.id))) or "none"
+    return f"no campaign {campaign_id}; campaigns in the database: {ids}"
+
+
+def _campaign(campaign_id: int):
+    """The campaign with this id, or a one-line error listing the ones that exist."""
+    campaign = find_campaign(campaign_id)
     if campaign is None:
-        ids = ", ".join(str(i) for i in session.scalars(select(Campaign.id))) or "none"
-        _fail(f"no campaign {campaign_id}; campaigns in the database: {ids}")
+        _fail(missing_campaign_message(campaign_id))
     return campaign
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -148,29 +147,21 @@ def _render(
 
 def _campaign_inputs(campaign_id: int) -> tuple[Any, ...]:
     """Frame, questionnaire, default waves, organisation headcount and local figures."""
-    from sqlalchemy import select
-
     from survey_app.campaigns import campaign_questionnaire
+    from survey_app.cli import find_campaign, missing_campaign_message
     from survey_app.db import get_session
-    from survey_app.models import Campaign
-    from survey_app.reporting import campaign_frame, default_waves
+    from survey_app.reporting import campaign_frame, default_waves, local_factors
 
-    session = get_session()
-    campaign = session.get(Campaign, campaign_id)
+    campaign = find_campaign(campaign_id)
     if campaign is None:
-        ids = ", ".join(str(i) for i in session.scalars(select(Campaign.id))) or "none"
-        raise InputError(f"no campaign {campaign_id}; campaigns in the database: {ids}")
+        raise InputError(missing_campaign_message(campaign_id))
     organisation = campaign.organisation
-    headcount = getattr(organisation, "headcount", None)
-    if headcount is None:
-        headcount = sum(d.headcount or 0 for d in organisation.departments)
-    local: Mapping[str, Any] = getattr(organisation, "impact_factors", None) or {}
     return (
-        campaign_frame(session, campaign),
+        campaign_frame(get_session(), campaign),
         campaign_questionnaire(campaign),
         *default_waves(campaign),
-        int(headcount or 0),
-        dict(local),
+        organisation.headcount,
+        local_factors(organisation),
         f"local figures of {organisation.name}",
     )
 

@@ -13,7 +13,16 @@ from analysis.reports import ReportInput
 from survey_app.campaigns import campaign_questionnaire
 from survey_app.export import responses_frame, to_csv
 from survey_app.linking import campaign_pair_ids
-from survey_app.models import Campaign, Participation, Wave, WaveKind
+from survey_app.models import (
+    ActionStatus,
+    ActionType,
+    Campaign,
+    Horizon,
+    Organisation,
+    Participation,
+    Wave,
+    WaveKind,
+)
 
 
 def with_pairs(
@@ -27,12 +36,17 @@ def with_pairs(
     return frame.assign(pair_id=ids.to_numpy()), counts
 
 
-def campaign_frame(session: Session, campaign: Campaign) -> pd.DataFrame:
-    """The campaign's responses, read back through the exchange format's checks."""
-    frame, _ = with_pairs(session, campaign, responses_frame(session, campaign))
+def _checked(campaign: Campaign, frame: pd.DataFrame) -> pd.DataFrame:
+    """An export frame read back through the exchange format's checks."""
     buffer = io.BytesIO(to_csv(frame).encode("utf-8"))
     buffer.name = f"campaign {campaign.id}"
     return read_responses(buffer, campaign_questionnaire(campaign))
+
+
+def campaign_frame(session: Session, campaign: Campaign) -> pd.DataFrame:
+    """The campaign's responses, read back through the exchange format's checks."""
+    frame, _ = with_pairs(session, campaign, responses_frame(session, campaign))
+    return _checked(campaign, frame)
 
 
 def default_waves(campaign: Campaign) -> tuple[str | None, str | None]:
@@ -62,39 +76,35 @@ def daily_counts(session: Session, campaign: Campaign) -> pd.DataFrame:
     )
 
 
-def _plain(value: object) -> object:
-    """An enum member as its stored value; anything else as it is."""
-    return getattr(value, "value", value)
-
-
 def campaign_actions(campaign: Campaign) -> list[dict]:
-    """The campaign's action plan as the reports want it (empty before the model exists)."""
+    """The campaign's action plan as the reports want it."""
     return [
         {
-            "title": getattr(action, "title", "") or "",
-            "theme": getattr(action, "theme", "") or "",
-            "type": _plain(getattr(action, "type", "")) or "",
-            "horizon": _plain(getattr(action, "horizon", "")) or "",
-            "status": _plain(getattr(action, "status", "")) or "",
-            "items": list(getattr(action, "items", None) or []),
-            "owner": getattr(action, "owner", "") or "",
+            "title": action.title,
+            "theme": action.theme,
+            "type": ActionType(action.type).value,
+            "horizon": Horizon(action.horizon).value,
+            "status": ActionStatus(action.status).value,
+            "items": list(action.items or []),
+            "owner": action.owner or "",
         }
-        for action in getattr(campaign, "actions", None) or []
+        for action in campaign.actions
     ]
 
 
-def local_factors(organisation: object) -> dict[str, float]:
+def local_factors(organisation: Organisation) -> dict[str, float]:
     """The organisation's own figures for the estimated savings (factor id → value)."""
-    return dict(getattr(organisation, "impact_factors", None) or {})
+    return dict(organisation.impact_factors or {})
 
 
 def report_input(session: Session, campaign: Campaign) -> ReportInput:
     """Everything the reports need about a campaign."""
     organisation = campaign.organisation
     baseline, follow_up = default_waves(campaign)
-    _, linking = with_pairs(session, campaign, responses_frame(session, campaign))
+    # One read and one matching serve both the frame and the linking counts.
+    paired, linking = with_pairs(session, campaign, responses_frame(session, campaign))
     return ReportInput(
-        frame=campaign_frame(session, campaign),
+        frame=_checked(campaign, paired),
         questionnaire=campaign_questionnaire(campaign),
         organisation=organisation.name,
         campaign=campaign.name,
