@@ -19,6 +19,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -336,6 +337,26 @@ class SubmissionKey(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
+
+
+class ResultCache(Base):
+    """A report or dashboard computed from closed waves, kept so it is computed only once.
+
+    ``key`` is a hash of everything the result was computed from (see
+    ``survey_app/result_cache.py``); ``name`` says what it is (``report:impact:nl:pdf``),
+    so that a newer result replaces the older one of the same name. Only
+    aggregates live here, never a response; purging a campaign deletes its rows.
+    """
+
+    __tablename__ = "result_cache"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    created_on: Mapped[date] = mapped_column(Date)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class User(Base):

@@ -6,6 +6,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from survey_app.models import Answer, Campaign, Invitation, Response, SubmissionKey, Wave
+from survey_app.result_cache import forget
 
 
 def response_count(session: Session, campaign: Campaign) -> int:
@@ -16,11 +17,12 @@ def response_count(session: Session, campaign: Campaign) -> int:
 
 
 def purge_campaign(session: Session, campaign: Campaign) -> None:
-    """Delete the responses, their answers, the submission keys and the invitation codes."""
+    """Delete the responses, their answers, submission keys, invitation codes and kept results."""
     wave_ids = select(Wave.id).where(Wave.campaign_id == campaign.id)
     response_ids = select(Response.id).where(Response.wave_id.in_(wave_ids))
     session.execute(delete(Answer).where(Answer.response_id.in_(response_ids)))
     session.execute(delete(Response).where(Response.wave_id.in_(wave_ids)))
     session.execute(delete(SubmissionKey).where(SubmissionKey.wave_id.in_(wave_ids)))
     session.execute(delete(Invitation).where(Invitation.wave_id.in_(wave_ids)))
+    forget(session, campaign)  # reports and charts computed from those responses
     session.commit()

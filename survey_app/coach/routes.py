@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import secrets
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -437,28 +438,48 @@ def retention(campaign_id: int) -> Any:
 @bp.route("/campaigns/<int:campaign_id>/report/<any(diagnosis, impact):kind>.<any(html, pdf):fmt>")
 @coach_only
 def campaign_report(campaign_id: int, kind: str, fmt: str) -> Any:
-    """Generate a report for download, in the coach's language (or ?lang=)."""
+    """Generate a report for download, in the coach's language (or ?lang=).
+
+    Once no wave is open, a report is computed once and then read from the
+    result cache (survey_app/result_cache.py).
+    """
     from analysis.data import DataError
     from analysis.reports import build_report, html_to_pdf
-    from survey_app.reporting import report_input
+    from survey_app.reporting import report_context, report_input, report_state, report_waves
+    from survey_app.result_cache import cached
 
     campaign = _campaign(campaign_id)
     language = str(get_locale())
+    session = get_session()
+    waves = report_waves(campaign, kind)
+    context = report_context(session, campaign, waves)
+    state = report_state(session, campaign, context, waves)
+
+    def keep(name: str, compute: Callable[[], bytes]) -> bytes:
+        if state is None:  # a wave is open: answers may still arrive
+            return compute()
+        return cached(session, campaign, f"report:{kind}:{language}:{name}", state, compute)
+
+    def html() -> bytes:
+        return keep(
+            "html",
+            lambda: build_report(
+                kind, report_input(session, campaign, context, waves), language
+            ).encode("utf-8"),
+        )
+
     try:
-        html = build_report(kind, report_input(get_session(), campaign), language)
+        if fmt == "pdf":
+            content = keep("pdf", lambda: html_to_pdf(html().decode("utf-8")))
+        else:
+            content = html()
     except DataError as error:
         flash(_("The report could not be made: %(reason)s", reason=str(error)), "error")
         return redirect(url_for("coach.campaign", campaign_id=campaign.id))
     slug = campaign.organisation.slug
     filename = secure_filename(f"{slug}-{kind}-{campaign.id}-{language}.{fmt}")
-    if fmt == "pdf":
-        return Response(
-            html_to_pdf(html),
-            mimetype="application/pdf",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
     return Response(
-        html,
-        mimetype="text/html",
+        content,
+        mimetype="application/pdf" if fmt == "pdf" else "text/html",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -12,6 +12,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
+import pandas as pd
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
@@ -25,9 +26,10 @@ from analysis.scoring import theme_scores
 from survey_app.auth import visible_organisations
 from survey_app.campaigns import campaign_questionnaire
 from survey_app.db import get_session
-from survey_app.models import Campaign, Organisation, Role, WaveStatus
+from survey_app.models import Campaign, Organisation, Role, Wave, WaveStatus
 from survey_app.participation import protected_rates
-from survey_app.reporting import campaign_frame, daily_counts
+from survey_app.reporting import daily_counts, waves_frame
+from survey_app.result_cache import cached, wave_states
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -55,7 +57,11 @@ def _spec(chart) -> str:
 
 
 def dashboard_charts(campaign: Campaign, language: str) -> dict[str, Any]:
-    """The dashboard's charts as Vega-Lite specs, and the tables behind them."""
+    """The dashboard's charts as Vega-Lite specs, and the tables behind them.
+
+    Participation is read live; the answers' charts come from closed waves
+    only and are computed once per set of closed waves (the result cache).
+    """
     session = get_session()
     organisation = campaign.organisation
     threshold = effective_threshold(organisation.anonymity_threshold)
@@ -72,27 +78,52 @@ def dashboard_charts(campaign: Campaign, language: str) -> dict[str, Any]:
         daily = daily[daily["wave"].isin([w.name for w in waves])]
         if organisation.headcount and not daily.empty:
             result["daily_spec"] = _spec(charts.participation_over_time(daily, language=language))
-    closed = [w.name for w in waves if w.status is WaveStatus.CLOSED]
+    closed = [w for w in waves if w.status is WaveStatus.CLOSED]
     if closed:
-        try:
-            frame = campaign_frame(session, campaign)
-        except DataError:  # no responses yet: nothing to chart
-            return result
-        frame = frame[frame["wave"].isin(closed)]
-        questionnaire = campaign_questionnaire(campaign)
-        if len(frame) >= threshold:
-            scores = theme_scores(frame, questionnaire)
-            summary = tidy.theme_score_summary(scores, frame, questionnaire, closed, language)
-            if not summary.empty:
-                result["scores"] = summary
-                result["scores_spec"] = _spec(
-                    charts.theme_scores_by_wave(summary, language=language)
-                )
-            support = tidy.agreement_shares(frame, questionnaire, "engagement", closed, language)
-            support = support[support["n"] >= threshold] if not support.empty else support
-            if not support.empty:
-                result["support"] = support
-                result["support_spec"] = _spec(charts.engagement_items(support, language=language))
+        inputs = {
+            "questionnaire": campaign.questionnaire_snapshot,
+            "threshold": threshold,
+            "waves": wave_states(session, closed),
+        }
+        content = cached(
+            session,
+            campaign,
+            f"dashboard:{language}",
+            inputs,
+            lambda: json.dumps(answer_charts(campaign, closed, threshold, language)).encode(),
+        )
+        for name, value in json.loads(content).items():
+            result[name] = pd.DataFrame(value) if name in ("scores", "support") else value
+    return result
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table as JSON-able rows (missing values as ``None``)."""
+    return json.loads(table.to_json(orient="records", force_ascii=False))
+
+
+def answer_charts(
+    campaign: Campaign, closed: list[Wave], threshold: int, language: str
+) -> dict[str, Any]:
+    """Theme scores and support of the closed waves: tables as rows, charts as specs."""
+    try:
+        frame = waves_frame(get_session(), campaign, closed)
+    except DataError:  # no responses yet: nothing to chart
+        return {}
+    result: dict[str, Any] = {}
+    names = [w.name for w in closed]
+    questionnaire = campaign_questionnaire(campaign)
+    if len(frame) >= threshold:
+        scores = theme_scores(frame, questionnaire)
+        summary = tidy.theme_score_summary(scores, frame, questionnaire, names, language)
+        if not summary.empty:
+            result["scores"] = _records(summary)
+            result["scores_spec"] = _spec(charts.theme_scores_by_wave(summary, language=language))
+        support = tidy.agreement_shares(frame, questionnaire, "engagement", names, language)
+        support = support[support["n"] >= threshold] if not support.empty else support
+        if not support.empty:
+            result["support"] = _records(support)
+            result["support_spec"] = _spec(charts.engagement_items(support, language=language))
     return result
 
 
