@@ -9,7 +9,10 @@ from __future__ import annotations
 import math
 import secrets
 from collections.abc import Sequence
+from functools import lru_cache
 
+from babel import support
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -22,6 +25,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.i18n import messages_path
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from questionnaires import Item, Kind, Questionnaire, band_label
@@ -108,8 +112,22 @@ def field_for(item: Item, language: str) -> Field:
     )
 
 
+@lru_cache(maxsize=8)
+def wtforms_translations(locale: str) -> support.Translations:
+    """WTForms' own messages in ``locale``, read once per process.
+
+    Flask-WTF reads the catalogue from disk on every request; the survey is
+    the app's busiest page, so its forms take them from here.
+    """
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class SurveyFormBase(FlaskForm):
     """Fields every survey has besides the items."""
+
+    class Meta:
+        def get_translations(self, form: FlaskForm) -> support.Translations:
+            return wtforms_translations(str(get_locale()))
 
     # No Optional(): "" ("rather not say") is one of the choices, and anything that is
     # not a choice — blanks included — must be refused rather than cleared.

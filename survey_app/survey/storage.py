@@ -7,8 +7,8 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Connection, update
 from sqlalchemy import insert as sql_insert
-from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -69,28 +69,36 @@ def answers_from_form(questionnaire: Questionnaire, data: dict[str, Any]) -> lis
     return [Answer(**row) for row in answer_rows(questionnaire, data)]
 
 
-def _count_participation(session: Session, wave_id: int, department_id: int | None) -> None:
+def _count_participation(connection: Connection, wave_id: int, department_id: int | None) -> None:
     key = {"wave_id": wave_id, "day": today(), "department_id": department_id or 0}
-    dialect = session.get_bind().dialect.name
+    table = Participation.__table__
+    dialect = connection.dialect.name
     if dialect in ("sqlite", "postgresql"):
         insert = sqlite.insert if dialect == "sqlite" else postgresql.insert
         statement = (
-            insert(Participation)
+            insert(table)
             .values(**key, count=1)
             .on_conflict_do_update(
                 index_elements=["wave_id", "day", "department_id"],
-                set_={"count": Participation.count + 1},
+                set_={"count": table.c.count + 1},
             )
         )
-        session.execute(statement)
+        connection.execute(statement)
         return
-    updated = session.execute(  # other databases: update, else insert
-        update(Participation)
-        .where(*(getattr(Participation, k) == v for k, v in key.items()))
-        .values(count=Participation.count + 1)
+    updated = connection.execute(  # other databases: update, else insert
+        update(table)
+        .where(*(table.c[k] == v for k, v in key.items()))
+        .values(count=table.c.count + 1)
     )
     if updated.rowcount == 0:
-        session.add(Participation(**key, count=1))
+        connection.execute(sql_insert(table).values(**key, count=1))
+
+
+_SUBMISSION_KEY_INSERT = sql_insert(SubmissionKey.__table__)
+_RESPONSE_INSERT = sql_insert(Response.__table__)
+_ANSWER_INSERT = sql_insert(Answer.__table__)
+_LINKING_INSERT = sql_insert(LinkingCode.__table__)
+_LINKING_COLUMNS = [c for c in LinkingCode.__table__.columns if c.key != "response_id"]
 
 
 class Outcome(enum.Enum):
@@ -121,40 +129,48 @@ def store_response(
     """
     # Every row is built before the first write, so that the transaction (and on
     # SQLite the database's one write lock) lasts only as long as the writes.
+    # The writes are Core statements on the session's connection: the ORM's unit
+    # of work would add its bookkeeping to every submission for nothing.
     response_id = random_id()
     answers = [{"response_id": response_id, **row} for row in answer_rows(questionnaire, data)]
+    linking_values = None
+    if linking is not None:
+        linking_values = {column.key: getattr(linking, column.key) for column in _LINKING_COLUMNS}
+        linking_values["response_id"] = response_id
+    connection = session.connection()
     try:
-        session.add(SubmissionKey(key=submission_key, wave_id=wave.id))
-        session.flush()
+        connection.execute(_SUBMISSION_KEY_INSERT, {"key": submission_key, "wave_id": wave.id})
     except IntegrityError:
         session.rollback()
         return Outcome.DUPLICATE
     try:
         if wave.invitation_mode is InvitationMode.TOKENS:
-            marked = session.execute(
-                update(Invitation)
+            marked = connection.execute(
+                update(Invitation.__table__)
                 .where(
-                    Invitation.code == (invitation or ""),
-                    Invitation.wave_id == wave.id,
-                    Invitation.used.is_(False),
+                    Invitation.__table__.c.code == (invitation or ""),
+                    Invitation.__table__.c.wave_id == wave.id,
+                    Invitation.__table__.c.used.is_(False),
                 )
                 .values(used=True)
             )
             if marked.rowcount != 1:
                 session.rollback()
                 return Outcome.INVITATION_USED
-        session.add(
-            Response(
-                id=response_id, wave_id=wave.id, department_id=department_id, language=language
-            )
+        connection.execute(
+            _RESPONSE_INSERT,
+            {
+                "id": response_id,
+                "wave_id": wave.id,
+                "department_id": department_id,
+                "language": language,
+            },
         )
-        session.flush()
         if answers:
-            session.execute(sql_insert(Answer), answers)  # one executemany, not 31 ORM objects
-        if linking is not None:
-            linking.response_id = response_id
-            session.add(linking)
-        _count_participation(session, wave.id, department_id)
+            connection.execute(_ANSWER_INSERT, answers)  # one executemany
+        if linking_values is not None:
+            connection.execute(_LINKING_INSERT, linking_values)
+        _count_participation(connection, wave.id, department_id)
         session.commit()
     except IntegrityError:
         # Another request with the same key won the race: that one is stored.

@@ -163,6 +163,23 @@ def test_out_of_range_number_is_refused(client, setup, db_session):
     assert _count(db_session, Response) == 0
 
 
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("nl", "Veld mag niet langer zijn dan 2000 karakters."),
+        ("fr", "Le champ ne peut pas contenir plus de 2000 caractères."),
+        ("en", "Field cannot be longer than 2000 characters."),
+    ],
+)
+def test_wtforms_own_messages_follow_the_language(client, setup, db_session, lang, expected):
+    # The survey form keeps WTForms' catalogues per process (survey/forms.py); the
+    # language of each request must still decide which one a message comes from.
+    for language, message in (("en", "longer than"), (lang, expected)):
+        result = _post(client, setup.open_wave, {**VALID, "remarks": "x" * 2001}, lang=language)
+        assert result.status_code == 422 and message in result.text
+    assert _count(db_session, Response) == 0
+
+
 def test_unknown_department_is_refused(client, setup, db_session):
     result = _post(client, setup.open_wave, {**VALID, "department": "99999"})
     assert result.status_code == 422
