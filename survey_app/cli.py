@@ -150,13 +150,12 @@ def export_command(campaign_id: int, wave_name: str | None, out: Path | None) ->
     """Write a campaign's responses in the CSV exchange format."""
     from survey_app.db import get_session
     from survey_app.export import responses_frame, to_csv
-    from survey_app.models import Campaign
 
     session = get_session()
-    campaign = session.get(Campaign, campaign_id)
+    campaign = find_campaign(campaign_id)
     if campaign is None:
-        ids = ", ".join(str(i) for i in session.scalars(select(Campaign.id))) or "none"
-        raise click.ClickException(f"No campaign {campaign_id}; campaigns in the database: {ids}.")
+        message = missing_campaign_message(campaign_id)
+        raise click.ClickException(f"{message[0].upper()}{message[1:]}.")
     waves = None
     if wave_name is not None:
         waves = [wave for wave in campaign.waves if wave.name == wave_name]

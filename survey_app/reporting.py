@@ -58,13 +58,19 @@ def waves_frame(session: Session, campaign: Campaign, waves: list[Wave]) -> pd.D
     return _checked(campaign, responses_frame(session, campaign, waves))
 
 
-def default_waves(campaign: Campaign) -> tuple[str | None, str | None]:
+def kind_waves(campaign: Campaign) -> tuple[Wave | None, Wave | None]:
     """The first baseline and the first follow-up wave of the campaign, by kind."""
 
-    def first(kind: WaveKind) -> str | None:
-        return next((wave.name for wave in campaign.waves if wave.kind is kind), None)
+    def first(kind: WaveKind) -> Wave | None:
+        return next((wave for wave in campaign.waves if wave.kind is kind), None)
 
     return first(WaveKind.BASELINE), first(WaveKind.FOLLOW_UP)
+
+
+def default_waves(campaign: Campaign) -> tuple[str | None, str | None]:
+    """The names of the first baseline and the first follow-up wave, by kind."""
+    baseline, follow_up = kind_waves(campaign)
+    return (baseline.name if baseline else None), (follow_up.name if follow_up else None)
 
 
 def daily_counts(session: Session, campaign: Campaign) -> pd.DataFrame:
@@ -113,10 +119,7 @@ def report_waves(campaign: Campaign, kind: str) -> list[Wave]:
     follow-up, when the campaign has waves of those kinds; otherwise (and for
     any other kind) every wave, and the report picks the first ones in the data.
     """
-    baseline, follow_up = (
-        next((w for w in campaign.waves if w.kind is kind_), None)
-        for kind_ in (WaveKind.BASELINE, WaveKind.FOLLOW_UP)
-    )
+    baseline, follow_up = kind_waves(campaign)
     if kind == "diagnosis" and baseline is not None:
         return [baseline]
     if kind == "impact" and baseline is not None and follow_up is not None:
