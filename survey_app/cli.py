@@ -16,7 +16,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 import questionnaires
-from survey_app import backup, create_app
+from survey_app import LANGUAGES, backup, create_app
 
 
 def _create_app(*_args):
@@ -180,6 +180,28 @@ def export_command(campaign_id: int, wave_name: str | None, out: Path | None) ->
 # --- analysis ---------------------------------------------------------------------------------
 
 
+#: ``--questionnaire`` of the commands that also read a CSV file.
+questionnaire_option = click.option(
+    "--questionnaire",
+    "questionnaire_name",
+    default="klimaatteam",
+    show_default=True,
+    help="Questionnaire of a CSV file: a shipped NAME or a PATH.",
+)
+
+
+def language_option(help: str | None = None):
+    """``--lang`` (passed as ``language``): the output's language, Dutch by default."""
+    return click.option(
+        "--lang",
+        "language",
+        type=click.Choice(list(LANGUAGES)),
+        default="nl",
+        show_default=True,
+        help=help,
+    )
+
+
 def _fail(message: str) -> None:
     """A one-line error for bad input: no traceback, exit code 2."""
     click.echo(f"Error: {message}", err=True)
@@ -248,13 +270,7 @@ def _render_breakdown(frame, questionnaire, by: str, threshold: int, output_form
 @click.option(
     "--campaign", "campaign_id", type=int, help="Analyse a campaign in the app's database."
 )
-@click.option(
-    "--questionnaire",
-    "questionnaire_name",
-    default="klimaatteam",
-    show_default=True,
-    help="Questionnaire of a CSV file: a shipped NAME or a PATH.",
-)
+@questionnaire_option
 @click.option("--baseline", help="Name of the baseline wave (default: the first in the data).")
 @click.option("--follow-up", "follow_up", help="Name of the follow-up wave (default: the second).")
 @click.option("--items", is_flag=True, help="Also compare the single items (exploratory).")
@@ -266,14 +282,7 @@ def _render_breakdown(frame, questionnaire, by: str, threshold: int, output_form
     show_default=True,
 )
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
-@click.option(
-    "--lang",
-    "language",
-    type=click.Choice(["nl", "fr", "en"]),
-    default="nl",
-    show_default=True,
-    help="Language of labels and verdicts.",
-)
+@language_option("Language of labels and verdicts.")
 @click.option(
     "--by",
     type=click.Choice(["department", "language"]),
@@ -347,13 +356,7 @@ def analyse_command(
 @click.argument("responses", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--kind", type=click.Choice(["diagnosis", "impact"]), required=True)
 @click.option("--campaign", "campaign_id", type=int, help="A campaign in the app's database.")
-@click.option(
-    "--questionnaire",
-    "questionnaire_name",
-    default="klimaatteam",
-    show_default=True,
-    help="Questionnaire of a CSV file: a shipped NAME or a PATH.",
-)
+@questionnaire_option
 @click.option("--baseline", help="Name of the baseline wave.")
 @click.option("--follow-up", "follow_up", help="Name of the follow-up wave.")
 @click.option(
@@ -362,9 +365,7 @@ def analyse_command(
     required=True,
     help="FILE.html or FILE.pdf",
 )
-@click.option(
-    "--lang", "language", type=click.Choice(["nl", "fr", "en"]), default="nl", show_default=True
-)
+@language_option()
 @with_appcontext
 def report_command(
     responses: Path | None,

@@ -16,6 +16,8 @@ import click
 import pandas as pd
 from flask.cli import with_appcontext
 
+from survey_app.cli import language_option, questionnaire_option
+
 __all__ = ["impact_command", "parse_factor_options", "parse_headcount"]
 
 
@@ -180,13 +182,7 @@ def _load_questionnaire(name_or_path: str):
 @click.command("impact")
 @click.argument("responses", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--campaign", "campaign_id", type=int, help="A campaign in the app's database.")
-@click.option(
-    "--questionnaire",
-    "questionnaire_name",
-    default="klimaatteam",
-    show_default=True,
-    help="Questionnaire of a CSV file: a shipped NAME or a PATH.",
-)
+@questionnaire_option
 @click.option(
     "--headcount",
     help="Staff of the organisation (or of the part surveyed). Required with a CSV file; "
@@ -208,14 +204,7 @@ def _load_questionnaire(name_or_path: str):
     default="table",
     show_default=True,
 )
-@click.option(
-    "--lang",
-    "language",
-    type=click.Choice(["nl", "fr", "en"]),
-    default="nl",
-    show_default=True,
-    help="Language of the table and the CSV descriptions.",
-)
+@language_option("Language of the table and the CSV descriptions.")
 @with_appcontext
 def impact_command(
     responses: Path | None,
