@@ -2,7 +2,9 @@
 
 Both functions return one row per theme or item, pingouin style, so that
 the rows can be printed, saved or charted as they are. ``difference`` is
-always follow-up minus baseline on the scale where higher is greener.
+always follow-up minus baseline on the scale where higher is greener. The
+rows hold numbers and verdict codes only; :mod:`analysis.wording` puts
+them into words.
 """
 
 from __future__ import annotations
@@ -10,25 +12,25 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.data import choose_waves
 from analysis.designs import INDEPENDENT, PAIRED, PARTIALLY_PAIRED, Samples, samples
-from analysis.scoring import SCALE_MAX, greener, scoring_summary, theme_items, theme_scores
+from analysis.provenance import QuestionnaireLike, questionnaire_of, tag
+from analysis.scoring import greener, scoring_summary, theme_items, theme_scores
 from analysis.settings import Settings
+from analysis.shares import in_top, share_change
 from analysis.stats import (
     benjamini_hochberg,
     brunner_munzel,
     cronbach_alpha,
     hedges_g,
     holm,
-    mcnemar,
     minimum_detectable_effect,
     paired_ttest,
     partially_overlapping_t,
-    partially_overlapping_z,
-    proportion_change,
     welch_ttest,
     wilcoxon_pratt,
 )
-from analysis.verdicts import sentence, verdict
+from analysis.verdicts import verdict
 from questionnaires import SCALE_KINDS, Kind, Questionnaire
 
 THEME_COLUMNS = [
@@ -58,8 +60,6 @@ THEME_EXTRA_COLUMNS = [
     "n_pairs",
     "n_prorated_baseline",
     "n_prorated_follow_up",
-    "theme_label",
-    "summary",
 ]
 ITEM_COLUMNS = [
     "item",
@@ -183,26 +183,46 @@ def _theme_row(split: Samples, settings: Settings) -> dict:
 
 def compare_themes(
     frame: pd.DataFrame,
-    questionnaire: Questionnaire,
-    baseline: str,
-    follow_up: str,
+    questionnaire: QuestionnaireLike | None = None,
+    baseline: str | None = None,
+    follow_up: str | None = None,
     settings: Settings | None = None,
-    language: str = "nl",
 ) -> pd.DataFrame:
-    """Test the change of every theme score between two independent waves.
+    """Test the change of every theme score between two waves.
 
-    Welch t on the theme scores with a t interval for the mean difference,
-    Hedges g with a seeded BCa bootstrap interval, Holm across the themes,
-    Cronbach's alpha per wave, the minimum detectable effect (in scale
-    points) and a verdict with a sentence in ``language``.
+    Welch t on the theme scores (paired t, or the partially overlapping
+    samples t, for linked respondents) with a t interval for the mean
+    difference, Hedges g with a seeded BCa bootstrap interval, Holm across
+    the themes, Cronbach's alpha per wave, the minimum detectable effect
+    (in scale points) and a verdict code.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Responses in the exchange format (:func:`~analysis.data.read_responses`).
+    questionnaire : Questionnaire, str or path, optional
+        The questionnaire, a shipped name or a YAML file; by default the one
+        ``frame`` was read with (``frame.attrs["questionnaire"]``).
+    baseline, follow_up : str, optional
+        Wave names; by default the first two waves in the data
+        (:func:`~analysis.data.choose_waves`).
+    settings : Settings, optional
+        Confidence level, bootstrap resamples and seed, minimum scores, …
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per theme: :data:`THEME_COLUMNS` then
+        :data:`THEME_EXTRA_COLUMNS`. ``verdict`` is a
+        :class:`~analysis.verdicts.Verdict` code; for labels and sentences
+        see :func:`analysis.wording.describe_themes`. ``attrs["questionnaire"]``
+        notes the questionnaire.
 
     Examples
     --------
-    >>> import questionnaires
     >>> from analysis.synthetic import synthetic_responses
-    >>> q = questionnaires.load("klimaatteam")
-    >>> frame = synthetic_responses(q, 120, 110, seed=1)
-    >>> table = compare_themes(frame, q, "baseline", "follow_up")
+    >>> frame = synthetic_responses("klimaatteam", 120, 110, seed=1)
+    >>> table = compare_themes(frame)
     >>> table[["theme", "difference", "p_holm", "verdict"]].round(3)
                   theme  difference  p_holm               verdict
     0      energy_water       0.523     0.0              improved
@@ -211,6 +231,8 @@ def compare_themes(
     3          mobility      -0.063     1.0  no_detectable_change
     4        engagement      -0.059     1.0  no_detectable_change
     """
+    questionnaire = questionnaire_of(frame, questionnaire)
+    baseline, follow_up = choose_waves(frame, baseline, follow_up)
     settings = settings or Settings()
     scores = theme_scores(frame, questionnaire, settings)
     in_baseline, in_follow_up = frame["wave"] == baseline, frame["wave"] == follow_up
@@ -224,7 +246,6 @@ def compare_themes(
         row["alpha_follow_up"] = _alpha(frame[in_follow_up], questionnaire, theme_id)
         row["n_prorated_baseline"] = int(summary_b.loc[theme_id, "n_prorated"])
         row["n_prorated_follow_up"] = int(summary_f.loc[theme_id, "n_prorated"])
-        row["theme_label"] = questionnaire.theme(theme_id).label.get(language, theme_id)
         rows.append(row)
     table = pd.DataFrame(rows).reindex(columns=THEME_COLUMNS + THEME_EXTRA_COLUMNS)
     table["p_holm"] = holm(table["p_value"].to_numpy(dtype=float))
@@ -239,61 +260,7 @@ def compare_themes(
         ).value
         for r in table.itertuples()
     ]
-    table["summary"] = [
-        sentence(
-            r.theme_label,
-            r.verdict,
-            language,
-            n_baseline=int(r.n_baseline),
-            n_follow_up=int(r.n_follow_up),
-            mean_baseline=r.mean_baseline,
-            mean_follow_up=r.mean_follow_up,
-            difference=r.difference,
-            ci_low=r.ci_low,
-            ci_high=r.ci_high,
-            mde=r.mde,
-            confidence=settings.confidence,
-            min_scores=settings.min_scores,
-        )
-        for r in table.itertuples()
-    ]
-    return table
-
-
-def _share_change(split: Samples, success: float, kind: Kind, settings: Settings) -> pd.Series:
-    """The change in a share (yes, or the top two levels), as the design allows."""
-
-    def hits(values: np.ndarray) -> np.ndarray:
-        return (values == 1) if kind is Kind.YES_NO else (values >= success)
-
-    if split.design == PARTIALLY_PAIRED:
-        changed = partially_overlapping_z(
-            hits(split.baseline_unpaired).astype(float),
-            hits(split.follow_up_unpaired).astype(float),
-            hits(split.baseline_paired).astype(float),
-            hits(split.follow_up_paired).astype(float),
-            confidence=settings.confidence,
-        ).iloc[0]
-        shares = {
-            "p_baseline": hits(split.baseline).mean(),
-            "p_follow_up": hits(split.follow_up).mean(),
-        }
-        return pd.Series({**changed.to_dict(), **shares})
-    share = proportion_change(
-        hits(split.baseline), hits(split.follow_up), confidence=settings.confidence
-    ).iloc[0]
-    if split.design == PAIRED:
-        # McNemar mid-p tests the pairs; the interval stays Newcombe's (conservative for pairs).
-        test = mcnemar(hits(split.baseline_paired), hits(split.follow_up_paired)).iloc[0]
-        share = pd.Series(
-            {
-                **share.to_dict(),
-                "test": test["test"],
-                "statistic": test["statistic"],
-                "p_value": test["p_value"],
-            }
-        )
-    return share
+    return tag(table, questionnaire)
 
 
 def _item_row(split: Samples, kind: Kind, settings: Settings) -> dict:
@@ -308,8 +275,10 @@ def _item_row(split: Samples, kind: Kind, settings: Settings) -> dict:
     row["mean_follow_up"] = float(f.mean()) if len(f) else np.nan
     if len(b) < 2 or len(f) < 2:
         return row
-    top = SCALE_MAX + 1 - settings.top_levels
-    share = _share_change(split, top, kind, settings)
+    if kind is Kind.YES_NO:
+        share = share_change(split, lambda values: values == 1, settings)
+    else:
+        share = share_change(split, lambda values: in_top(values, settings), settings)
     if kind is Kind.YES_NO:
         row.update(test=share["test"], statistic=share["statistic"], p_value=share["p_value"])
     else:
@@ -341,9 +310,9 @@ def _item_row(split: Samples, kind: Kind, settings: Settings) -> dict:
 
 def compare_items(
     frame: pd.DataFrame,
-    questionnaire: Questionnaire,
-    baseline: str,
-    follow_up: str,
+    questionnaire: QuestionnaireLike | None = None,
+    baseline: str | None = None,
+    follow_up: str | None = None,
     settings: Settings | None = None,
 ) -> pd.DataFrame:
     """Explore every scale and yes/no item: rank test, top-2 share, Benjamini–Hochberg.
@@ -352,8 +321,40 @@ def compare_items(
     its interval, and the share answering the top two levels (often/always,
     agree/strongly agree, on the greener scale) before and after with the
     Newcombe hybrid-score interval. Yes/no items get the share answering yes
-    in the same columns, tested with a two-proportion z-test.
+    in the same columns, tested with a two-proportion z-test. Linked
+    respondents are tested as pairs (Wilcoxon–Pratt, McNemar mid-p) or with
+    the partially overlapping samples tests.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Responses in the exchange format (:func:`~analysis.data.read_responses`).
+    questionnaire : Questionnaire, str or path, optional
+        By default the one ``frame`` was read with.
+    baseline, follow_up : str, optional
+        Wave names; by default the first two waves in the data.
+    settings : Settings, optional
+        Confidence level and what counts as the top levels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per item: :data:`ITEM_COLUMNS` then :data:`ITEM_EXTRA_COLUMNS`.
+        Shares and their differences are proportions (0–1).
+
+    Examples
+    --------
+    >>> from analysis.synthetic import synthetic_responses
+    >>> frame = synthetic_responses("klimaatteam", 120, 110, seed=1)
+    >>> items = compare_items(frame).set_index("item")
+    >>> items.loc["energy_pc_off", ["top2_baseline", "top2_follow_up", "p_bh"]].round(3)
+    top2_baseline     0.283
+    top2_follow_up    0.427
+    p_bh              0.001
+    Name: energy_pc_off, dtype: float64
     """
+    questionnaire = questionnaire_of(frame, questionnaire)
+    baseline, follow_up = choose_waves(frame, baseline, follow_up)
     settings = settings or Settings()
     rows = []
     for item in questionnaire.items:
@@ -370,4 +371,4 @@ def compare_items(
     table = pd.DataFrame(rows).reindex(columns=ITEM_COLUMNS + ITEM_EXTRA_COLUMNS)
     if not table.empty:
         table["p_bh"] = benjamini_hochberg(table["p_value"].to_numpy(dtype=float))
-    return table
+    return tag(table, questionnaire)

@@ -8,10 +8,10 @@ commas) or tabs. Every problem names the spreadsheet row (the header is row
 
 Examples
 --------
->>> import io, questionnaires
+>>> import io
 >>> from analysis.data import read_responses
 >>> text = "wave,energy_pc_off\\nnulmeting,4\\nopvolgmeting,5\\n"
->>> frame = read_responses(io.BytesIO(text.encode()), questionnaires.load("klimaatteam"))
+>>> frame = read_responses(io.BytesIO(text.encode()), questionnaire="klimaatteam")
 >>> frame[["wave", "energy_pc_off"]]
            wave  energy_pc_off
 0     nulmeting              4
@@ -33,6 +33,7 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
+from analysis.provenance import QuestionnaireLike, as_questionnaire, tag
 from questionnaires import Item, Kind, Questionnaire
 
 FIXED_COLUMNS = ("response_id", "wave", "department", "language")
@@ -52,7 +53,23 @@ def shown(value: object, limit: int = 40) -> str:
 
 
 class DataError(ValueError):
-    """A responses file or frame that cannot be analysed; the message says where and why."""
+    """A responses file or frame that cannot be analysed; the message says where and why.
+
+    Attributes
+    ----------
+    source : str
+        The file (or "responses").
+    row : int or None
+        The spreadsheet row: the header is row 1, the first response row 2.
+    column : str or None
+        The column's name.
+
+    Examples
+    --------
+    >>> error = DataError("the wave is empty", source="export.csv", row=7, column="wave")
+    >>> str(error), error.row
+    ('export.csv, row 7, column wave: the wave is empty', 7)
+    """
 
     def __init__(
         self, message: str, *, source: str = "", row: int | None = None, column: str | None = None
@@ -238,18 +255,48 @@ def _fixed_columns(raw: pd.DataFrame, source: str) -> pd.DataFrame:
 
 def validate_responses(
     raw: pd.DataFrame,
-    questionnaire: Questionnaire,
+    questionnaire: QuestionnaireLike,
     *,
     source: str = "responses",
     decimal_comma: bool = False,
 ) -> pd.DataFrame:
-    """Check an all-text frame and convert it to typed columns.
+    """Check a frame of answers as text and convert it to typed columns.
 
-    Returns ``response_id, wave, department, language`` (text; missing as NA)
-    and one column per item of the questionnaire that is present: ``Int64``
-    codes for coded items, ``Float64`` for numbers, text for text items.
-    Raises :class:`DataError` naming the first problem's row and column.
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        One row per response, columns as in the exchange format
+        (docs/data-format.md); cells are read as text.
+    questionnaire : Questionnaire, str or path
+        The questionnaire, a shipped name ("klimaatteam") or a YAML file.
+    source : str
+        What to call the data in messages.
+    decimal_comma : bool
+        Read "2,5" as 2.5 in number items.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``response_id, wave, department, language`` (text; missing as NA)
+        and one column per item of the questionnaire that is present:
+        ``Int64`` codes for coded items, ``Float64`` for numbers, text for
+        text items. ``attrs["questionnaire"]`` notes the questionnaire.
+
+    Raises
+    ------
+    DataError
+        Naming the first problem's row and column, and how to fix it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"wave": ["nulmeting", "opvolgmeting"], "waste_sort": ["4", "x"]})
+    >>> validate_responses(raw, "klimaatteam")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    analysis.data.DataError: responses, row 3, column waste_sort: 'x' is not a valid answer ...
     """
+    questionnaire = as_questionnaire(questionnaire)
     columns = [str(column) for column in raw.columns]
     _check_columns(columns, questionnaire, source)
     if raw.empty:
@@ -267,13 +314,45 @@ def validate_responses(
             frame[item.id] = _number_column(values, item, source, decimal_comma)
         else:
             frame[item.id] = _coded_column(values, item, source)
-    return frame
+    return tag(frame, questionnaire)
 
 
 def read_responses(
-    path_or_buffer: str | os.PathLike[str] | IO[bytes], questionnaire: Questionnaire
+    path_or_buffer: str | os.PathLike[str] | IO[bytes], questionnaire: QuestionnaireLike
 ) -> pd.DataFrame:
-    """Read and check a responses CSV file; see :func:`validate_responses` for the result."""
+    """Read and check a responses CSV file in the exchange format (docs/data-format.md).
+
+    Parameters
+    ----------
+    path_or_buffer : str, path or binary file
+        The CSV file: UTF-8 (with or without BOM) or UTF-16, separated by
+        commas, semicolons (then with decimal commas) or tabs.
+    questionnaire : Questionnaire, str or path
+        The questionnaire, a shipped name ("klimaatteam") or a YAML file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`validate_responses`: typed columns, and the questionnaire
+        in ``attrs["questionnaire"]`` so that ``compare_themes(frame)``
+        needs nothing else.
+
+    Raises
+    ------
+    DataError
+        The file cannot be read or checked; the message names the
+        spreadsheet row (the header is row 1) and the column.
+
+    Examples
+    --------
+    >>> import io
+    >>> text = "wave;mobility_distance_km\\nnulmeting;12,5\\nopvolgmeting;\\n"
+    >>> frame = read_responses(io.BytesIO(text.encode()), "klimaatteam")
+    >>> frame["mobility_distance_km"].tolist()
+    [12.5, <NA>]
+    >>> frame.attrs["questionnaire"]
+    <questionnaire klimaatteam v1>
+    """
     if hasattr(path_or_buffer, "read"):
         source = getattr(path_or_buffer, "name", "responses")
         raw_bytes = path_or_buffer.read(MAX_BYTES + 1)
@@ -324,7 +403,14 @@ def read_responses(
 
 
 def wave_names(frame: pd.DataFrame) -> list[str]:
-    """The waves in the order they first appear (exports put the baseline first)."""
+    """The waves in the order they first appear (exports put the baseline first).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> wave_names(pd.DataFrame({"wave": ["nulmeting", "opvolgmeting", "nulmeting"]}))
+    ['nulmeting', 'opvolgmeting']
+    """
     return list(dict.fromkeys(frame["wave"].dropna().tolist()))
 
 
@@ -335,7 +421,18 @@ def choose_waves(
     *,
     source: str = "responses",
 ) -> tuple[str, str]:
-    """The baseline and follow-up wave names: as given, or the first two in the data."""
+    """The baseline and follow-up wave names: as given, or the first two in the data.
+
+    Raises :class:`DataError` for a wave the data does not have, or when
+    fewer than two different waves are left to compare.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"wave": ["2025", "2026", "2027"]})
+    >>> choose_waves(frame), choose_waves(frame, follow_up="2027")
+    (('2025', '2026'), ('2025', '2027'))
+    """
     names = wave_names(frame)
     for name in (baseline, follow_up):
         if name is not None and name not in names:

@@ -9,43 +9,11 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.i18n import translator
 from analysis.pipeline import Analysis
-from analysis.verdicts import LABELS, Verdict, number
+from analysis.wording import number, verdict_label
 
 FORMATS = ("table", "csv", "json", "xlsx")
-
-_HEADINGS = {
-    "nl": {
-        "themes": "Thema's",
-        "items": "Items (verkennend)",
-        "theme": "thema",
-        "item": "item",
-        "mean": "gemiddelde",
-        "change": "verschil [BI]",
-        "verdict": "oordeel",
-        "waves": "Nulmeting: {b} (n = {nb}) · opvolgmeting: {f} (n = {nf})",
-    },
-    "fr": {
-        "themes": "Thèmes",
-        "items": "Items (exploratoire)",
-        "theme": "thème",
-        "item": "item",
-        "mean": "moyenne",
-        "change": "différence [IC]",
-        "verdict": "verdict",
-        "waves": "Mesure initiale : {b} (n = {nb}) · mesure de suivi : {f} (n = {nf})",
-    },
-    "en": {
-        "themes": "Themes",
-        "items": "Items (exploratory)",
-        "theme": "theme",
-        "item": "item",
-        "mean": "mean",
-        "change": "difference [CI]",
-        "verdict": "verdict",
-        "waves": "Baseline: {b} (n = {nb}) · follow-up: {f} (n = {nf})",
-    },
-}
 
 
 def _clean(value: Any) -> Any:
@@ -115,20 +83,19 @@ def _p(value: float) -> str:
 def to_table(result: Analysis) -> str:
     """A plain-text report that reads well in a terminal."""
     language = result.meta["language"]
-    words = _HEADINGS[language]
-    labels = LABELS[language]
+    _ = translator(language)
     themes = result.themes
     shown = pd.DataFrame(
         {
-            words["theme"]: themes["theme_label"],
+            _("theme"): themes["theme_label"],
             "n": [
                 f"{b}/{f}" for b, f in zip(themes["n_baseline"], themes["n_follow_up"], strict=True)
             ],
-            words["mean"]: [
+            _("mean"): [
                 f"{number(b, language)} → {number(f, language)}"
                 for b, f in zip(themes["mean_baseline"], themes["mean_follow_up"], strict=True)
             ],
-            words["change"]: [
+            _("difference [CI]"): [
                 _interval(r.difference, r.ci_low, r.ci_high, language) for r in themes.itertuples()
             ],
             "p (Holm)": [_p(v) for v in themes["p_holm"]],
@@ -141,16 +108,20 @@ def to_table(result: Analysis) -> str:
                 for r in themes.itertuples()
             ],
             "mde": [number(v, language) for v in themes["mde"]],
-            words["verdict"]: [labels[Verdict(v)] for v in themes["verdict"]],
+            _("verdict"): [verdict_label(v, language) for v in themes["verdict"]],
         }
     )
     waves, counts = result.meta["waves"], result.meta["n_responses"]
     lines = [
-        words["waves"].format(
-            b=waves["baseline"], f=waves["follow_up"], nb=counts["baseline"], nf=counts["follow_up"]
+        _(
+            "Baseline: {b} (n = {nb}) · follow-up: {f} (n = {nf})",
+            b=waves["baseline"],
+            f=waves["follow_up"],
+            nb=counts["baseline"],
+            nf=counts["follow_up"],
         ),
         "",
-        words["themes"],
+        _("Themes"),
         shown.to_string(index=False),
         "",
         *themes["summary"].tolist(),
@@ -159,14 +130,14 @@ def to_table(result: Analysis) -> str:
         items = result.items
         table = pd.DataFrame(
             {
-                words["item"]: items["item"],
+                _("item"): items["item"],
                 "n": [f"{r.n_baseline}/{r.n_follow_up}" for r in items.itertuples()],
                 "top-2": [
                     f"{number(r.top2_baseline * 100, language, 0)}% → "
                     f"{number(r.top2_follow_up * 100, language, 0)}%"
                     for r in items.itertuples()
                 ],
-                words["change"]: [
+                _("difference [CI]"): [
                     _interval(
                         r.top2_difference * 100,
                         r.top2_ci_low * 100,
@@ -180,7 +151,7 @@ def to_table(result: Analysis) -> str:
                 "p (BH)": [_p(v) for v in items["p_bh"]],
             }
         )
-        lines += ["", words["items"], table.to_string(index=False)]
+        lines += ["", _("Items (exploratory)"), table.to_string(index=False)]
     return "\n".join(lines) + "\n"
 
 

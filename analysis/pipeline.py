@@ -11,15 +11,28 @@ import pandas as pd
 
 from analysis.compare import compare_items, compare_themes
 from analysis.data import choose_waves
+from analysis.i18n import check_language
 from analysis.linking import link_frame
+from analysis.provenance import QuestionnaireLike, questionnaire_of
 from analysis.settings import Settings
-from analysis.verdicts import check_language
-from questionnaires import Questionnaire
+from analysis.wording import describe_themes
 
 
 @dataclass
 class Analysis:
-    """The results of comparing two waves."""
+    """The results of comparing two waves.
+
+    Attributes
+    ----------
+    themes : pandas.DataFrame
+        :func:`~analysis.compare.compare_themes` with ``theme_label`` and
+        ``summary`` (a sentence) in the report language.
+    items : pandas.DataFrame or None
+        :func:`~analysis.compare.compare_items`, when asked for.
+    meta : dict
+        Questionnaire, waves, counts, design, linking, language, settings,
+        corrections and software versions.
+    """
 
     themes: pd.DataFrame
     items: pd.DataFrame | None
@@ -47,7 +60,7 @@ def _overall_design(themes: pd.DataFrame) -> str:
 
 def analyse(
     frame: pd.DataFrame,
-    questionnaire: Questionnaire,
+    questionnaire: QuestionnaireLike | None = None,
     baseline: str | None = None,
     follow_up: str | None = None,
     *,
@@ -58,16 +71,37 @@ def analyse(
 ) -> Analysis:
     """Compare the baseline and follow-up waves of ``frame`` theme by theme.
 
-    Wave names default to the first two waves in the data. With
-    ``items=True`` the single items are compared as well.
+    Links respondents by their ``linking_code`` column when there is one,
+    compares the themes (and with ``items=True`` the single items), and
+    describes each theme's verdict in ``language``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Responses in the exchange format (:func:`~analysis.data.read_responses`).
+    questionnaire : Questionnaire, str or path, optional
+        By default the one ``frame`` was read with.
+    baseline, follow_up : str, optional
+        Wave names; by default the first two waves in the data.
+    items : bool
+        Compare the single items as well.
+    settings : Settings, optional
+        How to score and test.
+    language : {"nl", "fr", "en"}
+        Language of the theme labels and sentences.
+    source : str
+        What to call the data in messages.
+
+    Returns
+    -------
+    Analysis
+        The theme table (with words), the item table and the metadata.
 
     Examples
     --------
-    >>> import questionnaires
     >>> from analysis.synthetic import synthetic_responses
-    >>> q = questionnaires.load("klimaatteam")
-    >>> frame = synthetic_responses(q, 150, 150, seed=3)
-    >>> result = analyse(frame, q, language="en")
+    >>> frame = synthetic_responses("klimaatteam", 150, 150, seed=3)
+    >>> result = analyse(frame, language="en")
     >>> result.themes[["theme", "verdict"]]
                   theme               verdict
     0      energy_water              improved
@@ -75,8 +109,11 @@ def analyse(
     2  paper_purchasing              improved
     3          mobility  no_detectable_change
     4        engagement  no_detectable_change
+    >>> print(result.themes["summary"].iloc[0])  # doctest: +ELLIPSIS
+    Energy and water: improved. The mean score rose from 3.07 to 3.58 on a scale of 1 to 5 ...
     """
     check_language(language)
+    questionnaire = questionnaire_of(frame, questionnaire)
     settings = settings or Settings()
     baseline, follow_up = choose_waves(frame, baseline, follow_up, source=source)
     linking: dict[str, Any] = {}
@@ -85,7 +122,8 @@ def analyse(
     if "pair_id" in frame:
         in_waves = frame["wave"].isin([baseline, follow_up])
         linking["pairs"] = int(frame.loc[in_waves, "pair_id"].dropna().duplicated().sum())
-    themes = compare_themes(frame, questionnaire, baseline, follow_up, settings, language)
+    themes = compare_themes(frame, questionnaire, baseline, follow_up, settings)
+    themes = describe_themes(themes, questionnaire, language, settings)
     item_table = (
         compare_items(frame, questionnaire, baseline, follow_up, settings) if items else None
     )

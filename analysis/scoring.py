@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.provenance import QuestionnaireLike, questionnaire_of
 from analysis.settings import Settings
 from questionnaires import SCALE_KINDS, Item, Questionnaire
 
@@ -48,23 +49,40 @@ def theme_items(frame: pd.DataFrame, questionnaire: Questionnaire, theme_id: str
 
 
 def theme_scores(
-    frame: pd.DataFrame, questionnaire: Questionnaire, settings: Settings | None = None
+    frame: pd.DataFrame,
+    questionnaire: QuestionnaireLike | None = None,
+    settings: Settings | None = None,
 ) -> pd.DataFrame:
     """One column per theme with scored items: the theme score of each response.
 
-    A score needs at least ``settings.min_answered_share`` of the theme's
-    scored items answered; otherwise it is missing.
+    A theme score is the mean of the theme's scored items after reverse
+    coding; it needs at least ``settings.min_answered_share`` of them
+    answered ("not applicable" counts as missing), otherwise it is missing.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Responses in the exchange format.
+    questionnaire : Questionnaire, str or path, optional
+        By default the one ``frame`` was read with.
+    settings : Settings, optional
+        ``min_answered_share``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Same index as ``frame``, one float column per theme id.
 
     Examples
     --------
-    >>> import pandas as pd, questionnaires
-    >>> q = questionnaires.load("klimaatteam")
+    >>> import pandas as pd
     >>> frame = pd.DataFrame({"waste_sort": [5, 4], "waste_reusable_cup": [3, None],
     ...                       "waste_recyclables_residual": [1, None],
     ...                       "waste_meeting_tableware": [5, None]})
-    >>> theme_scores(frame, q)["waste"].tolist()  # the reverse item's 1 counts as 5
+    >>> theme_scores(frame, "klimaatteam")["waste"].tolist()  # the reverse item's 1 counts as 5
     [4.5, nan]
     """
+    questionnaire = questionnaire_of(frame, questionnaire)
     settings = settings or Settings()
     scores = {}
     for theme in questionnaire.themes:
@@ -79,9 +97,24 @@ def theme_scores(
 
 
 def scoring_summary(
-    frame: pd.DataFrame, questionnaire: Questionnaire, settings: Settings | None = None
+    frame: pd.DataFrame,
+    questionnaire: QuestionnaireLike | None = None,
+    settings: Settings | None = None,
 ) -> pd.DataFrame:
-    """Per theme: how many scores were complete, prorated, or missing."""
+    """Per theme: how many scores were complete, prorated, or missing.
+
+    Examples
+    --------
+    >>> from analysis.synthetic import synthetic_responses
+    >>> scoring_summary(synthetic_responses("klimaatteam", 40, 0, seed=2)).iloc[0]
+    theme         energy_water
+    n_items                  6
+    n_complete              38
+    n_prorated               2
+    n_missing                0
+    Name: 0, dtype: object
+    """
+    questionnaire = questionnaire_of(frame, questionnaire)
     settings = settings or Settings()
     rows = []
     scores = theme_scores(frame, questionnaire, settings)

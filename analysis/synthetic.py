@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from questionnaires import SCALE_KINDS, Item, Kind, Questionnaire
+from analysis.provenance import QuestionnaireLike, as_questionnaire, tag
+from questionnaires import SCALE_KINDS, Item, Kind
 
 #: Themes the demo municipality genuinely improved, and by how much (latent SD).
 DEMO_SHIFTS = {"energy_water": 0.8, "paper_purchasing": 0.7}
@@ -88,7 +89,7 @@ def _linking_codes(
 
 
 def synthetic_responses(
-    questionnaire: Questionnaire,
+    questionnaire: QuestionnaireLike,
     n_baseline: int,
     n_follow_up: int,
     *,
@@ -100,14 +101,40 @@ def synthetic_responses(
 ) -> pd.DataFrame:
     """An exchange-format frame with ``n_baseline`` + ``n_follow_up`` responses.
 
+    Parameters
+    ----------
+    questionnaire : Questionnaire, str or path
+        The questionnaire, a shipped name ("klimaatteam") or a YAML file.
+    n_baseline, n_follow_up : int
+        Responses in each wave.
+    shifts : mapping of theme id to float, optional
+        Change of each theme's latent mean at follow-up, in standard
+        deviations; themes not named do not change. By default
+        :data:`DEMO_SHIFTS`.
+    waves : pair of str
+        Names of the baseline and follow-up waves.
+    departments : sequence of (name, headcount)
+        Departments to draw respondents from, in proportion to headcount
+        (one in ten gives none); none by default.
+    linked_share : float
+        Share of follow-up respondents who answered the baseline too and
+        give a (raw) linking code; adds a ``linking_code`` column.
+    seed : int
+        Seed of the random numbers: the same seed gives the same frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`~analysis.data.read_responses` returns it, with the
+        questionnaire in ``attrs["questionnaire"]``.
+
     Examples
     --------
-    >>> import questionnaires
-    >>> q = questionnaires.load("klimaatteam")
-    >>> frame = synthetic_responses(q, 3, 2, seed=1)
+    >>> frame = synthetic_responses("klimaatteam", 3, 2, seed=1)
     >>> frame["wave"].tolist()
     ['baseline', 'baseline', 'baseline', 'follow_up', 'follow_up']
     """
+    questionnaire = as_questionnaire(questionnaire)
     shifts = DEMO_SHIFTS if shifts is None else shifts
     rng = np.random.default_rng(seed)
     n = n_baseline + n_follow_up
@@ -150,4 +177,4 @@ def synthetic_responses(
                 columns[item.id] = pd.array(texts, dtype="str")
     items = pd.DataFrame(columns)[[i.id for i in questionnaire.items if i.id in columns]]
     # (person-level language and department, so a linked respondent keeps them)
-    return pd.concat([frame, items], axis=1)
+    return tag(pd.concat([frame, items], axis=1), questionnaire)

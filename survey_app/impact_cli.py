@@ -94,43 +94,6 @@ def _csv(table: pd.DataFrame, language: str) -> str:
     return shown.round(4).to_csv(index=False, lineterminator="\n")
 
 
-def _aligned(rows: list[list[str]], left: int) -> str:
-    """Plain-text columns: the first ``left`` columns left-aligned, the others right-aligned."""
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join(
-        "  ".join(
-            cell.ljust(width) if i < left else cell.rjust(width)
-            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
-        ).rstrip()
-        for row in rows
-    )
-
-
-def _table(table: pd.DataFrame, headcount: int, waves: tuple[str, str], language: str) -> str:
-    from analysis.reports.sections import range_text
-    from analysis.reports.texts import text
-
-    quantities = (("kwh", "kwh_year"), ("kg_co2e", "kg_co2e_year"), ("eur", "eur_year"))
-    rows = [["rule", "theme", *(text(key, language) for _, key in quantities)]]
-    for row in table.to_dict("records"):
-        rows.append(
-            [
-                row["rule"],
-                row["theme"],
-                *(
-                    range_text(*(row[f"{q}_{end}"] for end in ("low", "central", "high")), language)
-                    if row["enough_data"]
-                    else text("too_little_data", language)
-                    for q, _ in quantities
-                ),
-            ]
-        )
-    header = text(
-        "savings_cli_header", language, headcount=headcount, baseline=waves[0], follow_up=waves[1]
-    )
-    return f"{header}\n\n{_aligned(rows, 2)}\n\n{text('savings_not_summed', language)}\n"
-
-
 def _render(
     table: pd.DataFrame,
     output_format: str,
@@ -144,7 +107,9 @@ def _render(
         return json.dumps(impact_rows_json(table), ensure_ascii=False, indent=2) + "\n"
     if output_format == "csv":
         return _csv(table, language)
-    return _table(table, headcount, waves, language)
+    from analysis.reports.sections import savings_text
+
+    return savings_text(table, headcount, waves, language)
 
 
 def _campaign_inputs(campaign_id: int) -> tuple[Any, ...]:

@@ -1,6 +1,7 @@
 """Klimaatpeil's charts: one function per chart, tidy data in, Altair chart out.
 
-Each function takes a tidy DataFrame and ``language`` ("nl", "fr" or "en"),
+Each function takes a tidy DataFrame and ``language`` ("nl", "fr" or "en";
+the words come from the ``analysis`` gettext domain, :mod:`analysis.i18n`),
 loads nothing, and returns a configured chart with its data inline and an
 accessible ``description``. :func:`to_spec` gives the Vega-Lite dict for the
 dashboard, :func:`to_svg` and :func:`to_png` render offline for reports.
@@ -13,10 +14,8 @@ from analysis.charts.likert import likert_bars
 from analysis.charts.participation import department_response_rate, participation_over_time
 from analysis.charts.priority import priority_matrix
 from analysis.charts.render import to_png, to_spec, to_svg
-from analysis.charts.texts import TEXTS
 
 __all__ = [
-    "TEXTS",
     "WIDTH",
     "department_response_rate",
     "engagement_items",

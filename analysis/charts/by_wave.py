@@ -15,7 +15,7 @@ from analysis.charts.base import (
     wave_scale,
     wrap,
 )
-from analysis.charts.texts import texts
+from analysis.i18n import Translate, translator
 
 
 def _dots_by_wave(
@@ -27,12 +27,14 @@ def _dots_by_wave(
     estimate_title: str,
     domain: list[float],
     number_format: str,
-    words: dict[str, str],
+    translate: Translate,
     extra_columns: list[str],
     extra_tooltip: list[alt.Tooltip],
     axis: alt.Axis,
 ) -> alt.LayerChart:
     """One row per ``row`` value, one dot with its interval per wave inside it."""
+    _ = translate
+    interval = _("Confidence interval")
     waves = wave_order(frame)
     frame["wave"] = frame["wave"].astype(str)
     frame["row_wrapped"] = frame[row].astype(str).map(wrap)
@@ -46,13 +48,13 @@ def _dots_by_wave(
             axis=alt.Axis(labelExpr=MULTILINE, labelLimit=220, ticks=False, domain=False),
         ),
         yOffset=alt.YOffset("wave:N", sort=waves),
-        color=alt.Color("wave:N", scale=wave_scale(waves), legend=legend(words["wave"])),
+        color=alt.Color("wave:N", scale=wave_scale(waves), legend=legend(_("Wave"))),
         tooltip=[
             alt.Tooltip(f"{row}:N", title=row_title),
-            alt.Tooltip("wave:N", title=words["wave"]),
+            alt.Tooltip("wave:N", title=_("Wave")),
             alt.Tooltip(f"{estimate}:Q", title=estimate_title, format=number_format),
-            alt.Tooltip("ci_low:Q", title=f"{words['interval']} ↓", format=number_format),
-            alt.Tooltip("ci_high:Q", title=f"{words['interval']} ↑", format=number_format),
+            alt.Tooltip("ci_low:Q", title=f"{interval} ↓", format=number_format),
+            alt.Tooltip("ci_high:Q", title=f"{interval} ↑", format=number_format),
             *extra_tooltip,
         ],
     )
@@ -62,9 +64,7 @@ def _dots_by_wave(
     )
     points = base.mark_point(filled=True, size=70, opacity=1).encode(
         x=alt.X(f"{estimate}:Q", title=estimate_title, scale=scale, axis=axis),
-        shape=alt.Shape(
-            "wave:N", scale=wave_scale(waves, shapes=True), legend=legend(words["wave"])
-        ),
+        shape=alt.Shape("wave:N", scale=wave_scale(waves, shapes=True), legend=legend(_("Wave"))),
     )
     # yOffset makes the height step the step of one wave inside a row.
     return alt.layer(intervals, points).properties(height=alt.Step(16))
@@ -76,7 +76,7 @@ def engagement_items(shares: pd.DataFrame, *, language: str = "nl") -> alt.Layer
     ``shares`` has ``item_label``, ``wave``, ``wave_order``, ``share``,
     ``ci_low`` and ``ci_high`` (all shares 0–1).
     """
-    words = texts(language)
+    _ = translator(language)
     frame = check_frame(
         shares,
         ["item_label", "wave", "wave_order", "share", "ci_low", "ci_high"],
@@ -85,17 +85,20 @@ def engagement_items(shares: pd.DataFrame, *, language: str = "nl") -> alt.Layer
     chart = _dots_by_wave(
         frame,
         row="item_label",
-        row_title=words["item"],
+        row_title=_("Item"),
         estimate="share",
-        estimate_title=words["agree_share"],
+        estimate_title=_("Share (strongly) agreeing"),
         domain=[0.0, 1.0],
         number_format=".0%",
-        words=words,
+        translate=_,
         extra_columns=[],
         extra_tooltip=[],
         axis=alt.Axis(format=".0%", tickCount=5),
     )
-    return finish(chart, description=words["desc_engagement"], language=language)
+    description = _(
+        "Share of staff who (strongly) agree, per statement and wave, with its confidence interval."
+    )
+    return finish(chart, description=description, language=language)
 
 
 def theme_scores_by_wave(scores: pd.DataFrame, *, language: str = "nl") -> alt.LayerChart:
@@ -104,7 +107,7 @@ def theme_scores_by_wave(scores: pd.DataFrame, *, language: str = "nl") -> alt.L
     ``scores`` has ``theme_label``, ``wave``, ``wave_order``, ``mean``,
     ``ci_low``, ``ci_high`` and ``n``.
     """
-    words = texts(language)
+    _ = translator(language)
     frame = check_frame(
         scores,
         ["theme_label", "wave", "wave_order", "mean", "ci_low", "ci_high", "n"],
@@ -113,14 +116,18 @@ def theme_scores_by_wave(scores: pd.DataFrame, *, language: str = "nl") -> alt.L
     chart = _dots_by_wave(
         frame,
         row="theme_label",
-        row_title=words["theme"],
+        row_title=_("Theme"),
         estimate="mean",
-        estimate_title=words["mean_score"],
+        estimate_title=_("Mean score (scale 1–5)"),
         domain=[1.0, 5.0],
         number_format=".2f",
-        words=words,
+        translate=_,
         extra_columns=["n"],
-        extra_tooltip=[alt.Tooltip("n:Q", title=words["n"], format="d")],
+        extra_tooltip=[alt.Tooltip("n:Q", title=_("Number of scores"), format="d")],
         axis=alt.Axis(values=[1, 2, 3, 4, 5], format="d"),
     )
-    return finish(chart, description=words["desc_scores"], language=language)
+    description = _(
+        "Mean theme score (1 to 5, higher is greener) per theme and wave, with its confidence "
+        "interval."
+    )
+    return finish(chart, description=description, language=language)

@@ -15,7 +15,7 @@ from analysis.charts.base import (
     in_order,
     legend,
 )
-from analysis.charts.texts import texts
+from analysis.i18n import translator
 from analysis.verdicts import Verdict
 
 
@@ -46,7 +46,8 @@ def theme_change(themes: pd.DataFrame, *, language: str = "nl") -> alt.LayerChar
     ``verdict_label``. A theme without a difference (too little data) shows
     its verdict text at zero instead of a point.
     """
-    words = texts(language)
+    _ = translator(language)
+    interval = _("Confidence interval")
     frame = check_frame(
         themes,
         ["theme_label", "difference", "ci_low", "ci_high", "verdict", "verdict_label"],
@@ -82,15 +83,15 @@ def theme_change(themes: pd.DataFrame, *, language: str = "nl") -> alt.LayerChar
             axis=alt.Axis(labelLimit=180, ticks=False, domain=False),
         ),
         color=alt.Color(
-            "verdict_label:N", scale=colour_scale, legend=legend(words["verdict"], columns=2)
+            "verdict_label:N", scale=colour_scale, legend=legend(_("Verdict"), columns=2)
         ),
     )
     tooltip = [
-        alt.Tooltip("theme_label:N", title=words["theme"]),
-        alt.Tooltip("difference:Q", title=words["difference"], format="+.2f"),
-        alt.Tooltip("ci_low:Q", title=f"{words['interval']} ↓", format="+.2f"),
-        alt.Tooltip("ci_high:Q", title=f"{words['interval']} ↑", format="+.2f"),
-        alt.Tooltip("verdict_label:N", title=words["verdict"]),
+        alt.Tooltip("theme_label:N", title=_("Theme")),
+        alt.Tooltip("difference:Q", title=_("Difference (scale 1–5)"), format="+.2f"),
+        alt.Tooltip("ci_low:Q", title=f"{interval} ↓", format="+.2f"),
+        alt.Tooltip("ci_high:Q", title=f"{interval} ↑", format="+.2f"),
+        alt.Tooltip("verdict_label:N", title=_("Verdict")),
     ]
     x_scale = alt.Scale(domain=[-limit, limit], nice=False)
     # d3's "+" flag would print "+0" at the zero rule.
@@ -99,15 +100,15 @@ def theme_change(themes: pd.DataFrame, *, language: str = "nl") -> alt.LayerChar
     )
     zero = alt.Chart().mark_rule(color=RULE_COLOUR, strokeWidth=1.5).encode(x=alt.datum(0))
     intervals = base.mark_rule(strokeWidth=3).encode(
-        x=alt.X("ci_low:Q", title=words["difference"], scale=x_scale, axis=x_axis),
+        x=alt.X("ci_low:Q", title=_("Difference (scale 1–5)"), scale=x_scale, axis=x_axis),
         x2="ci_high:Q",
         tooltip=tooltip,
     )
     points = base.mark_point(filled=True, size=140, opacity=1).encode(
-        x=alt.X("difference:Q", title=words["difference"], scale=x_scale, axis=x_axis),
+        x=alt.X("difference:Q", title=_("Difference (scale 1–5)"), scale=x_scale, axis=x_axis),
         # Same field and title as the colour: Vega-Lite merges the two legends.
         shape=alt.Shape(
-            "verdict_label:N", scale=shape_scale, legend=legend(words["verdict"], columns=2)
+            "verdict_label:N", scale=shape_scale, legend=legend(_("Verdict"), columns=2)
         ),
         tooltip=tooltip,
     )
@@ -136,5 +137,9 @@ def theme_change(themes: pd.DataFrame, *, language: str = "nl") -> alt.LayerChar
         f"{theme}: {label}"
         for theme, label in zip(verdicts["theme_label"], verdicts["verdict_label"], strict=True)
     )
-    description = words["desc_change"].format(summary=summary)
+    description = _(
+        "Difference in mean theme score between the waves, per theme, with its confidence "
+        "interval. {summary}.",
+        summary=summary,
+    )
     return finish(chart, description=description, language=language)

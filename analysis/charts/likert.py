@@ -19,7 +19,7 @@ from analysis.charts.base import (
     wave_order,
     wrap,
 )
-from analysis.charts.texts import texts
+from analysis.i18n import translator
 
 MIDDLE_LEVEL = 3
 #: Segments narrower than this carry no percentage: the text would not fit.
@@ -73,7 +73,7 @@ def likert_bars(
     ``share`` (0–1, summing to 1 per item and wave). When the theme mixes item
     kinds (frequency and agreement), the legend joins the level names.
     """
-    words = texts(language)
+    _ = translator(language)
     frame = check_frame(
         shares,
         ["item_label", "wave", "wave_order", "level", "level_label", "share"],
@@ -110,7 +110,7 @@ def likert_bars(
             "start:Q",
             scale=x_scale,
             axis=alt.Axis(
-                title=words["likert_axis"],
+                title=_("← less green · Share of staff · greener →"),
                 labelExpr="format(abs(datum.value), '.0%')",
                 tickCount=8,
             ),
@@ -122,13 +122,13 @@ def likert_bars(
                 domain=[names[level] for level in sorted(names)],
                 range=[LEVEL_COLOURS[level - 1] for level in sorted(names)],
             ),
-            legend=legend(words["answer"], columns=3, symbolType="square"),
+            legend=legend(_("Answer"), columns=3, symbolType="square"),
         ),
         tooltip=[
-            alt.Tooltip("item_label:N", title=words["item"]),
-            alt.Tooltip("wave:N", title=words["wave"]),
-            alt.Tooltip("level_label:N", title=words["answer"]),
-            alt.Tooltip("share:Q", title=words["share_staff"], format=".0%"),
+            alt.Tooltip("item_label:N", title=_("Item")),
+            alt.Tooltip("wave:N", title=_("Wave")),
+            alt.Tooltip("level_label:N", title=_("Answer")),
+            alt.Tooltip("share:Q", title=_("Share of staff"), format=".0%"),
         ],
     )
     percentages = (
@@ -171,5 +171,10 @@ def likert_bars(
     if title:
         chart = chart.properties(title=title)
     heading = f" ({title})" if title else ""
-    description = words["desc_likert"].format(title=heading)
+    description = _(
+        "Answers per item{title}, baseline next to follow-up. Left of the zero line the least "
+        "green answers, right of it the greenest; the middle answer is split half left, half "
+        "right.",
+        title=heading,
+    )
     return finish(chart, description=description, language=language, fit=False)

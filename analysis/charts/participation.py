@@ -19,7 +19,7 @@ from analysis.charts.base import (
     wave_order,
     wave_scale,
 )
-from analysis.charts.texts import texts
+from analysis.i18n import translator
 
 _BABEL_LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
 
@@ -76,7 +76,7 @@ def participation_over_time(daily: pd.DataFrame, *, language: str = "nl") -> alt
     List the opening day with 0 responses if nobody answered on it: day 1 is
     the first day listed.
     """
-    words = texts(language)
+    _ = translator(language)
     frame = check_frame(daily, ["wave", "day", "responses", "headcount"], "participation_over_time")
     frame["wave"] = frame["wave"].astype(str)
     frame["responses"] = pd.to_numeric(frame["responses"]).astype(int)
@@ -88,30 +88,30 @@ def participation_over_time(daily: pd.DataFrame, *, language: str = "nl") -> alt
     base = alt.Chart(frame).encode(
         x=alt.X(
             "day_number:Q",
-            title=words["day"],
+            title=_("Day of the wave"),
             scale=alt.Scale(domainMin=1, nice=False, zero=False),
             axis=alt.Axis(format="d", tickMinStep=1),
         ),
         y=alt.Y(
-            "rate:Q", scale=alt.Scale(domain=[0, top]), axis=share_axis(words["response_rate"])
+            "rate:Q",
+            scale=alt.Scale(domain=[0, top]),
+            axis=share_axis(_("Response rate (share of staff)")),
         ),
-        color=alt.Color("wave:N", scale=wave_scale(waves), legend=legend(words["wave"])),
+        color=alt.Color("wave:N", scale=wave_scale(waves), legend=legend(_("Wave"))),
     )
     tooltip = [
-        alt.Tooltip("wave:N", title=words["wave"]),
-        alt.Tooltip("date:N", title=words["date"]),
-        alt.Tooltip("day_number:Q", title=words["day"], format="d"),
-        alt.Tooltip("responses:Q", title=words["responses_day"], format="d"),
-        alt.Tooltip("cumulative:Q", title=words["cumulative"], format="d"),
-        alt.Tooltip("headcount:Q", title=words["headcount"], format="d"),
-        alt.Tooltip("rate:Q", title=words["response_rate"], format=".0%"),
+        alt.Tooltip("wave:N", title=_("Wave")),
+        alt.Tooltip("date:N", title=_("Date")),
+        alt.Tooltip("day_number:Q", title=_("Day of the wave"), format="d"),
+        alt.Tooltip("responses:Q", title=_("Responses that day"), format="d"),
+        alt.Tooltip("cumulative:Q", title=_("Responses so far"), format="d"),
+        alt.Tooltip("headcount:Q", title=_("Headcount"), format="d"),
+        alt.Tooltip("rate:Q", title=_("Response rate (share of staff)"), format=".0%"),
     ]
     # Step-after: the count stays put between two days, it does not creep up.
     lines = base.mark_line(interpolate="step-after", strokeWidth=2.5)
     points = base.mark_point(filled=True, size=30, opacity=1).encode(
-        shape=alt.Shape(
-            "wave:N", scale=wave_scale(waves, shapes=True), legend=legend(words["wave"])
-        ),
+        shape=alt.Shape("wave:N", scale=wave_scale(waves, shapes=True), legend=legend(_("Wave"))),
         tooltip=tooltip,
     )
     ends = (
@@ -126,7 +126,11 @@ def participation_over_time(daily: pd.DataFrame, *, language: str = "nl") -> alt
         f"{wave} {_percent(rate, language)}"
         for wave, rate in zip(finals["wave"], finals["rate"], strict=True)
     )
-    description = words["desc_participation"].format(summary=summary)
+    description = _(
+        "Cumulative response rate per day since each wave opened, as a share of the headcount. "
+        "Final rate: {summary}.",
+        summary=summary,
+    )
     return finish(chart, description=description, language=language)
 
 
@@ -141,7 +145,7 @@ def department_response_rate(
     a second line of defence a group with fewer than ``threshold`` responses is
     hidden here too. The numbers of hidden groups never reach the spec.
     """
-    words = texts(language)
+    _ = translator(language)
     if isinstance(threshold, bool) or not isinstance(threshold, Integral) or threshold < 3:
         raise ValueError(
             f"department_response_rate: threshold must be a whole number of at least 3, "
@@ -172,7 +176,7 @@ def department_response_rate(
                 None if h or pd.isna(r) else float(r)
                 for h, r in zip(hidden, frame["rate"], strict=True)
             ],
-            "note": [words["fewer_than"].format(threshold=threshold) if h else "" for h in hidden],
+            "note": [_("fewer than {threshold}", threshold=threshold) if h else "" for h in hidden],
         }
     )
     waves = wave_order(rates if "wave_order" in rates.columns else frame)
@@ -191,19 +195,19 @@ def department_response_rate(
     x = alt.X(
         "rate:Q",
         scale=alt.Scale(domain=[0, top], nice=False),
-        axis=share_axis(words["response_rate"], tickCount=5),
+        axis=share_axis(_("Response rate (share of staff)"), tickCount=5),
     )
     bars = (
         base.mark_bar(height={"band": 0.85})
         .encode(
             x=x,
-            color=alt.Color("wave:N", scale=wave_scale(waves), legend=legend(words["wave"])),
+            color=alt.Color("wave:N", scale=wave_scale(waves), legend=legend(_("Wave"))),
             tooltip=[
-                alt.Tooltip("department:N", title=words["department"]),
-                alt.Tooltip("wave:N", title=words["wave"]),
-                alt.Tooltip("responses:Q", title=words["responses"], format="d"),
-                alt.Tooltip("headcount:Q", title=words["headcount"], format="d"),
-                alt.Tooltip("rate:Q", title=words["response_rate"], format=".0%"),
+                alt.Tooltip("department:N", title=_("Department")),
+                alt.Tooltip("wave:N", title=_("Wave")),
+                alt.Tooltip("responses:Q", title=_("Responses"), format="d"),
+                alt.Tooltip("headcount:Q", title=_("Headcount"), format="d"),
+                alt.Tooltip("rate:Q", title=_("Response rate (share of staff)"), format=".0%"),
             ],
         )
         .transform_filter(~alt.datum.hidden)
@@ -221,13 +225,17 @@ def department_response_rate(
             # In the wave's colour (all 4.5:1 on white), so it says which bar is missing.
             color=alt.Color("wave:N", scale=wave_scale(waves), legend=None),
             tooltip=[
-                alt.Tooltip("department:N", title=words["department"]),
-                alt.Tooltip("wave:N", title=words["wave"]),
-                alt.Tooltip("note:N", title=words["responses"]),
+                alt.Tooltip("department:N", title=_("Department")),
+                alt.Tooltip("wave:N", title=_("Wave")),
+                alt.Tooltip("note:N", title=_("Responses")),
             ],
         )
         .transform_filter(alt.datum.hidden)
     )
     chart = alt.layer(bars, values, notes).properties(height=alt.Step(15))
-    description = words["desc_departments"].format(threshold=threshold)
+    description = _(
+        "Response rate per department and wave, as a share of the headcount. Groups with fewer "
+        "than {threshold} responses are not shown.",
+        threshold=threshold,
+    )
     return finish(chart, description=description, language=language)

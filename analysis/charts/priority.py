@@ -18,7 +18,7 @@ from analysis.charts.base import (
     in_order,
     legend,
 )
-from analysis.charts.texts import texts
+from analysis.i18n import translator
 
 GREEN = LEVEL_COLOURS[-1]
 PLOT_HEIGHT = 350
@@ -84,7 +84,7 @@ def priority_matrix(items: pd.DataFrame, *, language: str = "nl") -> alt.LayerCh
     matrix into quadrants; top right is where much can change and staff are
     willing.
     """
-    words = texts(language)
+    _ = translator(language)
     frame = check_frame(
         items,
         ["item_label", "theme_label", "not_yet_share", "willingness_share"],
@@ -106,17 +106,17 @@ def priority_matrix(items: pd.DataFrame, *, language: str = "nl") -> alt.LayerCh
 
     x = alt.X(
         "not_yet_share:Q",
-        title=words["not_yet"],
+        title=_("Not doing it yet (share of staff)"),
         scale=alt.Scale(domain=[0, 1], nice=False),
         axis=alt.Axis(format=".0%", tickCount=5, grid=False),
     )
     y = alt.Y(
         "willingness_share:Q",
-        title=words["willingness"],
+        title=_("Willing to change (share of staff)"),
         scale=alt.Scale(domain=[0, 1], nice=False),
         axis=alt.Axis(format=".0%", tickCount=5, grid=False),
     )
-    theme_legend = legend(words["theme"], columns=3)
+    theme_legend = legend(_("Theme"), columns=3)
     base = alt.Chart(frame).encode(x=x, y=y)
     points = base.mark_point(filled=True, size=90, opacity=0.9).encode(
         color=alt.Color(
@@ -130,10 +130,14 @@ def priority_matrix(items: pd.DataFrame, *, language: str = "nl") -> alt.LayerCh
             legend=theme_legend,
         ),
         tooltip=[
-            alt.Tooltip("item_label:N", title=words["item"]),
-            alt.Tooltip("theme_label:N", title=words["theme"]),
-            alt.Tooltip("not_yet_share:Q", title=words["not_yet"], format=".0%"),
-            alt.Tooltip("willingness_share:Q", title=words["willingness"], format=".0%"),
+            alt.Tooltip("item_label:N", title=_("Item")),
+            alt.Tooltip("theme_label:N", title=_("Theme")),
+            alt.Tooltip(
+                "not_yet_share:Q", title=_("Not doing it yet (share of staff)"), format=".0%"
+            ),
+            alt.Tooltip(
+                "willingness_share:Q", title=_("Willing to change (share of staff)"), format=".0%"
+            ),
         ],
     )
     label = base.encode(text="item_label:N", color=alt.value(MUTED_COLOUR))
@@ -156,8 +160,13 @@ def priority_matrix(items: pd.DataFrame, *, language: str = "nl") -> alt.LayerCh
     corner = (
         alt.Chart()
         .mark_text(align="right", baseline="top", dx=-4, dy=4, fontStyle="italic")
-        .encode(x=alt.datum(1), y=alt.datum(1), text=alt.datum(words["quadrant"]))
+        .encode(x=alt.datum(1), y=alt.datum(1), text=alt.datum(_("much room, much willingness")))
         .encode(color=alt.value(MUTED_COLOUR))
     )
     chart = alt.layer(promising, quadrants, corner, points, labels).properties(height=PLOT_HEIGHT)
-    return finish(chart, description=words["desc_priority"], language=language)
+    description = _(
+        "Diagnosis: for each behaviour, the share of staff not doing it yet (horizontal) against "
+        "the willingness to change in its theme (vertical). Top right: much room and much "
+        "willingness."
+    )
+    return finish(chart, description=description, language=language)

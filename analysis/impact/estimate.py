@@ -33,6 +33,7 @@ from analysis.data import choose_waves
 from analysis.impact.factors import FactorSet, load_factors
 from analysis.impact.measures import Change, Measured, Waves
 from analysis.impact.rules import RULES, Rule
+from analysis.linking import link_frame
 from analysis.settings import Settings
 from questionnaires import Questionnaire
 
@@ -152,9 +153,11 @@ def estimate_impact(
     factors = load_factors() if factors is None else factors
     settings = settings or Settings()
     baseline, follow_up = choose_waves(frame, baseline, follow_up)
-    waves = Waves(
-        frame[frame["wave"] == baseline], frame[frame["wave"] == follow_up], questionnaire, settings
-    )
+    if "pair_id" not in frame and "linking_code" in frame:
+        # linked respondents count as pairs, as in the item table (analysis.pipeline.analyse)
+        frame, _ = link_frame(frame, baseline, follow_up)
+    in_waves = frame["wave"].isin([baseline, follow_up])
+    waves = Waves(frame[in_waves], (baseline, follow_up), questionnaire, settings)
     rows = []
     for rule in rules:
         if not rule.applies_to(questionnaire):

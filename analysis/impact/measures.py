@@ -1,9 +1,10 @@
 """Behaviour changes and measured quantities that the savings rules read from the answers.
 
 A :class:`Change` is per staff member and signed so that a positive change
-saves (more people switching off, fewer pages, fewer solo drivers). Its
-interval is the Newcombe hybrid-score interval of a change in share or the
-Welch t interval of a change in a mean, at ``Settings.confidence``.
+saves (more people switching off, fewer pages, fewer solo drivers). A
+change in a share comes from :func:`analysis.shares.share_change`, as in
+the item table (Newcombe interval; linked respondents as pairs); a change
+in a mean has the Welch t interval, at ``Settings.confidence``.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.scoring import SCALE_MAX, greener
+from analysis.designs import Samples, samples
+from analysis.scoring import greener
 from analysis.settings import Settings
-from analysis.stats import proportion_change, welch_ttest
+from analysis.shares import Hit, in_top, share_change
+from analysis.stats import welch_ttest
 from questionnaires import Item, Questionnaire
 
 NAN = math.nan
@@ -27,15 +30,31 @@ NAN = math.nan
 
 @dataclass(frozen=True)
 class Waves:
-    """The answers of the two waves being compared, with the questionnaire and settings."""
+    """The two waves being compared, with the questionnaire and settings.
 
-    baseline: pd.DataFrame
-    follow_up: pd.DataFrame
+    ``frame`` holds the answers of both waves, with a ``pair_id`` column when
+    respondents are linked; ``names`` are the baseline and follow-up waves.
+    """
+
+    frame: pd.DataFrame
+    names: tuple[str, str]
     questionnaire: Questionnaire
     settings: Settings
 
+    @property
+    def baseline(self) -> pd.DataFrame:
+        return self.frame[self.frame["wave"] == self.names[0]]
+
+    @property
+    def follow_up(self) -> pd.DataFrame:
+        return self.frame[self.frame["wave"] == self.names[1]]
+
     def both(self) -> pd.DataFrame:
         return pd.concat([self.baseline, self.follow_up], ignore_index=True)
+
+    def split(self, values: pd.Series) -> Samples:
+        """``values`` (aligned with ``frame``) per wave, linked respondents as pairs."""
+        return samples(values, self.frame, *self.names)
 
 
 @dataclass(frozen=True)
@@ -83,16 +102,12 @@ def _signed(difference: float, low: float, high: float, sign: int) -> tuple[floa
     return -difference, -high, -low
 
 
-def _shares(before: pd.Series, after: pd.Series, sign: int, settings: Settings) -> Change:
-    row = proportion_change(before, after, confidence=settings.confidence).iloc[0]
+def _shares(split: Samples, hit: Hit, sign: int, settings: Settings) -> Change:
+    row = share_change(split, hit, settings)
     estimate, low, high = _signed(row["difference"], row["ci_low"], row["ci_high"], sign)
+    n_baseline, n_follow_up = len(split.baseline), len(split.follow_up)
     return Change(
-        float(estimate),
-        float(low),
-        float(high),
-        int(row["n_baseline"]),
-        int(row["n_follow_up"]),
-        "share of staff",
+        float(estimate), float(low), float(high), n_baseline, n_follow_up, "share of staff"
     )
 
 
@@ -100,11 +115,9 @@ def top_share_change(item_id: str) -> Measure:
     """Change in the share answering the top levels (often/always) on the greener scale."""
 
     def measure(waves: Waves, factors: Any) -> Change:
-        item = waves.questionnaire.item(item_id)
-        top = SCALE_MAX + 1 - waves.settings.top_levels
-        before = greener(waves.baseline, item).dropna()
-        after = greener(waves.follow_up, item).dropna()
-        return _shares(before >= top, after >= top, +1, waves.settings)
+        settings = waves.settings
+        split = waves.split(greener(waves.frame, waves.questionnaire.item(item_id)))
+        return _shares(split, lambda values: in_top(values, settings), +1, settings)
 
     return measure
 
@@ -113,9 +126,8 @@ def choice_share_change(item_id: str, code: int, sign: int) -> Measure:
     """Change in the share choosing ``code``; ``sign=-1`` when fewer choosing it saves."""
 
     def measure(waves: Waves, factors: Any) -> Change:
-        before = waves.baseline[item_id].astype("Float64").astype(float).dropna()
-        after = waves.follow_up[item_id].astype("Float64").astype(float).dropna()
-        return _shares(before == code, after == code, sign, waves.settings)
+        split = waves.split(waves.frame[item_id].astype("Float64").astype(float))
+        return _shares(split, lambda values: values == code, sign, waves.settings)
 
     return measure
 

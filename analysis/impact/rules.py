@@ -24,6 +24,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from analysis.i18n import LANGUAGES, N_, translator
 from analysis.impact.measures import (
     Measure,
     Measured,
@@ -55,8 +56,10 @@ class Rule:
     items : mapping of item id to Kind
         The items it reads, with the kind it expects (a questionnaire without
         them, or with another kind, gets no estimate from this rule).
-    description : mapping of language to str
-        What the rule computes, in plain words (nl, fr, en).
+    text : str
+        What the rule computes, in plain English words: the title, a full
+        stop, then the formula. Translated through the ``analysis`` catalogues;
+        :attr:`description` gives it in every language.
     factors : tuple of str
         Ids in ``factors.yaml`` (published figures and assumptions) it uses.
     change : callable
@@ -72,11 +75,22 @@ class Rule:
     id: str
     theme: str
     items: Mapping[str, Kind]
-    description: Mapping[str, str]
+    text: str
     factors: tuple[str, ...]
     change: Measure
     per_person: Callable[[Mapping[str, float]], Amounts]
     measured: Callable[[Waves, object], list[Measured]] = field(default=lambda waves, f: [])
+
+    @property
+    def description(self) -> dict[str, str]:
+        """:attr:`text` in each of nl, fr and en.
+
+        Examples
+        --------
+        >>> rule("pc_switch_off").description["nl"].split(". ")[0]
+        'Meer medewerkers zetten hun pc na de werkdag volledig uit'
+        """
+        return {language: translator(language)(self.text) for language in LANGUAGES}
 
     def applies_to(self, questionnaire: Questionnaire) -> bool:
         """Whether the questionnaire has every item this rule reads, of the right kind."""
@@ -101,18 +115,11 @@ RULES: tuple[Rule, ...] = (
         id="pc_switch_off",
         theme="energy_water",
         items={"energy_pc_off": Kind.FREQUENCY},
-        description={
-            "nl": "Meer medewerkers zetten hun pc na de werkdag volledig uit. Verschil in het "
-            "aandeel dat dat vaak of altijd doet × personeelsaantal × (vermogen aan − vermogen "
-            "uit) × uren per kantoordag dat de pc niet meer aanstaat × kantoordagen.",
-            "fr": "Davantage de membres du personnel éteignent complètement leur ordinateur en "
-            "fin de journée. Variation de la part qui le fait souvent ou toujours × effectif × "
-            "(puissance allumé − puissance éteint) × heures par jour de bureau où l'ordinateur "
-            "ne tourne plus × jours de bureau.",
-            "en": "More staff fully shut down their PC at the end of the day. Change in the share "
-            "doing so often or always × headcount × (power on − power off) × hours per office "
-            "day the PC no longer runs × office days.",
-        },
+        text=N_(
+            "More staff fully shut down their PC at the end of the day. Change in the "
+            "share doing so often or always × headcount × (power on − power off) × hours "
+            "per office day the PC no longer runs × office days."
+        ),
         factors=("pc_on_w", "pc_off_w", "pc_hours_saved", *ELECTRICITY),
         change=top_share_change("energy_pc_off"),
         per_person=lambda v: _electricity(
@@ -123,18 +130,11 @@ RULES: tuple[Rule, ...] = (
         id="screens_off",
         theme="energy_water",
         items={"energy_screen_off": Kind.FREQUENCY},
-        description={
-            "nl": "Meer medewerkers zetten hun scherm uit als ze langer dan een uur weg zijn. "
-            "Verschil in het aandeel dat dat vaak of altijd doet × personeelsaantal × (vermogen "
-            "aan − vermogen in slaapstand) × uren afwezigheid per kantoordag × kantoordagen.",
-            "fr": "Davantage de membres du personnel éteignent leur écran lorsqu'ils s'absentent "
-            "plus d'une heure. Variation de la part qui le fait souvent ou toujours × effectif × "
-            "(puissance allumé − puissance en veille) × heures d'absence par jour de bureau × "
-            "jours de bureau.",
-            "en": "More staff switch off their screen when away for over an hour. Change in the "
-            "share doing so often or always × headcount × (power on − power asleep) × hours "
-            "away per office day × office days.",
-        },
+        text=N_(
+            "More staff switch off their screen when away for over an hour. Change in the"
+            " share doing so often or always × headcount × (power on − power asleep) × "
+            "hours away per office day × office days."
+        ),
         factors=("monitor_on_w", "monitor_sleep_w", "screen_hours_saved", *ELECTRICITY),
         change=top_share_change("energy_screen_off"),
         per_person=lambda v: _electricity(
@@ -149,18 +149,11 @@ RULES: tuple[Rule, ...] = (
         id="lights_off",
         theme="energy_water",
         items={"energy_lights_off": Kind.FREQUENCY},
-        description={
-            "nl": "Meer medewerkers doen het licht uit als ze als laatste een ruimte verlaten. "
-            "Verschil in het aandeel dat dat vaak of altijd doet × personeelsaantal × "
-            "verlichtingsvermogen per werkplek × uren licht minder per kantoordag × kantoordagen.",
-            "fr": "Davantage de membres du personnel éteignent la lumière en quittant une pièce "
-            "en dernier. Variation de la part qui le fait souvent ou toujours × effectif × "
-            "puissance d'éclairage par poste × heures d'éclairage en moins par jour de bureau × "
-            "jours de bureau.",
-            "en": "More staff switch off the lights when last to leave a room. Change in the "
-            "share doing so often or always × headcount × lighting power per workplace × hours "
-            "of light saved per office day × office days.",
-        },
+        text=N_(
+            "More staff switch off the lights when last to leave a room. Change in the "
+            "share doing so often or always × headcount × lighting power per workplace × "
+            "hours of light saved per office day × office days."
+        ),
         factors=("lighting_w_per_workplace", "lights_hours_saved", *ELECTRICITY),
         change=top_share_change("energy_lights_off"),
         per_person=lambda v: _electricity(
@@ -171,17 +164,11 @@ RULES: tuple[Rule, ...] = (
         id="printing_volume",
         theme="paper_purchasing",
         items={"paper_pages_week": Kind.CHOICE},
-        description={
-            "nl": "Medewerkers printen minder. Daling van het gemiddelde aantal pagina's per week "
-            "(middens van de antwoordklassen) × weken op kantoor × personeelsaantal × vellen per "
-            "pagina, omgerekend naar papier (kg CO2e) en riemen papier (euro).",
-            "fr": "Le personnel imprime moins. Baisse du nombre moyen de pages par semaine "
-            "(milieux des classes de réponse) × semaines au bureau × effectif × feuilles par "
-            "page, converties en papier (kg CO2e) et en rames (euros).",
-            "en": "Staff print less. Fall in the mean pages per week (band midpoints) × weeks at "
-            "the office × headcount × sheets per page, converted to paper (kg CO2e) and reams "
-            "(euro).",
-        },
+        text=N_(
+            "Staff print less. Fall in the mean pages per week (band midpoints) × weeks "
+            "at the office × headcount × sheets per page, converted to paper (kg CO2e) "
+            "and reams (euro)."
+        ),
         factors=("pages_top_band", "sheets_per_page", *PAPER),
         change=band_mean_change("paper_pages_week", "pages_top_band", -1, "pages/week"),
         per_person=lambda v: _paper(v["office_days"] / 5 * v["sheets_per_page"], v),
@@ -190,16 +177,11 @@ RULES: tuple[Rule, ...] = (
         id="duplex_printing",
         theme="paper_purchasing",
         items={"paper_duplex": Kind.FREQUENCY, "paper_pages_week": Kind.CHOICE},
-        description={
-            "nl": "Meer medewerkers printen recto-verso. Verschil in het aandeel dat dat vaak of "
-            "altijd doet × personeelsaantal × gemiddeld aantal pagina's per week × weken op "
-            "kantoor × bespaarde vellen per pagina.",
-            "fr": "Davantage de membres du personnel impriment en recto verso. Variation de la "
-            "part qui le fait souvent ou toujours × effectif × nombre moyen de pages par "
-            "semaine × semaines au bureau × feuilles économisées par page.",
-            "en": "More staff print double-sided. Change in the share doing so often or always "
-            "× headcount × mean pages per week × weeks at the office × sheets saved per page.",
-        },
+        text=N_(
+            "More staff print double-sided. Change in the share doing so often or always "
+            "× headcount × mean pages per week × weeks at the office × sheets saved per "
+            "page."
+        ),
         factors=("pages_top_band", "duplex_sheets_saved_per_page", *PAPER),
         change=top_share_change("paper_duplex"),
         per_person=lambda v: _paper(
@@ -211,19 +193,11 @@ RULES: tuple[Rule, ...] = (
         id="commuting_mode",
         theme="mobility",
         items={"mobility_mode": Kind.CHOICE, "mobility_distance_km": Kind.NUMBER},
-        description={
-            "nl": "Minder medewerkers rijden alleen met de auto naar het werk. Daling van dat "
-            "aandeel × personeelsaantal × eigen enkele afstand van de autopendelaars × 2 × "
-            "kantoordagen × (uitstoot auto − uitstoot van het vervoermiddel dat in de plaats "
-            "komt). Geen euro: de brandstof betalen de medewerkers.",
-            "fr": "Moins de membres du personnel viennent seuls en voiture. Baisse de cette part "
-            "× effectif × distance aller déclarée par les automobilistes × 2 × jours de bureau "
-            "× (émissions de la voiture − émissions du mode qui la remplace). Pas d'euros : le "
-            "carburant est payé par le personnel.",
-            "en": "Fewer staff commute by car alone. Fall in that share × headcount × the solo "
-            "drivers' own one-way distance × 2 × office days × (car emissions − emissions of the "
-            "mode replacing it). No euro: staff pay for the fuel.",
-        },
+        text=N_(
+            "Fewer staff commute by car alone. Fall in that share × headcount × the solo "
+            "drivers' own one-way distance × 2 × office days × (car emissions − emissions"
+            " of the mode replacing it). No euro: staff pay for the fuel."
+        ),
         factors=("car_co2", "commute_replacement_co2", "office_days"),
         change=choice_share_change("mobility_mode", 1, -1),
         per_person=lambda v: (
@@ -240,18 +214,11 @@ RULES: tuple[Rule, ...] = (
         id="video_calls",
         theme="mobility",
         items={"mobility_video_calls": Kind.FREQUENCY},
-        description={
-            "nl": "Meer medewerkers vervangen verplaatsingen voor overleg door online vergaderen. "
-            "Verschil in het aandeel dat dat vaak of altijd doet × personeelsaantal × vermeden "
-            "autokilometers per persoon per jaar (een aanname) × uitstoot auto.",
-            "fr": "Davantage de membres du personnel remplacent des déplacements par une "
-            "visioconférence. Variation de la part qui le fait souvent ou toujours × effectif × "
-            "kilomètres en voiture évités par personne et par an (une hypothèse) × émissions de "
-            "la voiture.",
-            "en": "More staff replace meeting travel with video calls. Change in the share doing "
-            "so often or always × headcount × car kilometres avoided per person per year (an "
-            "assumption) × car emissions.",
-        },
+        text=N_(
+            "More staff replace meeting travel with video calls. Change in the share "
+            "doing so often or always × headcount × car kilometres avoided per person per"
+            " year (an assumption) × car emissions."
+        ),
         factors=("video_call_car_km", "car_co2"),
         change=top_share_change("mobility_video_calls"),
         per_person=lambda v: (NAN, v["video_call_car_km"] * v["car_co2"], NAN),

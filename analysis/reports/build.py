@@ -20,15 +20,16 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from analysis import charts
 from analysis.anonymity import effective_threshold
 from analysis.data import choose_waves, wave_names
+from analysis.i18n import N_, check_language, translator
 from analysis.pipeline import analyse, software_versions
 from analysis.reports import sections, tidy
-from analysis.reports.texts import text
 from analysis.scoring import theme_scores
 from analysis.settings import Settings
-from analysis.verdicts import LABELS, Verdict, check_language, number, percent
+from analysis.wording import number, percent, verdict_label
 from questionnaires import Questionnaire
 
 KINDS = ("diagnosis", "impact")
+_TITLES = {"diagnosis": N_("Diagnosis report"), "impact": N_("Impact report")}
 
 
 @dataclass
@@ -98,24 +99,24 @@ def _environment(language: str) -> Environment:
         if value < 0.001
         else number(value, language, 3)
     )
-    environment.globals["t"] = lambda key, **values: text(key, language, **values)
+    environment.globals["_"] = translator(language)
     return environment
 
 
 def _participation(data: ReportInput, waves: list[str], language: str) -> dict[str, Any]:
+    _ = translator(language)
     counts = {wave: int((data.frame["wave"] == wave).sum()) for wave in waves}
     headcount = sum(data.headcounts.values()) if data.headcounts else None
     lines = [
-        text(
-            "responses_rate",
-            language,
+        _(
+            "{wave}: {n} responses, {rate} of the {headcount} staff.",
             wave=wave,
             n=n,
             headcount=headcount,
             rate=percent(n / headcount, language),
         )
         if headcount
-        else text("responses_only", language, wave=wave, n=n)
+        else _("{wave}: {n} responses.", wave=wave, n=n)
         for wave, n in counts.items()
     ]
     section: dict[str, Any] = {
@@ -136,26 +137,27 @@ def _participation(data: ReportInput, waves: list[str], language: str) -> dict[s
                 charts.department_response_rate(
                     rates, threshold=section["threshold"], language=language
                 ),
-                text("departments", language),
+                _("Participation per department"),
             )
     if data.daily is not None and not data.daily.empty and headcount:
         daily = data.daily[data.daily["wave"].isin(waves)].assign(headcount=headcount)
         if not daily.empty:
             section["over_time"] = _chart(
                 charts.participation_over_time(daily, language=language),
-                text("over_time", language),
+                _("Participation over time"),
             )
     return section
 
 
 def _base_context(data: ReportInput, kind: str, language: str) -> dict[str, Any]:
+    _ = translator(language)
     return {
         "language": language,
         "kind": kind,
-        "title": text(f"{kind}_title", language),
+        "title": _(_TITLES[kind]),
         "organisation": data.organisation,
         "campaign": data.campaign,
-        "generated": text("generated", language, date=date.today().isoformat()),
+        "generated": _("Produced on {date}", date=date.today().isoformat()),
         "questionnaire": data.questionnaire,
         "software": software_versions(),
         "settings": data.settings,
@@ -164,6 +166,7 @@ def _base_context(data: ReportInput, kind: str, language: str) -> dict[str, Any]
 
 def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
     """Everything the impact template shows."""
+    _ = translator(language)
     q, settings = data.questionnaire, data.settings
     baseline, follow_up = choose_waves(data.frame, data.baseline, data.follow_up)
     waves = [baseline, follow_up]
@@ -171,7 +174,7 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
         data.frame, q, baseline, follow_up, items=True, settings=settings, language=language
     )
     themes = result.themes.copy()
-    themes["verdict_label"] = [LABELS[language][Verdict(v)] for v in themes["verdict"]]
+    themes["verdict_label"] = [verdict_label(v, language) for v in themes["verdict"]]
     actions, other_actions = sections.group_actions(data.actions, list(themes["theme"]))
     per_theme = []
     for row in themes.to_dict("records"):
@@ -204,11 +207,9 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
         follow_up=follow_up,
         themes=themes.to_dict("records"),
         per_theme=per_theme,
-        change_chart=_chart(
-            charts.theme_change(themes, language=language), text("change_per_theme", language)
-        ),
+        change_chart=_chart(charts.theme_change(themes, language=language), _("Change per theme")),
         engagement_chart=_chart(
-            charts.engagement_items(engagement, language=language), text("engagement", language)
+            charts.engagement_items(engagement, language=language), _("Engagement and support")
         )
         if not engagement.empty
         else None,
@@ -233,6 +234,7 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
 
 def diagnosis_context(data: ReportInput, language: str) -> dict[str, Any]:
     """Everything the diagnosis template shows: the baseline alone is enough."""
+    _ = translator(language)
     q, settings = data.questionnaire, data.settings
     baseline = data.baseline or wave_names(data.frame)[0]
     in_wave = data.frame[data.frame["wave"] == baseline]
@@ -276,7 +278,8 @@ def diagnosis_context(data: ReportInput, language: str) -> dict[str, Any]:
         largest_room=room.head(8).to_dict("records"),
         starting_points=ranked.head(5).to_dict("records"),
         matrix_chart=_chart(
-            charts.priority_matrix(priorities, language=language), text("priority_matrix", language)
+            charts.priority_matrix(priorities, language=language),
+            _("Priorities: room for improvement and willingness"),
         )
         if not priorities.empty
         else None,

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 from babel.numbers import format_decimal
 
+from analysis.i18n import N_, translator
 from analysis.impact import (
     RULES,
     FactorError,
@@ -23,9 +24,8 @@ from analysis.impact import (
     estimate_impact,
     load_factors,
 )
-from analysis.reports.texts import TEXTS, text
 from analysis.settings import Settings
-from analysis.verdicts import number, percent
+from analysis.wording import LOCALES, number, percent, theme_label
 from questionnaires import Questionnaire
 
 __all__ = [
@@ -35,10 +35,44 @@ __all__ = [
     "range_text",
     "savings_rows",
     "savings_section",
+    "savings_text",
+    "theme_label",
 ]
 
-LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
 QUANTITIES = ("kwh", "kg_co2e", "eur")
+#: Column headings of the quantities, per year.
+QUANTITY_HEADINGS = {
+    "kwh": N_("kWh per year"),
+    "kg_co2e": N_("kg CO2e per year"),
+    "eur": N_("€ per year"),
+}
+_YEARS = {
+    "undated": N_("undated"),
+    "varies": N_("varies"),
+    "this survey": N_("this survey"),
+}
+_ORIGINS = {
+    "factor": N_("published"),
+    "assumption": N_("assumption"),
+    "local": N_("local figure"),
+    "measured": N_("measured in this survey"),
+}
+#: Words for the codes of an action's status, type and horizon (coach area, action plan).
+ACTION_WORDS = {
+    "status": {
+        "idea": N_("idea"),
+        "planned": N_("planned"),
+        "running": N_("running"),
+        "done": N_("done"),
+        "dropped": N_("dropped"),
+    },
+    "type": {
+        "behaviour": N_("behaviour"),
+        "infrastructure": N_("infrastructure"),
+        "organisation": N_("organisation"),
+    },
+    "horizon": {"short": N_("short term"), "long": N_("long term")},
+}
 
 
 def _missing(value: Any) -> bool:
@@ -85,24 +119,26 @@ def _amount_trimmed(value: float, language: str) -> str:
 
 
 def _change_text(row: Mapping[str, Any], language: str) -> str:
+    _ = translator(language)
     if _missing(row["change"]) or _missing(row["change_low"]):
         return ""
     if row["change_unit"] == "share of staff":
-        scale, digits, unit = 100, 0, text("unit_share", language)
+        scale, digits, unit = 100, 0, _("percentage points")
     else:
         scale, digits = 1, 1
-        unit = text("unit_pages_week", language) if row["change_unit"] == "pages/week" else ""
+        unit = _("pages per week") if row["change_unit"] == "pages/week" else ""
         unit = unit or str(row["change_unit"])
     estimate, low, high = (
         number(row[key] * scale, language, digits, signed=True)
         for key in ("change", "change_low", "change_high")
     )
-    return text("measured_change", language, change=f"{estimate} [{low}; {high}] {unit}")
+    return _("Measured change (+ = saving): {change}", change=f"{estimate} [{low}; {high}] {unit}")
 
 
 def savings_rows(table: pd.DataFrame, language: str) -> list[dict[str, Any]]:
     """One row of text per rule: title, formula, measured change and the three ranges."""
-    descriptions = {rule.id: rule.description[language] for rule in RULES}
+    _ = translator(language)
+    descriptions = {rule.id: _(rule.text) for rule in RULES}
     rows = []
     for row in table.to_dict("records"):
         description = descriptions.get(row["rule"], row["rule"])
@@ -131,15 +167,17 @@ def savings_rows(table: pd.DataFrame, language: str) -> list[dict[str, Any]]:
 
 
 def _year(value: Any, language: str) -> str:
-    key = "year_" + str(value).replace(" ", "_")
-    return text(key, language) if key in TEXTS else str(value)
+    word = _YEARS.get(str(value))
+    return translator(language)(word) if word else str(value)
 
 
 def _origin(record: Mapping[str, Any], language: str) -> str:
     kind = record.get("kind")
     if kind not in ("factor", "assumption"):
-        return text("origin_measured", language)
-    return text("origin_local" if record.get("local") else f"origin_{kind}", language)
+        kind = "measured"
+    elif record.get("local"):
+        kind = "local"
+    return translator(language)(_ORIGINS[kind])
 
 
 def assumption_rows(table: pd.DataFrame, language: str) -> list[dict[str, Any]]:
@@ -179,16 +217,20 @@ def savings_section(
     Without a headcount, or with local figures that cannot be used, the
     section is a single line saying so.
     """
+    _ = translator(language)
     if not any(rule.applies_to(questionnaire) for rule in RULES):
         return None
     section: dict[str, Any] = {"note": "", "rows": [], "assumptions": [], "headcount": headcount}
     if not headcount or headcount < 1:
-        section["note"] = text("savings_no_headcount", language)
+        section["note"] = _("No savings estimated: the headcount is not known.")
         return section
     try:
         factors = load_factors(overrides)
     except FactorError as error:
-        section["note"] = text("savings_bad_factors", language, error="; ".join(error.problems))
+        section["note"] = _(
+            "No savings estimated: the local figures cannot be used ({error}).",
+            error="; ".join(error.problems),
+        )
         return section
     table = estimate_impact(
         frame, questionnaire, baseline, follow_up, int(headcount), factors, settings
@@ -198,13 +240,61 @@ def savings_section(
     return section
 
 
+def _aligned(rows: list[list[str]], left: int) -> str:
+    """Plain-text columns: the first ``left`` columns left-aligned, the others right-aligned."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join(
+        "  ".join(
+            cell.ljust(width) if i < left else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    )
+
+
+def savings_text(table: pd.DataFrame, headcount: int, waves: tuple[str, str], language: str) -> str:
+    """The estimated savings as plain text for a terminal: a heading, one row per rule, a caveat.
+
+    ``table`` is :func:`analysis.impact.estimate_impact`'s result for
+    ``headcount`` staff between the two ``waves``.
+    """
+    _ = translator(language)
+    rows = [["rule", "theme", *(_(QUANTITY_HEADINGS[q]) for q in QUANTITIES)]]
+    for row in table.to_dict("records"):
+        rows.append(
+            [
+                row["rule"],
+                row["theme"],
+                *(
+                    range_text(*(row[f"{q}_{end}"] for end in ("low", "central", "high")), language)
+                    if row["enough_data"]
+                    else _("too little data")
+                    for q in QUANTITIES
+                ),
+            ]
+        )
+    header = _(
+        "Estimated savings per year for {headcount} staff ({baseline} → {follow_up}), "
+        "per row low – high (central):",
+        headcount=headcount,
+        baseline=waves[0],
+        follow_up=waves[1],
+    )
+    caveat = _(
+        "Do not add the ranges of the rows up into one total: they partly overlap and are not "
+        "confidence intervals. A negative lower end means the change may as well have saved "
+        "nothing, or even cost something."
+    )
+    return f"{header}\n\n{_aligned(rows, 2)}\n\n{caveat}\n"
+
+
 # --- actions ----------------------------------------------------------------------------------
 
 
-def _word(prefix: str, value: Any, language: str) -> str:
+def _word(field: str, value: Any, language: str) -> str:
     value = str(getattr(value, "value", value) or "")
-    key = f"{prefix}_{value}"
-    return text(key, language) if key in TEXTS else value
+    word = ACTION_WORDS[field].get(value)
+    return translator(language)(word) if word else value
 
 
 def _item_label(questionnaire: Questionnaire, item_id: str, language: str) -> str:
@@ -222,7 +312,8 @@ def _base_action(
         _word("horizon", action.get("horizon"), language),
     ]
     if action.get("owner"):
-        details.append(text("owner", language, owner=action["owner"]))
+        _ = translator(language)
+        details.append(_("owner: {owner}", owner=action["owner"]))
     return {
         "title": str(action.get("title") or ""),
         "theme": theme_label(questionnaire, str(action.get("theme") or ""), language),
@@ -253,6 +344,7 @@ def impact_actions(
     language: str,
 ) -> list[dict[str, Any]]:
     """Each action with the top-2 change [interval] of every item it targets (item table rows)."""
+    _ = translator(language)
     by_item = {row["item"]: row for row in items.to_dict("records")} if len(items) else {}
     shown = []
     for action in actions:
@@ -267,7 +359,7 @@ def impact_actions(
                 number(row[key] * 100, language, 0, signed=True)
                 for key in ("top2_difference", "top2_ci_low", "top2_ci_high")
             )
-            changes.append(f"{label}: {estimate} [{low}; {high}] {text('points', language)}")
+            changes.append(f"{label}: {estimate} [{low}; {high}] {_('pts')}")
         shown.append({**_base_action(action, questionnaire, language), "changes": changes})
     return shown
 
@@ -279,6 +371,7 @@ def diagnosis_actions(
     language: str,
 ) -> list[dict[str, Any]]:
     """Each action with the current "not yet (often)" share of every item it targets."""
+    _ = translator(language)
     not_yet = (
         dict(zip(priorities["item"], priorities["not_yet_share"], strict=True))
         if len(priorities)
@@ -292,12 +385,9 @@ def diagnosis_actions(
             shares.append(
                 f"{label}: –"
                 if _missing(share)
-                else text("not_yet_item", language, item=label, share=percent(share, language))
+                else _(
+                    "{item}: {share} not yet (often)", item=label, share=percent(share, language)
+                )
             )
         shown.append({**_base_action(action, questionnaire, language), "changes": shares})
     return shown
-
-
-def theme_label(questionnaire: Questionnaire, theme_id: str, language: str) -> str:
-    """The theme's label, or its id when the questionnaire has no such theme."""
-    return next((t.label[language] for t in questionnaire.themes if t.id == theme_id), theme_id)

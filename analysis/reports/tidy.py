@@ -13,28 +13,28 @@ import pandas as pd
 from scipy import stats
 
 from analysis.anonymity import suppress_small_groups
-from analysis.scoring import SCALE_MAX, greener
+from analysis.i18n import N_, translator
+from analysis.scoring import greener
 from analysis.settings import Settings
+from analysis.shares import in_top
+from analysis.stats import wilson_interval
 from questionnaires import SCALE_KINDS, Construct, Item, Questionnaire
 
-LEVEL_LABELS = {
-    "nl": ["1 – minst duurzaam", "2", "3", "4", "5 – meest duurzaam"],
-    "fr": ["1 – le moins durable", "2", "3", "4", "5 – le plus durable"],
-    "en": ["1 – least sustainable", "2", "3", "4", "5 – most sustainable"],
-}
-NOT_GIVEN = {"nl": "Niet opgegeven", "fr": "Non précisé", "en": "Not given"}
+#: The five answer levels on the greener scale; only the ends have words.
+LEVEL_LABELS = (N_("1 – least sustainable"), "2", "3", "4", N_("5 – most sustainable"))
+NOT_GIVEN = N_("Not given")
 
 
-def _top(values: pd.Series, settings: Settings) -> pd.Series:
-    return values >= SCALE_MAX + 1 - settings.top_levels
+def level_labels(language: str) -> list[str]:
+    """The labels of levels 1 to 5 in ``language``.
 
-
-def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """The Wilson score interval of a single proportion (NaN for n = 0)."""
-    if n == 0:
-        return float("nan"), float("nan")
-    interval = stats.binomtest(int(successes), int(n)).proportion_ci(confidence, method="wilson")
-    return float(interval.low), float(interval.high)
+    Examples
+    --------
+    >>> level_labels("nl")
+    ['1 – minst duurzaam', '2', '3', '4', '5 – meest duurzaam']
+    """
+    _ = translator(language)
+    return [_(label) for label in LEVEL_LABELS]
 
 
 def _scale_answers(
@@ -59,6 +59,7 @@ def likert_shares(
     language: str,
 ) -> pd.DataFrame:
     """Share of each level (greener scale) per scale item of a theme and wave."""
+    labels = level_labels(language)
     rows = []
     for item, order, wave, answered in _scale_answers(frame, questionnaire, theme_id, waves):
         counts = answered.value_counts().reindex(range(1, 6), fill_value=0)
@@ -69,7 +70,7 @@ def likert_shares(
                     "wave": wave,
                     "wave_order": order,
                     "level": int(level),
-                    "level_label": LEVEL_LABELS[language][int(level) - 1],
+                    "level_label": labels[int(level) - 1],
                     "share": count / len(answered),
                 }
             )
@@ -88,7 +89,7 @@ def agreement_shares(
     settings = settings or Settings()
     rows = []
     for item, order, wave, answered in _scale_answers(frame, questionnaire, theme_id, waves):
-        top = int(_top(answered, settings).sum())
+        top = int(in_top(answered, settings).sum())
         low, high = wilson_interval(top, len(answered), settings.confidence)
         rows.append(
             {
@@ -129,7 +130,7 @@ def priority_items(
         willingness = np.nan
         if intention is not None:
             answered = greener(frame[in_wave], intention).dropna()
-            willingness = float(_top(answered, settings).mean()) if len(answered) else np.nan
+            willingness = float(in_top(answered, settings).mean()) if len(answered) else np.nan
         for item in questionnaire.items_of(theme.id):
             if (
                 not item.is_scored
@@ -146,7 +147,7 @@ def priority_items(
                     "item_label": item.label[language],
                     "theme": theme.id,
                     "theme_label": theme.label[language],
-                    "not_yet_share": float(1 - _top(answered, settings).mean()),
+                    "not_yet_share": float(1 - in_top(answered, settings).mean()),
                     "willingness_share": willingness,
                     "n": len(answered),
                 }
@@ -211,9 +212,10 @@ def department_rates(
         .reindex(full, fill_value=0)
         .reset_index()
     )
-    table["department"] = table["department"].fillna(NOT_GIVEN[language])
+    not_given = translator(language)(NOT_GIVEN)
+    table["department"] = table["department"].fillna(not_given)
     marked = suppress_small_groups(table, threshold, group="department", count="responses")
-    marked = marked[marked["department"] != NOT_GIVEN[language]].copy()
+    marked = marked[marked["department"] != not_given].copy()
     marked["headcount"] = marked["department"].map(headcounts).astype(int)
     marked["rate"] = np.where(
         marked["hidden"],

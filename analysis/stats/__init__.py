@@ -18,6 +18,7 @@ from .proportions import (
     newcombe_difference,
     partially_overlapping_z,
     proportion_change,
+    wilson_interval,
 )
 from .reliability import cronbach_alpha, mcdonald_omega
 
@@ -41,4 +42,5 @@ __all__ = [
     "split_stacked",
     "welch_ttest",
     "wilcoxon_pratt",
+    "wilson_interval",
 ]

@@ -28,7 +28,30 @@ __all__ = [
     "newcombe_difference",
     "partially_overlapping_z",
     "proportion_change",
+    "wilson_interval",
 ]
+
+
+def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """The Wilson score interval of one proportion, without continuity correction.
+
+    ``(nan, nan)`` when there are no answers (``n`` = 0).
+
+    Examples
+    --------
+    >>> # scipy.stats.binomtest(12, 40).proportion_ci(0.95, method="wilson")
+    >>> tuple(round(bound, 7) for bound in wilson_interval(12, 40))
+    (0.1807485, 0.4543002)
+    >>> wilson_interval(0, 7)[0], wilson_interval(7, 7)[1]
+    (0.0, 1.0)
+    """
+    level = check_confidence(confidence)
+    successes, n = whole_number(successes, "successes"), whole_number(n, "n")
+    if successes > n:
+        raise ValueError("successes cannot exceed n.")
+    if n == 0:
+        return float("nan"), float("nan")
+    return _wilson(successes, n, float(stats.norm.ppf(0.5 + level / 2)))
 
 
 def _wilson(successes: int, n: int, z: float) -> tuple[float, float]:
@@ -36,7 +59,10 @@ def _wilson(successes: int, n: int, z: float) -> tuple[float, float]:
     p = successes / n
     centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
     half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return max(centre - half, 0.0), min(centre + half, 1.0)
+    # The bounds are exactly 0 and 1 at the ends; the formula leaves rounding noise there.
+    low = 0.0 if successes == 0 else max(float(centre - half), 0.0)
+    high = 1.0 if successes == n else min(float(centre + half), 1.0)
+    return low, high
 
 
 def newcombe_difference(

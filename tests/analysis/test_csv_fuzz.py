@@ -162,6 +162,7 @@ def broken_files(draw, per_wave: int | None = None) -> bytes:
     return raw
 
 
+@pytest.mark.slow
 @MANY
 @given(raw=st.binary(max_size=400))
 def test_random_bytes(raw):

@@ -10,15 +10,15 @@ import pytest
 from pypdf import PdfReader
 
 import questionnaires
+from analysis.i18n import translator
 from analysis.impact import RULES, assumptions_table, estimate_impact, load_factors
 from analysis.pipeline import analyse
 from analysis.reports import ReportInput, build_report, html_to_pdf
 from analysis.reports.sections import range_text
-from analysis.reports.texts import TEXTS
 from analysis.reports.tidy import priority_items
 from analysis.settings import Settings
 from analysis.synthetic import synthetic_responses
-from analysis.verdicts import number, percent
+from analysis.wording import number, percent
 
 Q = questionnaires.load("klimaatteam")
 WAVES = ("nulmeting", "opvolgmeting")
@@ -53,6 +53,39 @@ ACTIONS = [
         "owner": "",
     },
 ]
+#: The words the tests look for, as the reports print them (analysis/translations/*.po).
+WORDS = {
+    "Estimated savings": {"nl": "Geschatte besparingen", "fr": "Économies estimées"},
+    "Factors and assumptions": {"nl": "Kengetallen en aannames", "fr": "Facteurs et hypothèses"},
+    "local figure": {"nl": "lokaal cijfer", "fr": "chiffre local"},
+    "assumption": {"nl": "aanname", "fr": "hypothèse"},
+    "No savings estimated: the headcount is not known.": {
+        "nl": "Geen besparingen geschat: het personeelsaantal is niet bekend.",
+        "fr": "Pas d'économies estimées : l'effectif n'est pas connu.",
+    },
+    "Actions in this theme": {"nl": "Acties in dit thema", "fr": "Actions dans ce thème"},
+    "done": {"nl": "afgerond", "fr": "terminée"},
+    "pts": {"nl": "ptn", "fr": "pts"},
+    "Actions for other themes": {
+        "nl": "Acties bij andere thema's",
+        "fr": "Actions liées à d'autres thèmes",
+    },
+    "Action plan per theme": {"nl": "Actieplan per thema", "fr": "Plan d'action par thème"},
+    "running": {"nl": "loopt", "fr": "en cours"},
+    "{item}: {share} not yet (often)": {
+        "nl": "{item}: {share} nog niet (vaak)",
+        "fr": "{item} : {share} pas encore (souvent)",
+    },
+}
+
+
+def word(english: str, language: str) -> str:
+    """``english`` in ``language``, pinned here so that a wrong translation fails too."""
+    expected = WORDS[english].get(language, english)
+    assert translator(language)(english) == expected
+    return expected
+
+
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
 
@@ -92,24 +125,32 @@ def _table_for(data: ReportInput, headcount: int):
 @pytest.mark.parametrize("language", ["nl", "fr", "en"])
 def test_savings_section_in_three_languages(data, html, language):
     savings = _section(html[language], "savings")
-    assert TEXTS["savings"][language] in savings
+    assert word("Estimated savings", language) in savings
     for rule in RULES:  # one row per rule, described in the report's language
         assert rule.description[language].split(". ")[0] in savings
     table = _table_for(data, sum(dict(DEPARTMENTS).values()))
     row = table.set_index("rule").loc["pc_switch_off"]
     expected = range_text(row.kwh_low, row.kwh_central, row.kwh_high, language, True)
     assert expected in savings
-    assert "self-reported" in TEXTS["savings_intro"]["en"]
-    assert TEXTS["savings_not_summed"][language] in savings
+    intro = {"nl": "zelfgerapporteerd gedrag", "fr": "comportements déclarés"}
+    assert intro.get(language, "self-reported behaviour") in savings
+    assert (
+        translator(language)(
+            "Do not add the ranges of the rows up into one total: they partly overlap and are not "
+            "confidence intervals. A negative lower end means the change may as well have saved "
+            "nothing, or even cost something."
+        )
+        in savings
+    )
     # the assumptions table: every figure used, with its value, unit, source and year
-    assert TEXTS["assumptions"][language] in savings
+    assert word("Factors and assumptions", language) in savings
     for record in assumptions_table(table).to_dict("records"):
         assert f'<th scope="row" class="id">{record["id"]}</th>' in savings
     local_row = savings.split('class="id">electricity_price</th>', 1)[1].split("</tr>", 1)[0]
-    assert TEXTS["origin_local"][language] in local_row
+    assert word("local figure", language) in local_row
     assert number(0.31, language, 2) in local_row
     office_row = savings.split('class="id">office_days</th>', 1)[1].split("</tr>", 1)[0]
-    assert TEXTS["origin_assumption"][language] in office_row and "2026" in office_row
+    assert word("assumption", language) in office_row and "2026" in office_row
 
 
 def test_savings_use_the_headcount_field_before_the_departments():
@@ -136,7 +177,7 @@ def test_no_headcount_is_said_in_one_line():
     frame = synthetic_responses(Q, 40, 40, seed=2, waves=WAVES)
     html = build_report("impact", ReportInput(frame, Q, settings=SETTINGS), "nl")
     savings = _section(html, "savings")
-    assert TEXTS["savings_no_headcount"]["nl"] in savings
+    assert word("No savings estimated: the headcount is not known.", "nl") in savings
     assert "<table" not in savings
 
 
@@ -166,8 +207,8 @@ def test_actions_next_to_the_change_of_their_items(data, html, language):
     page = unescape(html[language])
     energy = page.split(f"<h2>{Q.themes[0].label[language]}</h2>", 1)[1]
     energy = energy.split("</section>", 1)[0]
-    assert TEXTS["actions_in_theme"][language] in energy
-    assert "Campagne Uit is uit" in energy and TEXTS["status_done"][language] in energy
+    assert word("Actions in this theme", language) in energy
+    assert "Campagne Uit is uit" in energy and word("done", language) in energy
     assert "Standaard recto-verso" not in energy  # listed under its own theme
     row = items.loc["energy_pc_off"]
     change = " ".join(
@@ -176,10 +217,10 @@ def test_actions_next_to_the_change_of_their_items(data, html, language):
     )
     estimate, low, high = change.split()
     label = Q.item("energy_pc_off").label[language].rstrip(" .")
-    expected = f"{label}: {estimate} [{low}; {high}] {TEXTS['points'][language]}"
+    expected = f"{label}: {estimate} [{low}; {high}] {word('pts', language)}"
     assert expected in energy
     # an action whose theme has no section is still listed, with its theme
-    assert TEXTS["actions_other"][language] in page
+    assert word("Actions for other themes", language) in page
     assert "Actie zonder thema in de vragenlijst" in page
 
 
@@ -187,12 +228,12 @@ def test_actions_next_to_the_change_of_their_items(data, html, language):
 def test_diagnosis_lists_actions_with_the_not_yet_share(data, language):
     html = build_report("diagnosis", data, language)
     plan = _section(html, "action-plan")
-    assert TEXTS["action_plan"][language] in plan
-    assert "Campagne Uit is uit" in plan and TEXTS["status_running"][language] in plan
+    assert word("Action plan per theme", language) in plan
+    assert "Campagne Uit is uit" in plan and word("running", language) in plan
     priorities = priority_items(data.frame, Q, WAVES[0], language, SETTINGS).set_index("item")
     share = percent(priorities.loc["paper_duplex", "not_yet_share"], language)
     label = Q.item("paper_duplex").label[language].rstrip(" .")
-    line = TEXTS["not_yet_item"][language].format(item=label, share=share)
+    line = word("{item}: {share} not yet (often)", language).format(item=label, share=share)
     assert line in plan
 
 

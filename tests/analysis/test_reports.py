@@ -12,7 +12,8 @@ import questionnaires
 from analysis.reports import ReportInput, build_report, html_to_pdf, write_report
 from analysis.settings import Settings
 from analysis.synthetic import synthetic_responses
-from analysis.verdicts import LABELS, Verdict
+from analysis.verdicts import Verdict
+from analysis.wording import verdict_label
 
 Q = questionnaires.load("klimaatteam")
 DEPARTMENTS = [("Financiën", 25), ("Techniek", 70), ("Welzijn", 90), ("Klein", 4)]
@@ -54,8 +55,10 @@ def test_impact_first_page_states_each_verdict(data, language):
     for theme in Q.themes:
         assert theme.label[language] in first_page
     assert f'<html lang="{language}">' in html
-    assert LABELS[language][Verdict.IMPROVED] in first_page
-    assert LABELS[language][Verdict.NO_CHANGE] in first_page
+    assert verdict_label(Verdict.IMPROVED, language) in first_page
+    assert verdict_label(Verdict.NO_CHANGE, language) in first_page
+    improved = {"nl": "verbeterd", "fr": "amélioration", "en": "improved"}[language]
+    assert f'<span class="badge improved">{improved}</span>' in first_page
 
 
 def test_impact_report_hides_small_departments(data):
@@ -104,9 +107,15 @@ def test_unknown_kind_and_language(data):
         build_report("impact", data, "de")
 
 
-def test_report_texts_exist_in_three_languages():
-    from analysis.reports.texts import TEXTS
-
-    for key, languages in TEXTS.items():
-        assert set(languages) == {"nl", "fr", "en"}, key
-        assert all(value.strip() for value in languages.values()), key
+@pytest.mark.parametrize(
+    ("language", "heading", "caveat"),
+    [
+        ("nl", "Samenvatting", "Het gaat om zelfgerapporteerd gedrag"),
+        ("fr", "Résumé", "Il s&#39;agit de comportements déclarés"),
+        ("en", "Summary", "This is self-reported behaviour"),
+    ],
+)
+def test_report_words_come_from_the_catalogue_of_the_language(data, language, heading, caveat):
+    html = build_report("impact", data, language)
+    assert f"<h2>{heading}</h2>" in html
+    assert caveat in html

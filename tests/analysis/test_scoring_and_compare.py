@@ -15,6 +15,8 @@ from analysis.pipeline import analyse
 from analysis.scoring import scoring_summary, theme_scores
 from analysis.settings import Settings
 from analysis.synthetic import synthetic_responses
+from analysis.verdicts import Verdict
+from analysis.wording import describe_themes
 
 Q = questionnaires.load("klimaatteam")
 FAST = Settings(n_resamples=200)
@@ -126,7 +128,7 @@ def test_too_little_data():
     data = synthetic_responses(Q, 8, 40, seed=1)
     table = compare_themes(data, Q, "baseline", "follow_up", FAST)
     assert set(table["verdict"]) == {"too_little_data"}
-    assert "te weinig gegevens" in table["summary"].iloc[0]
+    assert "te weinig gegevens" in describe_themes(table, Q, "nl", FAST)["summary"].iloc[0]
 
 
 def test_worsened():
@@ -140,7 +142,9 @@ def test_worsened():
     ("language", "word"), [("nl", "verbeterd"), ("fr", "amélioration"), ("en", "improved")]
 )
 def test_verdict_sentences_in_three_languages(frame, language, word):
-    table = compare_themes(frame, Q, "baseline", "follow_up", FAST, language=language)
+    table = describe_themes(
+        compare_themes(frame, Q, "baseline", "follow_up", FAST), Q, language, FAST
+    )
     assert word in table["summary"].iloc[0]
     no_change = table.loc[table["verdict"] == "no_detectable_change", "summary"].iloc[0]
     mde = {
@@ -149,6 +153,18 @@ def test_verdict_sentences_in_three_languages(frame, language, word):
         "en": "could have been detected",
     }[language]
     assert mde in no_change
+
+
+def test_the_comparison_has_numbers_and_codes_but_no_words(frame):
+    """Statistics stay separate from sentences: wording is analysis.wording's job."""
+    table = compare_themes(frame, Q, "baseline", "follow_up", FAST)
+    assert "summary" not in table and "theme_label" not in table
+    text_columns = [c for c in table if table[c].dtype == object or table[c].dtype == "str"]
+    assert sorted(text_columns) == ["design", "test", "theme", "verdict"]
+    assert set(table["verdict"]) <= {str(v) for v in Verdict}
+    described = describe_themes(table, Q, "fr", FAST)
+    assert list(described.columns) == [*table.columns, "theme_label", "summary"]
+    assert described.loc[0, "theme_label"] == Q.theme("energy_water").label["fr"]
 
 
 def test_bootstrap_is_reproducible(frame):
