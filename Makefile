@@ -11,10 +11,11 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 # The machine's PostgreSQL; `make test-postgres` gives each test a schema of its own in it.
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
-# The second run skips the browser tests (they test pages, not storage) and the doctests.
-PYTEST_POSTGRES_ARGS ?= tests --ignore=tests/browser
+# The second run skips the browser tests (they test pages, not storage), the wheel (it
+# builds the same package) and the doctests.
+PYTEST_POSTGRES_ARGS ?= tests --ignore=tests/browser --ignore=tests/test_wheel.py
 
-.PHONY: run test test-postgres bench bench-dashboard lint format translations extract-messages clean
+.PHONY: run test test-fast test-postgres bench bench-dashboard lint format translations extract-messages clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +35,10 @@ run: $(INSTALLED) translations
 
 test: $(INSTALLED) translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Everything but the tests marked slow (the flood, two gunicorns, long fuzzing, the wheel).
+test-fast: $(INSTALLED) translations
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
 
 # The suite again on PostgreSQL (docs/deployment.md); skips cleanly without a server.
 test-postgres: $(INSTALLED) translations

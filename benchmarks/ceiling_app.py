@@ -1,7 +1,7 @@
 """The ceiling: a minimal Flask app whose one endpoint inserts one row and commits.
 
 It runs under the same gunicorn configuration, on the same database, with
-the same engine settings as Klimaatpeil (``survey_app.db.make_engine``), so
+the same engine settings as Klimaatpeil (``survey_app.store.db.make_engine``), so
 what separates the survey submit from it is the app's own work.
 
     DATABASE_URL=sqlite:///x.sqlite gunicorn -c deploy/gunicorn.conf.py \\
@@ -16,7 +16,7 @@ import secrets
 from flask import Flask
 from sqlalchemy import Column, Engine, MetaData, String, Table
 
-from survey_app.db import make_engine
+from survey_app.store.db import make_engine
 
 METADATA = MetaData()
 ROWS = Table(

@@ -4,7 +4,7 @@
 
 Builds a campaign on the default questionnaire with two closed waves of
 synthetic answers (``analysis.synthetic.synthetic_responses``, stored through
-``survey_app.survey.storage.answers_from_form``, as the survey stores them),
+``survey_app.store.responses.answers_from_form``, as the survey stores them),
 then times, in-process and one request at a time, the management dashboard,
 the coach's campaign page, the HTML diagnosis and impact reports and the
 impact report as PDF: the first request (computed; the waves are closed, so
@@ -26,8 +26,8 @@ import pandas as pd
 import questionnaires
 from analysis.synthetic import synthetic_responses
 from survey_app import create_app
-from survey_app.db import get_engine, upgrade
-from survey_app.models import (
+from survey_app.store.db import get_engine, upgrade
+from survey_app.store.models import (
     Campaign,
     Department,
     Organisation,
@@ -37,9 +37,9 @@ from survey_app.models import (
     WaveKind,
     WaveStatus,
 )
-from survey_app.survey.forms import NOT_APPLICABLE
-from survey_app.survey.storage import answers_from_form
-from survey_app.users import create_user
+from survey_app.store.responses import answers_from_form
+from survey_app.store.users import create_user
+from survey_app.web.survey.forms import NOT_APPLICABLE
 
 DEPARTMENTS = [("Financiën", 800), ("Technische dienst", 1500), ("Burgerzaken", 700)]
 BATCH = 1000

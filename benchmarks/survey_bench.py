@@ -40,8 +40,8 @@ import questionnaires
 from benchmarks import ceiling_app
 from benchmarks.http_load import FORM, Client, Result, hidden_fields, run
 from survey_app import create_app
-from survey_app.db import get_engine, upgrade
-from survey_app.models import (
+from survey_app.store.db import get_engine, upgrade
+from survey_app.store.models import (
     Campaign,
     Department,
     Organisation,

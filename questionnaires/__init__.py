@@ -4,6 +4,7 @@ Knows nothing of Flask or statistics; the app and the analysis library both
 read questionnaires through this package.
 """
 
+from questionnaires.checks import ReservedNames
 from questionnaires.loader import (
     Problem,
     QuestionnaireError,
@@ -38,6 +39,7 @@ __all__ = [
     "Problem",
     "Questionnaire",
     "QuestionnaireError",
+    "ReservedNames",
     "Source",
     "Theme",
     "available",

@@ -10,6 +10,8 @@ Plain-language translation of pydantic's own errors lives in
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from questionnaires.findings import (
@@ -27,10 +29,39 @@ from questionnaires.findings import (
 )
 from questionnaires.schema import SCALE_KINDS, Kind
 
-#: Names the survey form and the CSV exchange format use for their own columns and fields.
-RESERVED_ITEM_IDS = frozenset(
-    {"response_id", "wave", "department", "language", "linking_code", "csrf_token", "submit"}
-)
+
+@dataclass(frozen=True)
+class ReservedNames:
+    """Item ids a questionnaire may not use because another part of the software owns them.
+
+    This package knows no such names itself: their owners (the survey form,
+    the CSV exchange format) define them and hand them to :func:`load`, so
+    there is one definition per name.
+
+    Examples
+    --------
+    >>> reserved = ReservedNames({"wave": "a column of the CSV format"}, {"link_": "linking"})
+    >>> reserved.reason("wave"), reserved.reason("link_x"), reserved.reason("energy_pc_off")
+    ('a column of the CSV format', "linking: every name starting with 'link_'", None)
+    """
+
+    names: Mapping[str, str] = field(default_factory=dict)
+    prefixes: Mapping[str, str] = field(default_factory=dict)
+
+    def reason(self, item_id: str) -> str | None:
+        """Who uses ``item_id`` already, or ``None`` when it is free."""
+        if item_id in self.names:
+            return self.names[item_id]
+        for prefix, owner in self.prefixes.items():
+            if item_id.startswith(prefix):
+                return f"{owner}: every name starting with '{prefix}'"
+        return None
+
+    def __or__(self, other: ReservedNames) -> ReservedNames:
+        return ReservedNames({**self.names, **other.names}, {**self.prefixes, **other.prefixes})
+
+
+NO_RESERVED_NAMES = ReservedNames()
 
 
 def _kind(value: Any) -> Kind | None:
@@ -40,8 +71,10 @@ def _kind(value: Any) -> Kind | None:
         return None
 
 
-def whole_file_findings(data: dict[Any, Any]) -> list[Finding]:
-    """Every cross-field problem in a questionnaire mapping."""
+def whole_file_findings(
+    data: dict[Any, Any], reserved: ReservedNames = NO_RESERVED_NAMES
+) -> list[Finding]:
+    """Every cross-field problem in a questionnaire mapping (item ids in ``reserved`` too)."""
     found: list[Finding] = []
     languages = _languages(data.get("languages"), found)
     found += translations(data.get("title"), languages, ("title",), "title")
@@ -53,7 +86,7 @@ def whole_file_findings(data: dict[Any, Any]) -> list[Finding]:
     items = entries(data.get("items"))
     _unique_ids(items, "items", "item", found)
     for i, item in items:
-        found += _item_findings(item, ("items", i), languages, theme_ids, source_ids)
+        found += _item_findings(item, ("items", i), languages, theme_ids, source_ids, reserved)
     if items:
         used = {item.get("theme") for _, item in items if isinstance(item.get("theme"), str)}
         for i, theme in themes:
@@ -119,13 +152,15 @@ def _item_findings(
     languages: list[str] | None,
     theme_ids: list[str] | None,
     source_ids: list[str],
+    reserved: ReservedNames,
 ) -> list[Finding]:
     found: list[Finding] = []
-    if isinstance(item.get("id"), str) and item["id"] in RESERVED_ITEM_IDS:
+    owner = reserved.reason(item["id"]) if isinstance(item.get("id"), str) else None
+    if owner is not None:
         found.append(
             Finding(
                 (*path, "id"),
-                f"'{item['id']}' is a reserved name (the survey form and the CSV format use it)"
+                f"item '{item['id']}': the id is a reserved name ({owner})"
                 " — choose another item id",
             )
         )

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from questionnaires.checks import whole_file_findings
+from questionnaires.checks import NO_RESERVED_NAMES, ReservedNames, whole_file_findings
 from questionnaires.findings import Finding, number_text
 from questionnaires.messages import pydantic_findings, show, where_of
 from questionnaires.schema import Band, Item, Questionnaire
@@ -74,8 +74,14 @@ def available() -> list[str]:
     )
 
 
-def load(name_or_path: str | os.PathLike[str]) -> Questionnaire:
-    """A shipped questionnaire by name (``"klimaatteam"``) or one from a YAML file."""
+def load(
+    name_or_path: str | os.PathLike[str], *, reserved: ReservedNames = NO_RESERVED_NAMES
+) -> Questionnaire:
+    """A shipped questionnaire by name (``"klimaatteam"``) or one from a YAML file.
+
+    ``reserved``: item ids that other software owns (see :class:`ReservedNames`);
+    an item that takes one is a problem like any other.
+    """
     raw, display = _read(name_or_path)
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
@@ -90,12 +96,14 @@ def load(name_or_path: str | os.PathLike[str]) -> Questionnaire:
         )
         raise QuestionnaireError([problem], display) from None
     data, lines, findings = _parse(text, display)
-    return _validate(data, display, lines, findings)
+    return _validate(data, display, lines, findings, reserved)
 
 
-def from_dict(data: dict[str, Any], source: str = "<data>") -> Questionnaire:
+def from_dict(
+    data: dict[str, Any], source: str = "<data>", *, reserved: ReservedNames = NO_RESERVED_NAMES
+) -> Questionnaire:
     """A questionnaire from already-parsed data, such as a stored :func:`snapshot`."""
-    return _validate(data, source, None, [])
+    return _validate(data, source, None, [], reserved)
 
 
 def snapshot(questionnaire: Questionnaire) -> dict[str, Any]:
@@ -281,7 +289,11 @@ def _line_of(lines: dict[tuple[str, ...], int] | None, path: tuple[Any, ...]) ->
 
 
 def _validate(
-    data: Any, source: str, lines: dict[tuple[str, ...], int] | None, found: list[Finding]
+    data: Any,
+    source: str,
+    lines: dict[tuple[str, ...], int] | None,
+    found: list[Finding],
+    reserved: ReservedNames = NO_RESERVED_NAMES,
 ) -> Questionnaire:
     """The questionnaire, or a QuestionnaireError with every problem in it."""
     if not isinstance(data, dict):
@@ -297,7 +309,7 @@ def _validate(
         questionnaire = Questionnaire.model_validate(data)
     except ValidationError as exc:
         found += pydantic_findings(data, exc)
-    found += whole_file_findings(data)
+    found += whole_file_findings(data, reserved)
     problems = []
     for finding in found:
         where, _ = where_of(data, finding.path)

@@ -51,7 +51,7 @@ def _trust_proxies(app: Flask) -> None:
         return
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from survey_app.security import ConfigurationError
+    from survey_app.web.security import ConfigurationError
 
     try:
         hops = int(value)
@@ -91,21 +91,20 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
 
-    from survey_app import security
+    from survey_app.web import security
 
     security.init_app(app)  # refuses production without a secret key
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance_path)
 
-    from survey_app import auth, db, i18n, limits
-    from survey_app.admin import routes as admin_routes
-    from survey_app.coach import plan as plan_routes
-    from survey_app.coach import routes as coach_routes
-    from survey_app.dashboard import routes as dashboard_routes
-    from survey_app.survey import routes as survey_routes
+    from survey_app.store import db
+    from survey_app.web import auth, coach, i18n, limits
+    from survey_app.web.admin import routes as admin_routes
+    from survey_app.web.dashboard import routes as dashboard_routes
+    from survey_app.web.survey import routes as survey_routes
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    from survey_app.markdown import render_markdown
+    from survey_app.web.markdown import render_markdown
 
     app.jinja_env.filters["markdown"] = render_markdown
     db.init_app(app)
@@ -113,14 +112,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     limits.init_app(app)
     auth.init_app(app)
     app.register_blueprint(survey_routes.bp)
-    app.register_blueprint(coach_routes.bp)
-    app.register_blueprint(plan_routes.bp)
+    for blueprint in coach.BLUEPRINTS:
+        app.register_blueprint(blueprint)
     app.register_blueprint(dashboard_routes.bp)
     app.register_blueprint(admin_routes.bp)
 
-    from survey_app import cli, pages
+    from survey_app.web import pages
 
     app.register_blueprint(pages.bp)
-    cli.init_app(app)
     _trust_proxies(app)
     return app

@@ -23,7 +23,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy.orm import Session
 
 from survey_app import create_app
-from survey_app.db import get_engine, upgrade
+from survey_app.store.db import get_engine, upgrade
 from tests import pgtest
 
 
@@ -60,6 +60,15 @@ def postgres_url() -> str:
     return pgtest.create_schema(base)
 
 
+class KlimaatpeilCliRunner(FlaskCliRunner):
+    """Runs the ``klimaatpeil`` command group (it holds the commands) on the test's app."""
+
+    def invoke(self, cli=None, args=None, **kwargs):  # type: ignore[override]
+        from survey_app.cli import cli as klimaatpeil
+
+        return super().invoke(klimaatpeil if cli is None else cli, args, **kwargs)
+
+
 def make_app(tmp_path: Path, **config) -> Flask:
     """An app on a fresh database, schema created by the Alembic migrations."""
     settings = {
@@ -71,6 +80,7 @@ def make_app(tmp_path: Path, **config) -> Flask:
     if "DATABASE_URL" not in settings:
         settings["DATABASE_URL"] = fresh_database_url(tmp_path)
     app = create_app(settings)
+    app.test_cli_runner_class = KlimaatpeilCliRunner
     _APPS.append(app)
     upgrade(app)
     return app

@@ -120,9 +120,9 @@ def demo_server(live_server):
     """The live server with Gemeente Demodorp, a coach, a viewer, an admin and a draft wave."""
     from sqlalchemy import select
 
-    from survey_app import demo
-    from survey_app.models import Organisation, User, Wave, WaveKind, WaveStatus
-    from survey_app.users import create_user
+    from survey_app.store import demo
+    from survey_app.store.models import Organisation, User, Wave, WaveKind, WaveStatus
+    from survey_app.store.users import create_user
     from tests.browser.pages import DemoData
 
     session = live_server.session_factory()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from survey_app.models import Response, Wave, WaveStatus
+from survey_app.store.models import Response, Wave, WaveStatus
 from tests.browser.conftest import Watched, check_page, log_in
 
 

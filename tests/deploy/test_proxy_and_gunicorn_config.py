@@ -8,7 +8,7 @@ import pytest
 from flask import request
 
 from survey_app import create_app
-from survey_app.security import ConfigurationError
+from survey_app.web.security import ConfigurationError
 from tests.conftest import csrf_token, make_app
 from tests.deploy.servers import GUNICORN_CONF
 

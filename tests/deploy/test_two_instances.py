@@ -22,8 +22,8 @@ import pytest
 from sqlalchemy import select
 
 import questionnaires
-from survey_app.invitations import generate
-from survey_app.models import Invitation, InvitationMode
+from survey_app.store.invitations import generate
+from survey_app.store.models import Invitation, InvitationMode
 from tests.conftest import csrf_token, hidden_fields, make_app, postgres_url, require
 from tests.deploy.servers import Instance, start_gunicorn
 from tests.survey_app.conftest import EVERY_KIND, Setup, make_setup
@@ -127,6 +127,7 @@ def _login(browser: Browser, instance: Instance, email: str, password: str) -> i
     return browser.post(f"{instance.url}/login", data)[0]
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_two_instances_behave_as_one(pair: Pair):
     setup = pair.setup

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pytest
 
 import questionnaires
-from survey_app.models import Campaign, Department, Organisation, Wave, WaveKind, WaveStatus
-from survey_app.users import create_user
+from survey_app.store.models import Campaign, Department, Organisation, Wave, WaveKind, WaveStatus
+from survey_app.store.users import create_user
 
 #: A small questionnaire with one item of every kind, for form tests.
 EVERY_KIND = {

@@ -1,0 +1,321 @@
+"""The app → analysis boundary: stored waves become the frame ``analysis`` takes.
+
+Every figure the app shows or hands out (reports, dashboard charts,
+participation tables, CSV downloads, the command line) is read through
+here, so that the rules on what may be read and how small groups are
+hidden are applied in one place:
+
+- responses come from :mod:`survey_app.store.reading` and are checked by the
+  exchange format's own rules (:func:`analysis.data.validate_responses`) —
+  the same checks a CSV file gets, without writing one;
+- linking codes become opaque pair ids (:func:`with_pairs`);
+- groups below the organisation's threshold are hidden through
+  :mod:`analysis.anonymity` (:func:`participation_rates`, :func:`coach_export`,
+  :func:`open_answers`).
+
+It reads through :mod:`survey_app.store` only and writes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from analysis.anonymity import effective_threshold, protect_for_export
+from analysis.data import validate_responses
+from analysis.reports import ReportInput
+from analysis.reports.tidy import department_rates
+from questionnaires import Item, Kind
+from survey_app.store.campaigns import campaign_questionnaire
+from survey_app.store.db import Session
+from survey_app.store.linking import campaign_pair_ids
+from survey_app.store.models import (
+    ActionStatus,
+    ActionType,
+    Campaign,
+    Horizon,
+    Organisation,
+    Wave,
+    WaveKind,
+    WaveStatus,
+)
+from survey_app.store.participation import daily_counts, department_counts
+from survey_app.store.reading import free_texts, responses_frame
+from survey_app.store.result_cache import wave_states
+
+# --- waves ----------------------------------------------------------------------------------
+
+
+def kind_waves(campaign: Campaign) -> tuple[Wave | None, Wave | None]:
+    """The first baseline and the first follow-up wave of the campaign, by kind."""
+
+    def first(kind: WaveKind) -> Wave | None:
+        return next((wave for wave in campaign.waves if wave.kind is kind), None)
+
+    return first(WaveKind.BASELINE), first(WaveKind.FOLLOW_UP)
+
+
+def default_waves(campaign: Campaign) -> tuple[str | None, str | None]:
+    """The names of the first baseline and the first follow-up wave, by kind."""
+    baseline, follow_up = kind_waves(campaign)
+    return (baseline.name if baseline else None), (follow_up.name if follow_up else None)
+
+
+def report_waves(campaign: Campaign, kind: str) -> list[Wave]:
+    """The waves a report of ``kind`` reads.
+
+    The diagnosis reads the baseline, the impact report the baseline and the
+    follow-up, when the campaign has waves of those kinds; otherwise (and for
+    any other kind) every wave, and the report picks the first ones in the data.
+    """
+    baseline, follow_up = kind_waves(campaign)
+    if kind == "diagnosis" and baseline is not None:
+        return [baseline]
+    if kind == "impact" and baseline is not None and follow_up is not None:
+        return [baseline, follow_up]
+    return list(campaign.waves)
+
+
+# --- responses ------------------------------------------------------------------------------
+
+
+def with_pairs(
+    session: Session, campaign: Campaign, frame: pd.DataFrame
+) -> tuple[pd.DataFrame, dict]:
+    """Add opaque pair ids from the linking codes of the baseline and follow-up waves."""
+    baseline, follow_up = default_waves(campaign)
+    read = set(frame["wave"])
+    if not campaign.linking_enabled or baseline not in read or follow_up not in read:
+        return frame, {}  # pairs need both waves' answers (the diagnosis reads one)
+    ids, counts = campaign_pair_ids(session, campaign, frame, baseline, follow_up)
+    return frame.assign(pair_id=ids.to_numpy()), counts
+
+
+def _checked(campaign: Campaign, frame: pd.DataFrame) -> pd.DataFrame:
+    """Stored rows through the exchange format's checks, typed as ``analysis`` wants them."""
+    return validate_responses(
+        frame, campaign_questionnaire(campaign), source=f"campaign {campaign.id}"
+    )
+
+
+def campaign_frame(
+    session: Session,
+    campaign: Campaign,
+    waves: Sequence[Wave] | None = None,
+    *,
+    pairs: bool = True,
+) -> pd.DataFrame:
+    """The responses of ``waves`` (default: all), checked, with pair ids unless ``pairs=False``."""
+    frame = responses_frame(session, campaign, waves)
+    if pairs:
+        frame, _ = with_pairs(session, campaign, frame)
+    return _checked(campaign, frame)
+
+
+def waves_frame(session: Session, campaign: Campaign, waves: list[Wave]) -> pd.DataFrame:
+    """The checked responses of ``waves`` only, without pair ids."""
+    return campaign_frame(session, campaign, waves, pairs=False)
+
+
+def to_csv(frame: pd.DataFrame) -> str:
+    """CSV text in the exchange format: UTF-8, comma-separated, empty cells for no answer."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n")
+    return buffer.getvalue()
+
+
+def export_csv(session: Session, campaign: Campaign, waves: Sequence[Wave] | None = None) -> str:
+    """The responses of ``waves`` (default: all) as the ``export`` command writes them.
+
+    Pair ids come from the whole campaign, so they are the same whichever
+    waves are written.
+    """
+    frame, _ = with_pairs(session, campaign, responses_frame(session, campaign))
+    if waves is not None:
+        frame = frame[frame["wave"].isin([wave.name for wave in waves])]
+    return to_csv(frame)
+
+
+def coach_export(campaign: Campaign, session: Session, wave: Wave | None = None) -> str:
+    """The campaign's (or one wave's) responses as the coach may download them, as CSV.
+
+    Free text is left out (it reaches the coach only as a shuffled list) and
+    departments and languages with fewer respondents than the threshold are
+    blanked, consistently over the campaign's waves.
+    """
+    questionnaire = campaign_questionnaire(campaign)
+    text_items = [item.id for item in questionnaire.items if item.kind is Kind.TEXT]
+    frame, _ = with_pairs(session, campaign, responses_frame(session, campaign))
+    frame = protect_for_export(frame, text_items, campaign.organisation.anonymity_threshold)
+    if wave is not None:
+        frame = frame[frame["wave"] == wave.name]
+    return to_csv(frame)
+
+
+@dataclass(frozen=True)
+class OpenAnswers:
+    """The answers to one open question in one closed wave."""
+
+    wave: Wave
+    item: Item
+    count: int
+    #: Shuffled; ``None`` when fewer people answered than the threshold.
+    texts: list[str] | None
+
+
+def open_answers(session: Session, campaign: Campaign) -> list[OpenAnswers]:
+    """Answers to the open questions of the closed waves, shuffled, from the threshold on."""
+    questionnaire = campaign_questionnaire(campaign)
+    threshold = effective_threshold(campaign.organisation.anonymity_threshold)
+    text_items = [item for item in questionnaire.items if item.kind is Kind.TEXT]
+    found = []
+    for wave in campaign.waves:
+        if wave.status is not WaveStatus.CLOSED:
+            continue
+        for item in text_items:
+            texts = free_texts(session, wave, item.id)
+            secrets.SystemRandom().shuffle(texts)
+            shown = texts if len(texts) >= threshold else None
+            found.append(OpenAnswers(wave, item, len(texts), shown))
+    return found
+
+
+# --- participation ----------------------------------------------------------------------------
+
+
+def participation_rates(session: Session, campaign: Campaign, language: str) -> pd.DataFrame:
+    """Response rate per department and wave with small groups hidden (analysis.anonymity)."""
+    counts = department_counts(session, campaign)
+    organisation = campaign.organisation
+    if counts.empty:
+        columns = ["department", "wave", "responses", "headcount", "rate", "hidden"]
+        return pd.DataFrame(columns=columns)
+    headcounts = {d.name: d.headcount for d in organisation.departments}
+    return department_rates(
+        counts, headcounts, effective_threshold(organisation.anonymity_threshold), language
+    )
+
+
+@dataclass(frozen=True)
+class DepartmentParticipation:
+    name: str
+    headcount: int | None
+    #: None when the group is too small to show.
+    responses: int | None
+
+    @property
+    def rate(self) -> float | None:
+        if not self.headcount or self.responses is None:
+            return None
+        return self.responses / self.headcount
+
+
+def wave_participation(
+    session: Session, wave: Wave, organisation: Organisation, language: str
+) -> list[DepartmentParticipation]:
+    """Responses per department of one wave, departments in the organisation's order.
+
+    Groups below the organisation's threshold are hidden (``responses``
+    None), consistently across the campaign's waves.
+    """
+    rates = participation_rates(session, wave.campaign, language)
+    rates = rates[rates["wave"] == wave.name].set_index("department")
+    rows = []
+    for department in organisation.departments:
+        if department.name in rates.index and bool(rates.loc[department.name, "hidden"]):
+            rows.append(DepartmentParticipation(department.name, department.headcount, None))
+            continue
+        count = rates.loc[department.name, "responses"] if department.name in rates.index else 0
+        rows.append(DepartmentParticipation(department.name, department.headcount, int(count)))
+    return rows
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+
+def campaign_actions(campaign: Campaign) -> list[dict]:
+    """The campaign's action plan as the reports want it."""
+    return [
+        {
+            "title": action.title,
+            "theme": action.theme,
+            "type": ActionType(action.type).value,
+            "horizon": Horizon(action.horizon).value,
+            "status": ActionStatus(action.status).value,
+            "items": list(action.items or []),
+            "owner": action.owner or "",
+        }
+        for action in campaign.actions
+    ]
+
+
+def local_factors(organisation: Organisation) -> dict[str, float]:
+    """The organisation's own figures for the estimated savings (factor id → value)."""
+    return dict(organisation.impact_factors or {})
+
+
+def report_context(
+    session: Session, campaign: Campaign, waves: list[Wave] | None = None
+) -> dict[str, Any]:
+    """The reports' inputs besides the answers: cheap to read, and the cache key's core."""
+    organisation = campaign.organisation
+    baseline, follow_up = default_waves(campaign)
+    daily = daily_counts(session, campaign)
+    if waves is not None:
+        daily = daily[daily["wave"].isin([w.name for w in waves])].reset_index(drop=True)
+    return {
+        "organisation": organisation.name,
+        "campaign": campaign.name,
+        "headcounts": {d.name: d.headcount for d in organisation.departments},
+        "threshold": organisation.anonymity_threshold,
+        "daily": daily,
+        "baseline": baseline,
+        "follow_up": follow_up,
+        "actions": campaign_actions(campaign),
+        "factor_overrides": local_factors(organisation),
+    }
+
+
+def report_input(
+    session: Session,
+    campaign: Campaign,
+    context: dict[str, Any] | None = None,
+    waves: list[Wave] | None = None,
+) -> ReportInput:
+    """Everything the reports need about a campaign (the answers of ``waves``, default all)."""
+    # One read and one matching serve both the frame and the linking counts.
+    frame = responses_frame(session, campaign, waves)
+    paired, linking = with_pairs(session, campaign, frame)
+    return ReportInput(
+        frame=_checked(campaign, paired),
+        questionnaire=campaign_questionnaire(campaign),
+        linking=linking,
+        **(context if context is not None else report_context(session, campaign, waves)),
+    )
+
+
+def report_state(
+    session: Session, campaign: Campaign, context: dict[str, Any], waves: list[Wave]
+) -> dict[str, Any] | None:
+    """What a report read from ``waves`` with ``context`` is fixed by; ``None`` if one is open.
+
+    Besides ``context``: the questionnaire, whether linking codes are matched,
+    and each wave read with its status and response count (the answers of a
+    closed wave cannot change).
+    """
+    if any(wave.status is WaveStatus.OPEN for wave in waves):
+        return None
+    daily = context["daily"]
+    return {
+        **context,
+        "daily": [[w, d.date().isoformat(), int(n)] for w, d, n in daily.itertuples(index=False)],
+        "campaign_id": campaign.id,
+        "questionnaire": campaign.questionnaire_snapshot,
+        "linking_enabled": campaign.linking_enabled,
+        "waves": wave_states(session, waves),
+    }

@@ -1,0 +1,212 @@
+"""Administration commands: ``db``, ``users``, ``demo``, ``purge``, ``backup``, ``restore``."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from survey_app.cli.common import InputError, fail, find_campaign
+from survey_app.store import backup as backups
+from survey_app.store.db import display_url, get_engine, get_session, upgrade
+from survey_app.store.models import Campaign, WaveStatus
+
+
+@click.group("db")
+def db_cli() -> None:
+    """Database schema: create and upgrade."""
+
+
+@db_cli.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def upgrade_command(revision: str) -> None:
+    """Create the database or bring it up to date."""
+    upgrade(current_app, revision)
+    click.echo(f"Database at {current_app.config['DATABASE_URL']} is up to date.")
+
+
+@click.command("demo")
+@click.option(
+    "--if-empty", is_flag=True, help="Only create the demo when the database has no organisation."
+)
+@click.option("--seed", default=2026, show_default=True, help="Seed of the synthetic answers.")
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="Where the app is served.",
+)
+@with_appcontext
+def demo_command(if_empty: bool, seed: int, base_url: str) -> None:
+    """Create Gemeente Demodorp with a baseline, a follow-up and an open wave."""
+    from survey_app.store import demo
+
+    base_url = base_url.rstrip("/")
+    upgrade(current_app)
+    session = get_session()
+    existing = demo.demo_campaign(session)
+    if existing is not None:
+        if not if_empty:
+            raise click.ClickException("The demo organisation exists already.")
+        passwords = demo.reset_passwords(session)
+        click.echo("The demo exists already; the demo accounts got a new password.")
+        _print_demo_access(existing, passwords, base_url)
+        return
+    if if_empty and demo.holds_organisations(session):
+        click.echo("The database holds other organisations; no demo was added.")
+        return
+    secret = current_app.config.get("LINKING_KEY") or current_app.config["SECRET_KEY"]
+    campaign, passwords = demo.create_with_accounts(session, seed=seed, secret=secret)
+    _print_demo_access(campaign, passwords, base_url)
+
+
+def _print_demo_access(campaign: Campaign, passwords: dict[str, str], base_url: str) -> None:
+    from survey_app.store.demo import COACH_EMAIL, VIEWER_EMAIL
+
+    open_wave = next(w for w in campaign.waves if w.status is WaveStatus.OPEN)
+    click.echo(
+        "\n".join(
+            [
+                "",
+                f"Demo organisation: {campaign.organisation.name}",
+                f"  Coach login:  {base_url}/login",
+                f"  E-mail:       {COACH_EMAIL}",
+                f"  Password:     {passwords[COACH_EMAIL]}",
+                f"  Campaign id:  {campaign.id}",
+                f"  Open survey:  {base_url}/s/{open_wave.token}",
+                f"  Management dashboard ({base_url}/dashboard):",
+                f"    E-mail:     {VIEWER_EMAIL}",
+                f"    Password:   {passwords[VIEWER_EMAIL]}",
+                "",
+            ]
+        )
+    )
+
+
+@click.group("users")
+def users_cli() -> None:
+    """Manage the accounts of admins, coaches and viewers."""
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "coach", "viewer"]), required=True)
+@click.option(
+    "--organisation",
+    "organisation_slugs",
+    multiple=True,
+    help="Slug of an organisation (repeatable).",
+)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def users_create(
+    email: str, role: str, organisation_slugs: tuple[str, ...], password_stdin: bool
+) -> None:
+    """Create an account; prints a generated password unless --password-stdin is given."""
+    from survey_app.store import users
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else None
+    try:
+        user, password = users.create_user(get_session(), email, role, organisation_slugs, password)
+    except users.UserError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created {user.role.value} {user.email}.")
+    if not password_stdin:
+        click.echo(f"Password: {password}")
+
+
+@click.command("purge")
+@click.option("--campaign", "campaign_id", type=int, help="Delete this campaign's responses.")
+@click.option(
+    "--expired",
+    is_flag=True,
+    help="Delete the responses of every campaign past its retention date.",
+)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def purge_command(campaign_id: int | None, expired: bool, yes: bool) -> None:
+    """Delete survey responses for good (answers, submission keys and invitation codes too).
+
+    The participation counts per day and department stay: they hold no answers.
+    """
+    from survey_app.store.campaigns import expired_campaigns
+    from survey_app.store.purge import purge_campaign, response_count
+
+    session = get_session()
+    try:
+        if (campaign_id is None) == (not expired):
+            raise InputError("give either --campaign ID or --expired")
+        campaigns = (
+            expired_campaigns(session, date.today()) if expired else [find_campaign(campaign_id)]
+        )
+    except InputError as error:
+        fail(error)
+    for campaign in campaigns:
+        count = response_count(session, campaign)
+        question = (
+            f"Delete all {count} responses of campaign {campaign.id} "
+            f"({campaign.organisation.name}: {campaign.name})? This cannot be undone."
+        )
+        if not yes and not click.confirm(question):
+            click.echo(f"Campaign {campaign.id}: nothing deleted.")
+            continue
+        purge_campaign(session, campaign)
+        click.echo(f"Campaign {campaign.id}: deleted {count} responses.")
+    if not campaigns:
+        click.echo("No campaign is past its retention date.")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--overwrite", is_flag=True, help="Replace PATH if it exists.")
+@with_appcontext
+def backup_command(path: Path, overwrite: bool) -> None:
+    """Save the whole database into the file PATH (the app may keep running)."""
+    if path.exists() and not overwrite:
+        raise click.ClickException(f"{path} exists; choose another PATH or add --overwrite.")
+    url = current_app.config["DATABASE_URL"]
+    try:
+        backups.backup(url, path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Saved {display_url(url)} to {path} ({path.stat().st_size:,} bytes).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_command(path: Path, yes: bool) -> None:
+    """Replace everything in the database by the backup PATH."""
+    url = current_app.config["DATABASE_URL"]
+    question = (
+        f"Replace everything in {display_url(url)} by the backup {path}? "
+        "What was stored since that backup is lost."
+    )
+    if not yes and not click.confirm(question, default=False):
+        raise click.ClickException("Nothing restored (give --yes to restore without asking).")
+    get_engine().dispose()  # no pooled connection keeps the old database open
+    try:
+        backups.restore(url, path)
+    except backups.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    get_engine().dispose()
+    click.echo(
+        f"Restored {display_url(url)} from {path}. If the backup comes from an older "
+        "Klimaatpeil, run `klimaatpeil db upgrade` before starting the app."
+    )
+
+
+COMMANDS = (
+    db_cli,
+    demo_command,
+    users_cli,
+    purge_command,
+    backup_command,
+    restore_command,
+)

@@ -1,0 +1,249 @@
+"""Gemeente Demodorp: a demo organisation with answered baseline and follow-up waves.
+
+The answers are synthetic (:mod:`analysis.synthetic`): two themes (energy
+and water; paper and purchasing) genuinely improve between baseline and
+follow-up and the other themes do not, so that the analysis has something
+real to find and something real to leave alone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import questionnaires
+from analysis.synthetic import synthetic_responses
+from questionnaires import Kind, Questionnaire
+from survey_app.store.linking import campaign_key, hash_elements
+from survey_app.store.models import (
+    Action,
+    ActionStatus,
+    ActionType,
+    Answer,
+    Campaign,
+    Department,
+    Horizon,
+    LinkingCode,
+    Organisation,
+    Participation,
+    Phase,
+    Response,
+    Role,
+    User,
+    Wave,
+    WaveKind,
+    WaveStatus,
+    Workshop,
+)
+from survey_app.store.users import create_user, generate_password, hash_password
+
+SLUG = "gemeente-demodorp"
+COACH_EMAIL = "coach@demodorp.be"
+VIEWER_EMAIL = "directie@demodorp.be"
+DEPARTMENTS = [
+    ("Burgerzaken", 45),
+    ("Technische dienst", 70),
+    ("Financiën", 25),
+    ("Welzijn en OCMW", 90),
+    ("Ruimtelijke ordening en omgeving", 30),
+    ("Secretariaat en communicatie", 35),
+    ("Vrije tijd, cultuur en sport", 25),
+]
+
+
+def _store_frame(
+    session: Session,
+    frame: pd.DataFrame,
+    waves: dict[str, Wave],
+    questionnaire: Questionnaire,
+    departments: dict[str, Department],
+    rng: np.random.Generator,
+    linking_key: bytes,
+) -> None:
+    """Store exchange-format rows as responses, and count them per day."""
+    counts: dict[tuple[int, date, int], int] = {}
+    for record in frame.to_dict("records"):
+        wave = waves[record["wave"]]
+        department = (
+            departments.get(record["department"]) if isinstance(record["department"], str) else None
+        )
+        response = Response(
+            wave_id=wave.id,
+            department_id=department.id if department else None,
+            language=record["language"],
+        )
+        for item in questionnaire.items:
+            value = record.get(item.id)
+            if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+                if item.allow_not_applicable:
+                    response.answers.append(Answer(item_id=item.id, not_applicable=True))
+                continue
+            if item.kind is Kind.TEXT:
+                response.answers.append(Answer(item_id=item.id, text=str(value)))
+            else:
+                response.answers.append(Answer(item_id=item.id, number=float(value)))
+        session.add(response)
+        code = record.get("linking_code")
+        if isinstance(code, str):
+            hashed = hash_elements(linking_key, code.split("-"))
+            session.flush()
+            session.add(
+                LinkingCode(
+                    response_id=response.id,
+                    **{f"element_{i}": h for i, h in enumerate(hashed, start=1)},
+                )
+            )
+        day = wave.opened_on + timedelta(days=int(min(rng.exponential(3.0), 13)))
+        key = (wave.id, day, department.id if department else 0)
+        counts[key] = counts.get(key, 0) + 1
+    for (wave_id, day, department_id), count in counts.items():
+        session.add(
+            Participation(wave_id=wave_id, day=day, department_id=department_id, count=count)
+        )
+
+
+def reset_passwords(session: Session) -> dict[str, str]:
+    """New passwords for the demo's coach and viewer accounts (e-mail → password)."""
+    passwords = {}
+    for email in (COACH_EMAIL, VIEWER_EMAIL):
+        user = session.scalar(select(User).where(User.email == email))
+        passwords[email] = generate_password()
+        user.password_hash = hash_password(passwords[email])
+    session.commit()
+    return passwords
+
+
+def demo_campaign(session: Session) -> Campaign | None:
+    """The demo organisation's campaign, if the demo exists."""
+    organisation = session.scalar(select(Organisation).where(Organisation.slug == SLUG))
+    return organisation.campaigns[0] if organisation is not None else None
+
+
+def holds_organisations(session: Session) -> bool:
+    """Whether the database holds any organisation at all."""
+    return session.scalar(select(Organisation.id).limit(1)) is not None
+
+
+def create_with_accounts(session: Session, *, seed: int, secret: str) -> tuple[Campaign, dict]:
+    """The demo (:func:`create`) and its coach and viewer accounts (e-mail → password)."""
+    campaign = create(session, seed=seed, secret=secret)
+    passwords = {
+        COACH_EMAIL: create_user(session, COACH_EMAIL, Role.COACH.value, [SLUG])[1],
+        VIEWER_EMAIL: create_user(session, VIEWER_EMAIL, Role.VIEWER.value, [SLUG])[1],
+    }
+    return campaign, passwords
+
+
+def _demo_workshops() -> list[Workshop]:
+    return [
+        Workshop(held_on=date(2026, 2, 26), phase=Phase.DIAGNOSE, title="Startworkshop",
+                 notes="De nulmeting toont de meeste ruimte bij **pc's en schermen** en bij "
+                       "**printen**.", decisions="- Focus op energie en papier\n- Actieplan tegen "
+                       "april"),
+        Workshop(held_on=date(2026, 3, 26), phase=Phase.PLANNING, title="Actieplan",
+                 decisions="- Campagne *Uit is uit*\n- Printers standaard recto-verso"),
+        Workshop(held_on=date(2026, 6, 18), phase=Phase.ACTIE, title="Tussentijdse opvolging",
+                 notes="Stickers hangen; de printerinstellingen zijn aangepast."),
+        Workshop(held_on=date(2026, 11, 5), phase=Phase.VERANKERING, title="Resultaten",
+                 notes="Bespreking van het impactrapport."),
+    ]  # fmt: skip
+
+
+def _demo_actions() -> list[Action]:
+    return [
+        Action(title="Campagne 'Uit is uit': stickers en mail voor pc's en schermen",
+               theme="energy_water", type=ActionType.BEHAVIOUR, horizon=Horizon.SHORT,
+               owner="klimaatteam", status=ActionStatus.DONE,
+               items=["energy_pc_off", "energy_screen_off"]),
+        Action(title="Bewegingssensoren voor de verlichting in de gangen",
+               theme="energy_water", type=ActionType.INFRASTRUCTURE, horizon=Horizon.LONG,
+               owner="facilitair beheer", status=ActionStatus.RUNNING,
+               items=["energy_lights_off"]),
+        Action(title="Alle printers standaard recto-verso en zwart-wit",
+               theme="paper_purchasing", type=ActionType.ORGANISATION, horizon=Horizon.SHORT,
+               owner="ICT-dienst", status=ActionStatus.DONE,
+               items=["paper_duplex", "paper_pages_week"]),
+        Action(title="Fietsvergoeding opnieuw onder de aandacht",
+               theme="mobility", type=ActionType.ORGANISATION, horizon=Horizon.SHORT,
+               owner="personeelsdienst", status=ActionStatus.PLANNED,
+               items=["mobility_mode"]),
+        Action(title="Herbruikbare bekers bij de koffieautomaat",
+               theme="waste", type=ActionType.INFRASTRUCTURE, horizon=Horizon.SHORT,
+               owner="facilitair beheer", status=ActionStatus.IDEA,
+               items=["waste_reusable_cup"]),
+    ]  # fmt: skip
+
+
+#: Share of follow-up respondents who also answered the baseline and gave the same linking code.
+LINKED_SHARE = 0.5
+
+
+def create(session: Session, seed: int = 2026, *, secret: str) -> Campaign:
+    """Store Gemeente Demodorp and its campaign with synthetic answers.
+
+    About half of the follow-up respondents answered the baseline too and
+    gave the same anonymous linking code (some with a typo), hashed with
+    ``secret`` (the app's SECRET_KEY) as the survey would.
+    """
+    rng = np.random.default_rng(seed)
+    questionnaire = questionnaires.load("klimaatteam")
+    organisation = Organisation(slug=SLUG, name="Gemeente Demodorp", anonymity_threshold=5)
+    organisation.departments = [
+        Department(name=name, headcount=headcount, position=position)
+        for position, (name, headcount) in enumerate(DEPARTMENTS)
+    ]
+    campaign = Campaign(
+        organisation=organisation,
+        name="Klimaatteam 2026",
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        questionnaire_snapshot=questionnaires.snapshot(questionnaire),
+        linking_enabled=True,
+    )
+    baseline = Wave(
+        name="nulmeting",
+        kind=WaveKind.BASELINE,
+        position=0,
+        status=WaveStatus.CLOSED,
+        opened_on=date(2026, 2, 2),
+        closed_on=date(2026, 2, 16),
+    )
+    follow_up = Wave(
+        name="opvolgmeting",
+        kind=WaveKind.FOLLOW_UP,
+        position=1,
+        status=WaveStatus.CLOSED,
+        opened_on=date(2026, 10, 5),
+        closed_on=date(2026, 10, 19),
+    )
+    trial = Wave(
+        name="proefmeting",
+        kind=WaveKind.EXTRA,
+        position=2,
+        status=WaveStatus.OPEN,
+        opened_on=date(2026, 11, 2),
+    )
+    campaign.waves = [baseline, follow_up, trial]
+    campaign.workshops = _demo_workshops()
+    campaign.actions = _demo_actions()
+    session.add(organisation)
+    session.flush()
+    frame = synthetic_responses(
+        questionnaire,
+        140,
+        125,
+        waves=(baseline.name, follow_up.name),
+        departments=DEPARTMENTS,
+        linked_share=LINKED_SHARE,
+        seed=seed,
+    )
+    departments = {d.name: d for d in organisation.departments}
+    waves = {baseline.name: baseline, follow_up.name: follow_up}
+    key = campaign_key(campaign, secret)
+    _store_frame(session, frame, waves, questionnaire, departments, rng, key)
+    session.commit()
+    return campaign

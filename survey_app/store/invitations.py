@@ -1,0 +1,59 @@
+"""Single-use invitation codes: generating and counting them.
+
+A code only says "this wave, not yet used". When a response is stored, its
+code is marked used in the same transaction, without any link between the
+two (see survey_app/store/responses.py). Printing them is the coach area's
+(survey_app/web/coach/invitation_sheets.py).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from survey_app.store.models import Invitation, Wave
+
+#: Letters and digits that cannot be mistaken for one another when typed from paper.
+ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+CODE_LENGTH = 10
+MAX_PER_BATCH = 2000
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def generate(session: Session, wave: Wave, count: int) -> int:
+    """Store ``count`` fresh codes for ``wave`` as a new batch; returns the batch number."""
+    if not 1 <= count <= MAX_PER_BATCH:
+        raise ValueError(f"between 1 and {MAX_PER_BATCH} codes at a time")
+    batch = (session.scalar(select(func.max(Invitation.batch)).where(
+        Invitation.wave_id == wave.id)) or 0) + 1  # fmt: skip
+    codes: set[str] = set()
+    while len(codes) < count:
+        codes.add(new_code())
+    session.add_all(Invitation(code=code, wave_id=wave.id, batch=batch) for code in codes)
+    session.commit()
+    return batch
+
+
+def batches(session: Session, wave: Wave) -> list[tuple[int, int, int]]:
+    """(batch, codes, used) per batch of a wave."""
+    rows = session.execute(
+        select(Invitation.batch, func.count(), func.count().filter(Invitation.used.is_(True)))
+        .where(Invitation.wave_id == wave.id)
+        .group_by(Invitation.batch)
+        .order_by(Invitation.batch)
+    ).all()
+    return [(int(b), int(n), int(used)) for b, n, used in rows]
+
+
+def batch_codes(session: Session, wave: Wave, batch: int) -> list[str]:
+    """The codes of one batch, in a fixed but meaningless (alphabetical) order."""
+    return list(session.scalars(
+        select(Invitation.code)
+        .where(Invitation.wave_id == wave.id, Invitation.batch == batch)
+        .order_by(Invitation.code)
+    ))  # fmt: skip

@@ -1,0 +1,64 @@
+"""Forms of the admin area: accounts, their role and their organisations."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectChoice, SelectField, SelectMultipleField
+from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from survey_app.store.models import Role
+
+#: How each role is called on screen.
+ROLE_LABELS = {
+    Role.ADMIN: _l("Admin"),
+    Role.COACH: _l("Coach"),
+    Role.VIEWER: _l("Viewer"),
+}
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as a list of checkboxes (the template wraps them in a fieldset)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    """Role and organisations of an account (the form to change an existing one)."""
+
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
+        validators=[InputRequired()],
+        description=_l(
+            "Admins manage everything, including accounts. Coaches manage the organisations "
+            "ticked below. Viewers see the dashboard of exactly one organisation, read-only."
+        ),
+    )
+    organisations = CheckboxesField(
+        _l("Organisations"),
+        coerce=int,
+        choices=[],
+        validate_choice=True,
+        description=_l("Admins see every organisation: for them this choice is not used."),
+    )
+
+    def validate_organisations(self, field: CheckboxesField) -> None:
+        if self.role.data == Role.VIEWER.value and len(field.data or []) != 1:
+            raise ValidationError(_l("A viewer sees exactly one organisation: tick one."))
+
+
+class NewUserForm(UserForm):
+    """A new account: its e-mail address plus role and organisations."""
+
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[InputRequired(), Length(max=254)],
+        description=_l("The person logs in with this address."),
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button that posts with a CSRF token."""

@@ -1,0 +1,176 @@
+"""The admin area at /admin: accounts of admins, coaches and viewers.
+
+Only admins get in. A generated password is shown once, in a flashed
+message, and never stored in clear. An admin cannot delete their own account
+nor take away their own admin role, so there is always an admin left who can.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from survey_app.store.db import get_session
+from survey_app.store.models import Organisation, Role, User
+from survey_app.store.organisations import all_organisations
+from survey_app.store.users import (
+    EMAIL_PATTERN,
+    UserError,
+    all_users,
+    create_user,
+    generate_password,
+    hash_password,
+    user_by_email,
+)
+from survey_app.web.admin.forms import ROLE_LABELS, ConfirmForm, NewUserForm, UserForm
+from survey_app.web.auth import roles_required
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+admin_only = roles_required(Role.ADMIN)
+
+
+@bp.context_processor
+def _role_labels() -> dict[str, Any]:
+    return {"role_labels": ROLE_LABELS}
+
+
+def _user(user_id: int) -> User:
+    user = get_session().get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _all_organisations() -> list[Organisation]:
+    return all_organisations(get_session())
+
+
+def _offer_organisations(form: UserForm, organisations: list[Organisation]) -> None:
+    form.organisations.choices = [SelectChoice(o.id, o.name) for o in organisations]
+
+
+def _chosen(form: UserForm, organisations: list[Organisation]) -> list[Organisation]:
+    """The ticked organisations; none for an admin, who sees them all anyway."""
+    if form.role.data == Role.ADMIN.value:
+        return []
+    ticked = set(form.organisations.data or [])
+    return [o for o in organisations if o.id in ticked]
+
+
+@bp.route("/users")
+@admin_only
+def users() -> Any:
+    accounts = all_users(get_session())
+    return render_template("admin/users.html", users=accounts)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_only
+def new_user() -> Any:
+    session = get_session()
+    organisations = _all_organisations()
+    form = NewUserForm()
+    _offer_organisations(form, organisations)
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        if not EMAIL_PATTERN.match(email):
+            form.email.errors.append(_("Enter an e-mail address such as name@example.org."))
+        elif user_by_email(session, email) is not None:
+            form.email.errors.append(_("An account with this e-mail address already exists."))
+        else:
+            chosen = _chosen(form, organisations)
+            try:
+                user, password = create_user(
+                    session, email, form.role.data, [o.slug for o in chosen]
+                )
+            except UserError:
+                session.rollback()
+                form.email.errors.append(_("This account could not be created. Please try again."))
+            else:
+                flash(
+                    _(
+                        "Account %(email)s created. Password (shown only now): %(password)s",
+                        email=user.email,
+                        password=password,
+                    ),
+                    "info",
+                )
+                return redirect(url_for("admin.users"))
+    return render_template("admin/user_new.html", form=form, organisations=organisations)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_only
+def edit_user(user_id: int) -> Any:
+    session = get_session()
+    user = _user(user_id)
+    organisations = _all_organisations()
+    form = UserForm(
+        data={"role": user.role.value, "organisations": [o.id for o in user.organisations]}
+    )
+    _offer_organisations(form, organisations)
+    if form.validate_on_submit():
+        if user.id == current_user.id and form.role.data != Role.ADMIN.value:
+            form.role.errors.append(
+                _(
+                    "You cannot take away your own admin role. "
+                    "Ask another admin to do it if it is really needed."
+                )
+            )
+        else:
+            user.role = Role(form.role.data)
+            user.organisations = _chosen(form, organisations)
+            session.commit()
+            flash(_("Account %(email)s changed.", email=user.email), "info")
+            return redirect(url_for("admin.users"))
+    return render_template(
+        "admin/user_edit.html",
+        user=user,
+        form=form,
+        organisations=organisations,
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@admin_only
+def reset_password(user_id: int) -> Any:
+    user = _user(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    password = generate_password()
+    user.password_hash = hash_password(password)
+    get_session().commit()
+    flash(
+        _(
+            "New password for %(email)s (shown only now): %(password)s",
+            email=user.email,
+            password=password,
+        ),
+        "info",
+    )
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/delete", methods=["POST"])
+@admin_only
+def delete_user(user_id: int) -> Any:
+    user = _user(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        flash(
+            _("You cannot delete your own account. Ask another admin to do it."),
+            "error",
+        )
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    email = user.email
+    session = get_session()
+    session.delete(user)
+    session.commit()
+    flash(_("Account %(email)s deleted.", email=email), "info")
+    return redirect(url_for("admin.users"))

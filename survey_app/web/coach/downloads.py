@@ -1,0 +1,93 @@
+"""Downloads from the coach area: responses (protected), invitation codes, reports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, flash, redirect, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from werkzeug.utils import secure_filename
+
+from survey_app.campaign_data import coach_export
+from survey_app.store import invitations
+from survey_app.store.db import get_session
+from survey_app.web.coach import invitation_sheets
+from survey_app.web.coach.common import bp, campaign_or_404, coach_only, download, wave_or_404
+
+
+@bp.route("/waves/<int:wave_id>/invitations/<int:batch>.<any(pdf, csv):fmt>")
+@coach_only
+def invitation_download(wave_id: int, batch: int, fmt: str) -> Any:
+    """A batch of codes as a printable sheet (PDF) or for mail merge (CSV)."""
+    wave = wave_or_404(wave_id)
+    codes = invitations.batch_codes(get_session(), wave, batch)
+    if not codes:
+        abort(404)
+    name = secure_filename(f"{wave.campaign.organisation.slug}-{wave.name}-codes-{batch}.{fmt}")
+    if fmt == "csv":
+        return download(invitation_sheets.codes_csv(wave, codes), name, "text/csv")
+    return download(invitation_sheets.codes_pdf(wave, codes), name, "application/pdf")
+
+
+@bp.route("/waves/<int:wave_id>/responses.csv")
+@coach_only
+def wave_csv(wave_id: int) -> Any:
+    wave = wave_or_404(wave_id)
+    filename = secure_filename(f"{wave.campaign.organisation.slug}-{wave.name}.csv")
+    return download(coach_export(wave.campaign, get_session(), wave), filename, "text/csv")
+
+
+@bp.route("/campaigns/<int:campaign_id>/responses.csv")
+@coach_only
+def campaign_csv(campaign_id: int) -> Any:
+    campaign = campaign_or_404(campaign_id)
+    filename = secure_filename(f"{campaign.organisation.slug}-campaign-{campaign.id}.csv")
+    return download(coach_export(campaign, get_session()), filename, "text/csv")
+
+
+@bp.route("/campaigns/<int:campaign_id>/report/<any(diagnosis, impact):kind>.<any(html, pdf):fmt>")
+@coach_only
+def campaign_report(campaign_id: int, kind: str, fmt: str) -> Any:
+    """Generate a report for download, in the coach's language (or ?lang=).
+
+    Once no wave is open, a report is computed once and then read from the
+    result cache (survey_app/store/result_cache.py).
+    """
+    from analysis.data import DataError
+    from analysis.reports import build_report, html_to_pdf
+    from survey_app.campaign_data import report_context, report_input, report_state, report_waves
+    from survey_app.store.result_cache import cached
+
+    campaign = campaign_or_404(campaign_id)
+    language = str(get_locale())
+    session = get_session()
+    waves = report_waves(campaign, kind)
+    context = report_context(session, campaign, waves)
+    state = report_state(session, campaign, context, waves)
+
+    def keep(name: str, compute: Callable[[], bytes]) -> bytes:
+        if state is None:  # a wave is open: answers may still arrive
+            return compute()
+        return cached(session, campaign, f"report:{kind}:{language}:{name}", state, compute)
+
+    def html() -> bytes:
+        return keep(
+            "html",
+            lambda: build_report(
+                kind, report_input(session, campaign, context, waves), language
+            ).encode("utf-8"),
+        )
+
+    try:
+        if fmt == "pdf":
+            content = keep("pdf", lambda: html_to_pdf(html().decode("utf-8")))
+        else:
+            content = html()
+    except DataError as error:
+        flash(_("The report could not be made: %(reason)s", reason=str(error)), "error")
+        return redirect(url_for("coach.campaign", campaign_id=campaign.id))
+    slug = campaign.organisation.slug
+    filename = secure_filename(f"{slug}-{kind}-{campaign.id}-{language}.{fmt}")
+    return download(content, filename, "application/pdf" if fmt == "pdf" else "text/html")

@@ -1,0 +1,145 @@
+"""Forms of the coach area."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from survey_app.store.models import WaveKind
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def parse_departments(text: str) -> list[tuple[str, int]]:
+    """Read "name; headcount" lines; raise ValueError naming the line that is wrong."""
+    departments: list[tuple[str, int]] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        name, separator, count = line.rpartition(";")
+        if not separator or not name.strip():
+            raise ValueError(
+                _l(
+                    'Line %(line)s: write "name; headcount", for example "Finance; 25".',
+                    line=number,
+                )
+            )
+        try:
+            headcount = int(count.strip())
+        except ValueError:
+            raise ValueError(
+                _l("Line %(line)s: the headcount must be a whole number.", line=number)
+            ) from None
+        if headcount < 0 or headcount > 100_000:
+            raise ValueError(
+                _l("Line %(line)s: the headcount must be between 0 and 100000.", line=number)
+            )
+        name = name.strip()
+        if name.lower() in seen:
+            raise ValueError(_l("Line %(line)s: this department is listed twice.", line=number))
+        if len(name) > 200:
+            raise ValueError(_l("Line %(line)s: the name is too long.", line=number))
+        seen.add(name.lower())
+        departments.append((name, headcount))
+    return departments
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    slug = StringField(
+        _l("Short name for links"),
+        validators=[InputRequired(), Length(max=60)],
+        description=_l("Lower-case letters, digits and hyphens, for example gemeente-demodorp."),
+    )
+    departments = TextAreaField(
+        _l("Departments and headcounts"),
+        validators=[InputRequired(), Length(max=20_000)],
+        description=_l('One department per line: "name; headcount".'),
+    )
+    anonymity_threshold = IntegerField(
+        _l("Smallest group shown"),
+        default=5,
+        validators=[InputRequired(), NumberRange(min=3, max=50)],
+        description=_l("Groups smaller than this are never shown separately (at least 3)."),
+    )
+
+    def validate_slug(self, field: StringField) -> None:
+        if not SLUG_PATTERN.match(field.data or ""):
+            raise ValidationError(_l("Use lower-case letters, digits and hyphens only."))
+
+    def validate_departments(self, field: TextAreaField) -> None:
+        try:
+            parsed = parse_departments(field.data or "")
+        except ValueError as error:
+            raise ValidationError(str(error.args[0])) from None
+        if not parsed:
+            raise ValidationError(_l("Add at least one department."))
+
+
+class CampaignForm(FlaskForm):
+    name = StringField(_l("Name of the campaign"), validators=[InputRequired(), Length(max=200)])
+    questionnaire = SelectField(_l("Questionnaire"), choices=[], validators=[InputRequired()])
+
+
+class WaveForm(FlaskForm):
+    name = StringField(_l("Name of the wave"), validators=[InputRequired(), Length(max=60)])
+    kind = SelectField(
+        _l("Kind"),
+        choices=[
+            SelectChoice(WaveKind.BASELINE.value, _l("Baseline")),
+            SelectChoice(WaveKind.FOLLOW_UP.value, _l("Follow-up")),
+            SelectChoice(WaveKind.EXTRA.value, _l("Extra")),
+        ],
+        validators=[InputRequired()],
+    )
+
+
+class ViewerForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address of the viewer"), validators=[InputRequired(), Length(max=254)]
+    )
+
+
+class InvitationModeForm(FlaskForm):
+    mode = SelectField(
+        _l("How people get to the survey"),
+        choices=[
+            SelectChoice("open", _l("One open link for everybody")),
+            SelectChoice("tokens", _l("A single-use code per person")),
+        ],
+        validators=[InputRequired()],
+    )
+
+
+class InvitationForm(FlaskForm):
+    count = IntegerField(
+        _l("Number of codes"),
+        default=50,
+        validators=[InputRequired(), NumberRange(min=1, max=2000)],
+    )
+
+
+class RetentionForm(FlaskForm):
+    retention_until = DateField(
+        _l("Delete the responses after"),
+        validators=[Optional()],
+        description=_l("After this date, delete the responses with: klimaatpeil purge --expired"),
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button that posts with a CSRF token."""

@@ -1,0 +1,110 @@
+"""Organisations in the coach area: the list, a new one, one organisation, its viewers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+import questionnaires
+from survey_app.store.db import get_session
+from survey_app.store.models import Campaign, Role, Wave, WaveKind
+from survey_app.store.organisations import SlugTaken, create_organisation
+from survey_app.store.users import viewers_of
+from survey_app.web.auth import visible_organisations
+from survey_app.web.coach.common import bp, coach_only, organisation_or_404
+from survey_app.web.coach.forms import CampaignForm, OrganisationForm, ViewerForm, parse_departments
+from survey_app.web.survey.forms import load_questionnaire
+
+
+@bp.route("/")
+@coach_only
+def index() -> Any:
+    organisations = visible_organisations(current_user)
+    return render_template("coach/index.html", organisations=organisations)
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@coach_only
+def new_organisation() -> Any:
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            organisation = create_organisation(
+                get_session(),
+                name=form.name.data.strip(),
+                slug=form.slug.data,
+                anonymity_threshold=form.anonymity_threshold.data,
+                departments=parse_departments(form.departments.data),
+                coach=current_user if current_user.role is Role.COACH else None,
+            )
+        except SlugTaken:
+            form.slug.errors.append(_("This short name is already taken."))
+        else:
+            flash(_("Organisation created."), "info")
+            return redirect(url_for("coach.organisation", slug=organisation.slug))
+    return render_template("coach/organisation_new.html", form=form)
+
+
+@bp.route("/organisations/<slug>", methods=["GET", "POST"])
+@coach_only
+def organisation(slug: str) -> Any:
+    organisation = organisation_or_404(slug)
+    form = CampaignForm()
+    form.questionnaire.choices = [SelectChoice(name, name) for name in questionnaires.available()]
+    if form.validate_on_submit():
+        questionnaire = load_questionnaire(form.questionnaire.data)
+        campaign = Campaign(
+            organisation=organisation,
+            name=form.name.data.strip(),
+            questionnaire_id=questionnaire.id,
+            questionnaire_version=questionnaire.version,
+            questionnaire_snapshot=questionnaires.snapshot(questionnaire),
+        )
+        campaign.waves = [
+            Wave(name=_("baseline"), kind=WaveKind.BASELINE, position=0),
+            Wave(name=_("follow-up"), kind=WaveKind.FOLLOW_UP, position=1),
+        ]
+        session = get_session()
+        session.add(campaign)
+        session.commit()
+        flash(_("Campaign created with a baseline and a follow-up wave."), "info")
+        return redirect(url_for("coach.campaign", campaign_id=campaign.id))
+    viewers = viewers_of(get_session(), organisation)
+    return render_template(
+        "coach/organisation.html",
+        organisation=organisation,
+        form=form,
+        viewer_form=ViewerForm(),
+        viewers=viewers,
+    )
+
+
+@bp.route("/organisations/<slug>/viewers", methods=["POST"])
+@coach_only
+def add_viewer(slug: str) -> Any:
+    """Create a read-only dashboard account for this organisation; show its password once."""
+    from survey_app.store.users import UserError, create_user
+
+    organisation = organisation_or_404(slug)
+    form = ViewerForm()
+    if not form.validate_on_submit():
+        flash(_("Enter a valid e-mail address."), "error")
+        return redirect(url_for("coach.organisation", slug=slug))
+    try:
+        user, password = create_user(get_session(), form.email.data, "viewer", [slug])
+    except UserError:
+        flash(_("That e-mail address cannot be used (it may have an account already)."), "error")
+        return redirect(url_for("coach.organisation", slug=slug))
+    flash(
+        _(
+            "Viewer %(email)s created. Password (shown only now): %(password)s",
+            email=user.email,
+            password=password,
+        ),
+        "info",
+    )
+    return redirect(url_for("coach.organisation", slug=organisation.slug))

@@ -1,0 +1,112 @@
+"""A wave in the coach area: participation, opening and closing, invitation codes, QR code."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import segno
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from werkzeug.utils import secure_filename
+
+from analysis.anonymity import effective_threshold
+from survey_app.campaign_data import wave_participation
+from survey_app.store import invitations
+from survey_app.store.db import get_session
+from survey_app.store.models import InvitationMode, WaveStatus
+from survey_app.store.participation import responses_per_day, wave_total
+from survey_app.web.coach.common import bp, coach_only, download, survey_url, wave_or_404
+from survey_app.web.coach.forms import ConfirmForm, InvitationForm, InvitationModeForm
+
+
+@bp.route("/waves/<int:wave_id>")
+@coach_only
+def wave(wave_id: int) -> Any:
+    wave = wave_or_404(wave_id)
+    session = get_session()
+    organisation = wave.campaign.organisation
+    return render_template(
+        "coach/wave.html",
+        wave=wave,
+        campaign=wave.campaign,
+        organisation=organisation,
+        rows=wave_participation(session, wave, organisation, str(get_locale())),
+        threshold=effective_threshold(organisation.anonymity_threshold),
+        total=wave_total(session, wave),
+        per_day=responses_per_day(session, wave),
+        link=survey_url(wave) if wave.status is not WaveStatus.DRAFT else None,
+        confirm=ConfirmForm(),
+        mode_form=InvitationModeForm(mode=wave.invitation_mode.value),
+        invitation_form=InvitationForm(),
+        batches=invitations.batches(session, wave),
+    )
+
+
+@bp.route("/waves/<int:wave_id>/invitations/mode", methods=["POST"])
+@coach_only
+def invitation_mode(wave_id: int) -> Any:
+    """Switch a wave between one open link and single-use codes (before it closes)."""
+    wave = wave_or_404(wave_id)
+    form = InvitationModeForm()
+    if not form.validate_on_submit() or wave.status is WaveStatus.CLOSED:
+        flash(_("This wave cannot be changed that way."), "error")
+    else:
+        wave.invitation_mode = InvitationMode(form.mode.data)
+        get_session().commit()
+        flash(_("Saved."), "info")
+    return redirect(url_for("coach.wave", wave_id=wave.id))
+
+
+@bp.route("/waves/<int:wave_id>/invitations", methods=["POST"])
+@coach_only
+def generate_invitations(wave_id: int) -> Any:
+    """Create a batch of single-use codes to print or mail."""
+    wave = wave_or_404(wave_id)
+    form = InvitationForm()
+    if form.validate_on_submit():
+        batch = invitations.generate(get_session(), wave, form.count.data)
+        flash(_("%(count)s codes created (batch %(batch)s).", count=form.count.data, batch=batch),
+              "info")  # fmt: skip
+    else:
+        flash(" ".join(str(e) for e in form.count.errors) or _("Please try again."), "error")
+    return redirect(url_for("coach.wave", wave_id=wave.id))
+
+
+@bp.route("/waves/<int:wave_id>/<any(open, close):action>", methods=["POST"])
+@coach_only
+def change_wave_status(wave_id: int, action: str) -> Any:
+    wave = wave_or_404(wave_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if action == "open" and wave.status is WaveStatus.DRAFT:
+        wave.status, wave.opened_on = WaveStatus.OPEN, date.today()
+        flash(_("The wave is open: the survey link now accepts answers."), "info")
+    elif action == "close" and wave.status is WaveStatus.OPEN:
+        wave.status, wave.closed_on = WaveStatus.CLOSED, date.today()
+        flash(_("The wave is closed: the survey link no longer accepts answers."), "info")
+    else:
+        flash(_("This wave cannot be changed that way."), "error")
+    get_session().commit()
+    return redirect(url_for("coach.wave", wave_id=wave.id))
+
+
+@bp.route("/waves/<int:wave_id>/qr.<any(svg, png):extension>")
+@coach_only
+def wave_qr(wave_id: int, extension: str) -> Any:
+    wave = wave_or_404(wave_id)
+    if wave.status is WaveStatus.DRAFT:
+        abort(404)
+    qr = segno.make(survey_url(wave), error="m")
+    buffer = io.BytesIO()
+    if extension == "svg":
+        qr.save(buffer, kind="svg", scale=8, border=2, title=_("QR code of the survey"))
+        mimetype = "image/svg+xml"
+    else:
+        qr.save(buffer, kind="png", scale=12, border=2)
+        mimetype = "image/png"
+    filename = secure_filename(f"{wave.campaign.organisation.slug}-{wave.name}-qr.{extension}")
+    return download(buffer.getvalue(), filename, mimetype, inline=True)

@@ -1,0 +1,166 @@
+"""The management dashboard: engagement charts of one organisation, read-only.
+
+Viewers see their own organisation only; coaches the ones they manage;
+admins all. Answers are shown for closed waves only (a live chart would
+let someone watch a colleague's answer arrive), never as free text, and
+never for a group smaller than the organisation's threshold.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user, login_required
+
+from analysis import charts
+from analysis.anonymity import effective_threshold
+from analysis.data import DataError
+from analysis.reports import tidy
+from analysis.scoring import theme_scores
+from survey_app.campaign_data import participation_rates, waves_frame
+from survey_app.store.campaigns import campaign_questionnaire
+from survey_app.store.db import get_session
+from survey_app.store.models import Campaign, Organisation, Role, Wave, WaveStatus
+from survey_app.store.organisations import organisation_by_slug
+from survey_app.store.participation import daily_counts
+from survey_app.store.result_cache import cached, wave_states
+from survey_app.web.auth import visible_organisations
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+
+def can_view(organisation: Organisation) -> bool:
+    """Viewers and coaches see the organisations assigned to them; admins see all."""
+    if current_user.role is Role.ADMIN:
+        return True
+    return any(o.id == organisation.id for o in current_user.organisations)
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    organisations = visible_organisations(current_user)
+    if len(organisations) == 1:
+        return redirect(url_for("dashboard.organisation", slug=organisations[0].slug))
+    return render_template("dashboard/index.html", organisations=organisations)
+
+
+def _spec(chart) -> dict[str, Any]:
+    """The chart's Vega-Lite spec; the template writes it with ``tojson`` (safe in <script>)."""
+    return charts.to_spec(chart)
+
+
+def dashboard_charts(campaign: Campaign, language: str) -> dict[str, Any]:
+    """The dashboard's charts as Vega-Lite specs, and the tables behind them.
+
+    Participation is read live; the answers' charts come from closed waves
+    only and are computed once per set of closed waves (the result cache).
+    """
+    session = get_session()
+    organisation = campaign.organisation
+    threshold = effective_threshold(organisation.anonymity_threshold)
+    result: dict[str, Any] = {"threshold": threshold}
+    waves = [w for w in campaign.waves if w.status is not WaveStatus.DRAFT]
+    rates = participation_rates(session, campaign, language)
+    rates = rates[rates["wave"].isin([w.name for w in waves])]
+    if not rates.empty:
+        result["rates"] = rates
+        result["rates_spec"] = _spec(
+            charts.department_response_rate(rates, threshold=threshold, language=language)
+        )
+        daily = daily_counts(session, campaign).assign(headcount=organisation.headcount)
+        daily = daily[daily["wave"].isin([w.name for w in waves])]
+        if organisation.headcount and not daily.empty:
+            result["daily_spec"] = _spec(charts.participation_over_time(daily, language=language))
+    closed = [w for w in waves if w.status is WaveStatus.CLOSED]
+    if closed:
+        inputs = {
+            "questionnaire": campaign.questionnaire_snapshot,
+            "threshold": threshold,
+            "waves": wave_states(session, closed),
+        }
+        content = cached(
+            session,
+            campaign,
+            f"dashboard:{language}",
+            inputs,
+            lambda: json.dumps(answer_charts(campaign, closed, threshold, language)).encode(),
+        )
+        for name, value in json.loads(content).items():
+            result[name] = pd.DataFrame(value) if name in ("scores", "support") else value
+    return result
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table as JSON-able rows (missing values as ``None``)."""
+    return json.loads(table.to_json(orient="records", force_ascii=False))
+
+
+def answer_charts(
+    campaign: Campaign, closed: list[Wave], threshold: int, language: str
+) -> dict[str, Any]:
+    """Theme scores and support of the closed waves: tables as rows, charts as specs."""
+    try:
+        frame = waves_frame(get_session(), campaign, closed)
+    except DataError:  # no responses yet: nothing to chart
+        return {}
+    result: dict[str, Any] = {}
+    names = [w.name for w in closed]
+    questionnaire = campaign_questionnaire(campaign)
+    if len(frame) >= threshold:
+        scores = theme_scores(frame, questionnaire)
+        summary = tidy.theme_score_summary(scores, frame, questionnaire, names, language)
+        if not summary.empty:
+            result["scores"] = _records(summary)
+            result["scores_spec"] = _spec(charts.theme_scores_by_wave(summary, language=language))
+        support = tidy.agreement_shares(frame, questionnaire, "engagement", names, language)
+        support = support[support["n"] >= threshold] if not support.empty else support
+        if not support.empty:
+            result["support"] = _records(support)
+            result["support_spec"] = _spec(charts.engagement_items(support, language=language))
+    return result
+
+
+@bp.route("/<slug>")
+@login_required
+def organisation(slug: str) -> Any:
+    session = get_session()
+    organisation = organisation_by_slug(session, slug)
+    if organisation is None or not can_view(organisation):
+        abort(404)
+    campaigns = organisation.campaigns
+    campaign = None
+    if campaigns:
+        wanted = request.args.get("campaign", type=int)
+        campaign = next((c for c in campaigns if c.id == wanted), campaigns[-1])
+    data = dashboard_charts(campaign, str(get_locale())) if campaign else {}
+    if campaign is not None:
+        data["actions"] = list(campaign.actions)
+    return render_template(
+        "dashboard/organisation.html",
+        organisation=organisation,
+        campaigns=campaigns,
+        campaign=campaign,
+        data=data,
+    )
+
+
+@lru_cache(maxsize=1)
+def _vega_bundle() -> str:
+    import vl_convert
+
+    return vl_convert.javascript_bundle()
+
+
+@bp.route("/vega.js")
+def vega_bundle() -> Response:
+    """Vega, Vega-Lite and Vega-Embed, served by the app itself: no CDN, works offline."""
+    response = Response(_vega_bundle(), mimetype="text/javascript")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response

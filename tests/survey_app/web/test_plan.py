@@ -1,0 +1,132 @@
+"""The trajectory in the coach area: action plan, workshops, timeline, local figures."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from survey_app.store.models import Action, Organisation, Workshop
+from survey_app.web.markdown import render_markdown
+from tests.conftest import csrf_token
+
+
+def _post_form(client, url: str, data: dict):
+    page = client.get(url)
+    return client.post(url, data={**data, "csrf_token": csrf_token(page.text)})
+
+
+def test_coach_keeps_an_action_plan(client, auth, klimaatteam_setup, db_session):
+    setup = klimaatteam_setup
+    auth.login(setup.coach_email, setup.coach_password)
+    url = f"/coach/campaigns/{setup.campaign.id}/actions"
+    result = _post_form(
+        client,
+        url,
+        {
+            "title": "Stickers 'Uit is uit'",
+            "theme": "energy_water",
+            "type": "behaviour",
+            "horizon": "short",
+            "owner": "klimaatteam",
+            "status": "planned",
+            "due_on": "2026-05-01",
+            "items": ["energy_pc_off", "energy_screen_off"],
+            "notes": "",
+        },
+    )
+    assert result.status_code == 302
+    action = db_session.scalar(select(Action))
+    assert action.items == ["energy_pc_off", "energy_screen_off"]
+    assert action.status.value == "planned"
+    result = _post_form(
+        client,
+        f"/coach/actions/{action.id}",
+        {
+            "title": action.title,
+            "theme": "energy_water",
+            "type": "behaviour",
+            "horizon": "short",
+            "owner": "klimaatteam",
+            "status": "done",
+            "items": ["energy_pc_off"],
+            "notes": "",
+        },
+    )
+    assert result.status_code == 302
+    db_session.expire_all()
+    assert db_session.get(Action, action.id).status.value == "done"
+    bad = _post_form(
+        client,
+        url,
+        {"title": "", "theme": "nope", "type": "x", "horizon": "short", "status": "idea"},
+    )
+    assert bad.status_code == 200 and db_session.scalar(select(Action.id).where(
+        Action.title == "")) is None  # fmt: skip
+
+
+def test_workshops_render_markdown_safely(client, auth, setup, db_session):
+    auth.login(setup.coach_email, setup.coach_password)
+    url = f"/coach/campaigns/{setup.campaign.id}/workshops"
+    result = _post_form(
+        client,
+        url,
+        {
+            "held_on": "2026-03-01",
+            "phase": "diagnose",
+            "title": "Start",
+            "notes": "**Belangrijk** <script>alert(1)</script> [x](javascript:alert(1))",
+            "decisions": "- focus op energie",
+        },
+    )
+    assert result.status_code == 302
+    page = client.get(url).text
+    assert "<strong>Belangrijk</strong>" in page
+    assert "<script>alert" not in page and 'href="javascript:' not in page
+    assert "<li>focus op energie</li>" in page
+    assert db_session.scalar(select(Workshop)).phase.value == "diagnose"
+
+
+def test_markdown_filter():
+    html = str(render_markdown("[site](https://example.org) <b>x</b>"))
+    assert '<a href="https://example.org">site</a>' in html and "&lt;b&gt;" in html
+
+
+def test_campaign_page_shows_the_trajectory(client, auth, runner, app, db_session):
+    from survey_app.store import demo
+    from survey_app.store.users import create_user
+
+    demo.create(db_session, seed=2026, secret=app.config["SECRET_KEY"])
+    _, password = create_user(db_session, "c@demodorp.be", "coach", [demo.SLUG])
+    auth.login("c@demodorp.be", password)
+    page = client.get("/coach/campaigns/1?lang=en").text
+    assert "Current phase:" in page and "Anchoring" in page
+    assert "Wave nulmeting opened" in page and "Workshop: Diagnosis" in page
+    assert page.index("Wave nulmeting opened") < page.index("Workshop: Diagnosis")
+
+
+def test_dashboard_shows_action_progress(client, auth, app, db_session):
+    from survey_app.store import demo
+    from survey_app.store.users import create_user
+
+    demo.create(db_session, seed=2026, secret=app.config["SECRET_KEY"])
+    _, password = create_user(db_session, "v@demodorp.be", "viewer", [demo.SLUG])
+    auth.login("v@demodorp.be", password)
+    page = client.get(f"/dashboard/{demo.SLUG}?lang=en").text
+    assert "Progress of the action plan" in page and "2 of 5 actions done." in page
+    assert "Stickers" not in page or "stickers" in page  # titles shown, never notes
+
+
+def test_local_figures_are_saved_and_checked(client, auth, setup, db_session):
+    auth.login(setup.coach_email, setup.coach_password)
+    url = f"/coach/organisations/{setup.organisation.slug}/factors"
+    page = client.get(url)
+    assert page.status_code == 200 and "electricity_price" in page.text
+    result = client.post(
+        url, data={"electricity_price": "0.31", "csrf_token": csrf_token(page.text)}
+    )
+    assert result.status_code == 302
+    db_session.expire_all()
+    organisation = db_session.scalar(select(Organisation).where(
+        Organisation.slug == setup.organisation.slug))  # fmt: skip
+    assert organisation.impact_factors == {"electricity_price": 0.31}
+    bad = client.post(url, data={"electricity_price": "-3", "csrf_token": csrf_token(page.text)})
+    assert bad.status_code == 200
