@@ -5,7 +5,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
-PO_FILES := $(wildcard survey_app/translations/*/LC_MESSAGES/messages.po)
+# Both gettext domains (survey_app's `messages`, analysis's `analysis`), compiled in place
+# for the editable install; wheels compile them in their build (setup.py).
+PO_FILES := $(wildcard */translations/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 HOST ?= 127.0.0.1
 PORT ?= 5000
