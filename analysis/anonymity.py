@@ -1,20 +1,36 @@
-"""Small-group protection: the one place that decides which groups may be shown.
+"""Small-group protection: the one place that decides what may be shown.
 
-Every breakdown that leaves the analysis layer (reports, dashboard,
-exports for viewers) goes through :func:`suppress_small_groups`:
+Every number that leaves the analysis layer (reports, dashboard, the
+coach's tables and CSV downloads, ``analyse --by``) goes through here.
 
-- a group with fewer respondents than the organisation's threshold is
-  hidden (primary suppression);
-- if exactly one group of a breakdown is hidden while the total is shown,
-  it could be computed back as "total minus the others", so the next
-  smallest group is hidden too (complementary suppression);
-- a group hidden in one wave is hidden in every wave of the same breakdown,
-  so that no wave's numbers let another wave's hidden group be inferred.
+Tables (:func:`suppress_small_groups`), per breakdown (e.g. per wave):
+
+- a breakdown whose total is below the organisation's threshold shows
+  nothing at all, not even its total (``total_hidden``);
+- a group with fewer respondents than the threshold is hidden (primary
+  suppression);
+- the hidden groups of a breakdown whose total is shown could be computed
+  back as "total minus the shown groups", so more groups are hidden
+  (complementary suppression) until the hidden groups hold at least two
+  non-empty groups and at least the threshold of people together. Empty
+  groups protect nothing: a reader may know they are empty, and a group
+  that is never published (like "not given") still counts as hidden;
+- a non-empty group hidden in one breakdown is hidden in every breakdown of
+  the same table (every wave), so no wave's numbers give another's away.
+
+Per-response exports (:func:`protect_for_export`): free text is left out,
+free numbers are published in bands, and every combination of the
+identifying columns occurs at least threshold times within a wave
+(:func:`k_anonymise`, local suppression of the rarest values).
 
 The threshold is never below :data:`MIN_THRESHOLD`.
 """
 
 from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -35,14 +51,26 @@ def effective_threshold(threshold: int | None) -> int:
     return max(int(threshold), MIN_THRESHOLD)
 
 
-def _hidden_in_one_breakdown(counts: pd.Series, threshold: int) -> set:
-    hidden = set(counts.index[counts < threshold])
-    shown = counts.drop(index=list(hidden))
-    # One hidden group among shown ones can be computed back from the total:
-    # hide the smallest shown group as well (zero-count groups reveal nothing).
-    if len(hidden) == 1 and len(shown) > 0:
-        hidden.add(shown.sort_values(kind="stable").index[0])
-    return hidden
+# --- tables --------------------------------------------------------------------------------
+
+
+def _complement(counts: pd.Series, hidden: set, limit: int) -> set:
+    """Hide more groups of one breakdown until "total minus the shown" reveals no small group.
+
+    The non-empty hidden groups must be at least two and hold at least
+    ``limit`` people together; the smallest non-empty shown group is hidden
+    next (empty groups protect nothing).
+    """
+    hidden = set(hidden)
+    while True:
+        hidden_counts = counts[counts.index.isin(list(hidden))]
+        nonzero = hidden_counts[hidden_counts > 0]
+        if nonzero.empty or (len(nonzero) >= 2 and nonzero.sum() >= limit):
+            return hidden
+        candidates = counts[~counts.index.isin(list(hidden)) & (counts > 0)]
+        if candidates.empty:
+            return hidden
+        hidden.add(candidates.sort_values(kind="stable").index[0])
 
 
 def suppress_small_groups(
@@ -53,17 +81,23 @@ def suppress_small_groups(
     count: str = "responses",
     by: str | None = "wave",
 ) -> pd.DataFrame:
-    """Mark which groups must be hidden; returns ``counts`` with a ``hidden`` column.
+    """Mark which groups must be hidden; returns ``counts`` with ``hidden`` and ``total_hidden``.
 
     Parameters
     ----------
     counts : DataFrame
         One row per group (and per ``by`` value, e.g. per wave), with the
-        group's respondent count in column ``count``.
+        group's respondent count in column ``count``. Groups that are never
+        published (like "not given") belong here too: they are part of the
+        total.
     threshold : int
         The organisation's smallest group (never taken below 3).
     group, count, by : str
         Column names; ``by=None`` for a single breakdown.
+
+    ``total_hidden`` is true for every row of a breakdown that shows
+    nothing, not even its total: its total is below the threshold, or all
+    of its people are in one hidden group.
 
     Examples
     --------
@@ -79,63 +113,204 @@ def suppress_small_groups(
     3    b     x    True
     4    b     y    True
     5    b     z   False
+
+    An empty group does not protect a small one: with Finance 6, Tech 2 and
+    nobody without a department, both departments are hidden.
+
+    >>> counts = pd.DataFrame({"group": ["Finance", "Tech", "not given"],
+    ...                        "responses": [6, 2, 0]})
+    >>> suppress_small_groups(counts, 5, by=None)["hidden"].tolist()
+    [True, True, True]
     """
     limit = effective_threshold(threshold)
-    hidden: set = set()
-    parts = [counts] if by is None else [part for _, part in counts.groupby(by, sort=False)]
-    for part in parts:
-        hidden |= _hidden_in_one_breakdown(part.set_index(group)[count], limit)
-    # Hiding across waves may leave a wave with a single hidden group again.
-    changed = True
-    while changed:
-        changed = False
-        for part in parts:
-            series = part.set_index(group)[count]
-            hidden_here = [name for name in series.index if name in hidden]
-            shown_here = series.drop(index=hidden_here)
-            if len(hidden_here) == 1 and len(shown_here) > 0:
-                hidden.add(shown_here.sort_values(kind="stable").index[0])
-                changed = True
+    if by is None:
+        parts = {None: counts.set_index(group)[count]}
+    else:
+        parts = {key: part.set_index(group)[count] for key, part in counts.groupby(by, sort=False)}
+    withheld = {key for key, series in parts.items() if series.sum() < limit}
+    everywhere: set = set()
+    hidden_in: dict = {}
+    while True:
+        for key, series in parts.items():
+            if key in withheld:
+                continue
+            primary = set(series.index[series < limit]) | (everywhere & set(series.index))
+            hidden_in[key] = _complement(series, primary, limit)
+        # a non-empty group hidden in one breakdown is hidden in every breakdown
+        found = {
+            name
+            for key, names in hidden_in.items()
+            for name in names
+            if parts[key].get(name, 0) > 0
+        }
+        if found <= everywhere:
+            break
+        everywhere |= found
+    for key, names in hidden_in.items():
+        series = parts[key]
+        nonzero = series[series.index.isin(list(names)) & (series > 0)]
+        if len(nonzero) == 1:  # all its people in one hidden group: the total would give it
+            withheld.add(key)
+    keys = [None] * len(counts) if by is None else list(counts[by])
     result = counts.copy()
-    result["hidden"] = result[group].isin(hidden)
+    result["total_hidden"] = [key in withheld for key in keys]
+    result["hidden"] = [
+        key in withheld or name in hidden_in.get(key, set())
+        for key, name in zip(keys, counts[group], strict=True)
+    ]
     return result
+
+
+# --- per-response exports -------------------------------------------------------------------
+
+#: The value a blanked (suppressed or not given) identifying cell has while grouping.
+_BLANK = "\0blank"
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def band_labels(edges: Sequence[float]) -> list[str]:
+    """The labels of the bands between ``edges``, the last one open.
+
+    Examples
+    --------
+    >>> band_labels([0, 5, 10, 20, 50])
+    ['0–5', '5–10', '10–20', '20–50', '50+']
+    """
+    edges = sorted(edges)
+    labels = [f"{_number_text(a)}–{_number_text(b)}" for a, b in itertools.pairwise(edges)]
+    return [*labels, f"{_number_text(edges[-1])}+"]
+
+
+def in_bands(values: pd.Series, edges: Sequence[float]) -> pd.Series:
+    """Numbers as the label of their band (``[low, high)``; below the first edge: first band).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> in_bands(pd.Series([0, 4.5, 5, 87, None]), [0, 5, 10, 20, 50]).tolist()
+    ['0–5', '0–5', '5–10', '50+', nan]
+    """
+    edges = sorted(edges)
+    labels = band_labels(edges)
+    numbers = pd.to_numeric(values, errors="coerce")
+    bins = [-math.inf, *edges[1:], math.inf]
+    banded = pd.cut(numbers, bins=bins, labels=labels, right=False)
+    return banded.astype("object").where(numbers.notna(), float("nan"))
+
+
+def k_anonymise(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    threshold: int | None = DEFAULT_THRESHOLD,
+    *,
+    within: str | None = "wave",
+) -> pd.DataFrame:
+    """Blank identifying values until each combination of ``columns`` occurs threshold times.
+
+    Local suppression (as sdcMicro's ``localSuppression``): in a row whose
+    combination of ``columns`` occurs fewer than threshold times (within its
+    value of ``within``, e.g. its wave), the value that is rarest in its
+    column is blanked, and again until every combination is common enough.
+    A blank counts as one value of its own (a reader cannot tell a blanked
+    value from one that was not given). Groups of ``within`` with fewer rows
+    than the threshold are left out; other columns are never changed.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"wave": ["a"] * 6,
+    ...                       "department": ["Finance"] * 5 + ["Finance"],
+    ...                       "language": ["nl"] * 5 + ["fr"]})
+    >>> k_anonymise(frame, ["department", "language"], 5)["language"].tolist()
+    [nan, nan, nan, nan, nan, nan]
+    """
+    limit = effective_threshold(threshold)
+    result = frame.reset_index(drop=True)
+    if within is not None and within in result:
+        sizes = result.groupby(within, dropna=False)[within].transform("size")
+        result = result[sizes >= limit].reset_index(drop=True)
+        scope = [within]
+    else:
+        if len(result) < limit:
+            result = result.iloc[0:0]
+        scope = []
+    columns = [column for column in columns if column in result]
+    if not columns or result.empty:
+        return result
+    result = result.astype({column: "object" for column in columns})
+    while True:
+        work = result[[*scope, *columns]].astype("object")
+        work[columns] = work[columns].where(result[columns].notna(), _BLANK)
+        ids = work.groupby([*scope, *columns], sort=False, dropna=False).ngroup()
+        size = ids.map(ids.value_counts())
+        small = size < limit
+        if not small.any():
+            return result
+        filled = work[columns] != _BLANK
+        blankable = small & filled.any(axis=1)
+        if blankable.any():
+            frequency = pd.DataFrame(
+                {
+                    column: work.groupby([*scope, column], sort=False, dropna=False)[
+                        column
+                    ].transform("size")
+                    for column in columns
+                }
+            )
+            rarest = frequency.where(filled, math.inf)[blankable].astype(float).idxmin(axis=1)
+            for column in columns:
+                rows = rarest.index[rarest == column]
+                result.loc[rows, column] = float("nan")
+            continue
+        # Only rows blank in every column are in a small group: blank the smallest
+        # other combination of the same scope entirely, to join them.
+        for _, part in work[small].groupby(scope, sort=False) if scope else [(None, work[small])]:
+            same = (
+                (work[scope[0]] == part[scope[0]].iloc[0])
+                if scope
+                else pd.Series(True, index=work.index)
+            )
+            candidates = ids[same & filled.any(axis=1)]
+            smallest = candidates.map(candidates.value_counts()).sort_values(kind="stable")
+            rows = candidates.index[candidates == candidates[smallest.index[0]]]
+            result.loc[rows, columns] = float("nan")
 
 
 def protect_for_export(
     frame: pd.DataFrame,
-    text_columns: list[str],
+    text_columns: Sequence[str],
     threshold: int | None = DEFAULT_THRESHOLD,
     *,
-    groups: tuple[str, ...] = ("department", "language"),
+    identifying: Sequence[str] = ("department", "language"),
+    bands: Mapping[str, Sequence[float]] | None = None,
+    leave_out: Sequence[str] = ("pair_id",),
 ) -> pd.DataFrame:
-    """An exchange-format frame safe to hand out: no free text, no small group named.
+    """An exchange-format frame safe to hand out, one row per response.
 
-    Free-text columns are dropped (they reach the coach only as a shuffled
-    list); in each of ``groups`` the values that :func:`suppress_small_groups`
-    would hide in any wave are blanked, so no row says "the one respondent of
-    department X".
+    - free-text columns are dropped (they reach the coach only as a
+      shuffled list), and so are ``leave_out`` (pair ids would join a
+      person's rows of two waves, and so their identifying values);
+    - the numbers in ``bands`` (column → band edges) become band labels;
+    - waves with fewer responses than the threshold are left out;
+    - every combination of the ``identifying`` columns occurs at least
+      threshold times within its wave (:func:`k_anonymise`).
 
     Examples
     --------
     >>> import pandas as pd
     >>> frame = pd.DataFrame({"wave": ["a"] * 8, "department": ["x"] * 6 + ["y"] * 2,
-    ...                       "language": ["nl"] * 8, "remark": ["…"] * 8})
-    >>> protect_for_export(frame, ["remark"], 5)["department"].isna().sum()
-    np.int64(8)
+    ...                       "language": ["nl"] * 8, "km": [3, 4, 6, 7, 12, 30, 2, 90],
+    ...                       "remark": ["…"] * 8})
+    >>> safe = protect_for_export(frame, ["remark"], 5, bands={"km": [0, 5, 10, 20, 50]})
+    >>> safe["department"].isna().sum(), "remark" in safe, safe["km"].iloc[0]
+    (np.int64(8), False, '0–5')
     """
-    protected = frame.drop(columns=[c for c in text_columns if c in frame])
-    for column in groups:
-        if column not in protected:
-            continue
-        values = protected[column].astype("str")
-        counts = (
-            protected.assign(_group=values.fillna("\0missing"))
-            .groupby(["wave", "_group"])
-            .size()
-            .rename("responses")
-            .reset_index()
-        )
-        marked = suppress_small_groups(counts, threshold, group="_group", count="responses")
-        hidden = set(marked.loc[marked["hidden"], "_group"]) - {"\0missing"}
-        protected[column] = values.where(~values.isin(hidden))
-    return protected
+    drop = [column for column in [*text_columns, *leave_out] if column in frame]
+    protected = frame.drop(columns=drop)
+    for column, edges in (bands or {}).items():
+        if column in protected:
+            protected[column] = in_bands(protected[column], edges)
+    return k_anonymise(protected, list(identifying), threshold)

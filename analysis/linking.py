@@ -1,12 +1,16 @@
 """Self-generated linking codes: matching the same respondent across two waves.
 
 A linking code is a few stable answers only the respondent knows (the
-initial of their mother's first name, their birth month, …). The app
-stores each element as a keyed hash; a CSV file may carry the raw code in
-a ``linking_code`` column, elements separated by ``-``. Matching follows the
-research summarised in docs/statistics.md: exact matches first, then
-tolerant ones (at most one element differing), strictly one-to-one, and
-every ambiguous candidate dropped.
+initial of their mother's first name, their birth month, …). A CSV file may
+carry the raw code in a ``linking_code`` column, elements separated by
+``-``. The app never stores a code nor any one element of it: it stores a
+keyed hash of each *leave-one-out* combination (the code without element 1,
+without element 2, …; :func:`leave_one_out`), given here as a
+:class:`LeaveOneOut`. Two codes share such a combination exactly when they
+differ in at most the element it leaves out, so matching needs nothing
+else. Matching follows the research summarised in docs/statistics.md: exact
+matches first, then tolerant ones (at most one element differing), strictly
+one-to-one, and every ambiguous candidate dropped.
 
 Examples
 --------
@@ -17,6 +21,12 @@ Examples
 {'exact': 1, 'tolerant': 1, 'ambiguous': 0, 'unmatched_baseline': 1, 'unmatched_follow_up': 1}
 >>> sorted(result.pairs.items())
 [('r1', 's1'), ('r2', 's2')]
+
+The same codes known only through their leave-one-out combinations match alike:
+
+>>> hidden = lambda codes: split_codes(codes).map(lambda c: LeaveOneOut(leave_one_out(c)))
+>>> match_codes(hidden(baseline), hidden(follow_up)).counts == result.counts
+True
 """
 
 from __future__ import annotations
@@ -29,8 +39,38 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 Code = tuple[str | None, ...]
-#: At least this many elements must be given for a code to take part in matching.
+#: At least this many elements must be given for a raw code to take part in matching.
 MIN_ELEMENTS = 3
+
+
+@dataclass(frozen=True)
+class LeaveOneOut:
+    """A linking code known only through its leave-one-out combinations.
+
+    ``parts[p]`` stands for the code without element ``p`` (in the app: a keyed
+    hash of the other elements), or None when one of those was not answered.
+    A code with every element answered has all parts, a code with one blank
+    only the part that leaves the blank out, and a code with two or more
+    blanks has none and takes no part in matching. Two codes are equal when
+    all their parts are; they differ in one element when they share a part.
+    """
+
+    parts: tuple[str | None, ...]
+
+
+def leave_one_out(code: Code) -> tuple[Code | None, ...]:
+    """Each combination of all elements but one; None where a remaining element is missing.
+
+    >>> leave_one_out(("a", "b", "3"))
+    (('b', '3'), ('a', '3'), ('a', 'b'))
+    >>> leave_one_out(("a", None, "3"))
+    (None, ('a', '3'), None)
+    """
+    combinations = []
+    for position in range(len(code)):
+        rest = code[:position] + code[position + 1 :]
+        combinations.append(None if None in rest else rest)
+    return tuple(combinations)
 
 
 @dataclass
@@ -54,6 +94,8 @@ def split_codes(codes: pd.Series, separator: str = "-") -> pd.Series:
 
 
 def _usable(code: object) -> bool:
+    if isinstance(code, LeaveOneOut):
+        return any(part is not None for part in code.parts)
     return isinstance(code, tuple) and sum(part is not None for part in code) >= MIN_ELEMENTS
 
 
@@ -68,25 +110,26 @@ def _unique_codes(codes: pd.Series) -> tuple[dict[Code, Hashable], set[Hashable]
     return unique, ambiguous
 
 
-def _keys(code: Code) -> list[tuple]:
-    """One key per element left out: two codes share a key iff they differ in at most it."""
-    return [(position, *code[:position], *code[position + 1 :]) for position in range(len(code))]
+def _keys(code: Code | LeaveOneOut) -> list[tuple]:
+    """One key per element left out: two codes share a key iff they differ in at most it.
+
+    Only combinations of given elements count, so a blank never matches a blank.
+    """
+    if isinstance(code, LeaveOneOut):
+        return [("hidden", p, part) for p, part in enumerate(code.parts) if part is not None]
+    return [
+        (len(code), position, *rest)
+        for position, rest in enumerate(leave_one_out(code))
+        if rest is not None
+    ]
 
 
-def _candidates(codes: Mapping[Code, Hashable], others: Mapping[Code, Hashable]) -> dict:
-    index: dict[tuple, set[Code]] = defaultdict(set)
+def _candidates(codes: Mapping[Hashable, Hashable], others: Mapping[Hashable, Hashable]) -> dict:
+    index: dict[tuple, set[Hashable]] = defaultdict(set)
     for code in others:
         for key in _keys(code):
-            if None not in key[1:]:
-                index[key].add(code)
-    found: dict[Code, set[Code]] = {}
-    for code in codes:
-        near = set()
-        for key in _keys(code):
-            if None not in key[1:]:
-                near |= {other for other in index.get(key, ()) if len(other) == len(code)}
-        found[code] = near
-    return found
+            index[key].add(code)
+    return {code: set().union(*(index.get(key, set()) for key in _keys(code))) for code in codes}
 
 
 def match_codes(baseline: pd.Series, follow_up: pd.Series, *, tolerant: bool = True) -> MatchResult:
@@ -95,8 +138,9 @@ def match_codes(baseline: pd.Series, follow_up: pd.Series, *, tolerant: bool = T
     Parameters
     ----------
     baseline, follow_up : Series
-        Codes as tuples of elements (see :func:`split_codes`, or keyed hashes
-        from the app), indexed by response id; missing codes are None.
+        Codes as tuples of elements (see :func:`split_codes`) or as
+        :class:`LeaveOneOut` (keyed hashes from the app), indexed by response
+        id; missing codes are None.
     tolerant : bool
         Also match codes that differ in one element (a typo, a forgotten
         sibling), when exactly one candidate exists on both sides.
@@ -153,8 +197,8 @@ def link_frame(
 ) -> tuple[pd.DataFrame, dict[str, int]]:
     """Add a ``pair_id`` column by matching the codes of two waves.
 
-    ``codes`` are element tuples aligned with ``frame`` (keyed hashes from
-    the app); without them, the raw ``linking_code`` column is split and
+    ``codes`` are element tuples or :class:`LeaveOneOut` codes aligned with
+    ``frame``; without them, the raw ``linking_code`` column is split and
     used. Returns the frame and the match counts.
     """
     if codes is None:

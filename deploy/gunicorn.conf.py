@@ -5,13 +5,20 @@
 Every value can be changed through the environment (names below) or on the
 command line, which wins over this file. The access log never holds a
 client address, a user agent, a referrer or a query string (invitation
-codes travel in ``?t=``): the survey promises anonymity.
+codes travel in ``?t=``), and it leaves out survey requests (``/s/...``)
+altogether: a logged survey post would give the time of an answer, to the
+second, and whatever collects the log (journald, Docker) stamps each line
+with the time of day whatever the format says. The survey promises anonymity.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
+import re
+
+from gunicorn.glogging import Logger
 
 #: The app factory; gunicorn calls it once per worker.
 wsgi_app = "survey_app:create_app()"
@@ -40,8 +47,49 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 #: Access log to standard output: time, method, path without query string, protocol,
 #: status, bytes and duration. No %(h)s (address), %(q)s / %(r)s (query string),
-#: %(a)s (user agent) or %(f)s (referrer).
+#: %(a)s (user agent) or %(f)s (referrer). Survey requests are not logged (AnonymousLogger).
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 access_log_format = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+_QUERY_STRING = re.compile(r"\?\S*")
+
+
+def is_survey_request(path: str) -> bool:
+    """Whether ``path`` is the public survey (``/s/<wave token>`` and below)."""
+    return path == "/s" or path.startswith("/s/")
+
+
+class _WithoutQueryStrings(logging.Filter):
+    """Takes query strings out of the URLs in error-log messages ("Error handling request …")."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(
+                _QUERY_STRING.sub("", arg) if isinstance(arg, str) and "?" in arg else arg
+                for arg in record.args
+            )
+        return True
+
+
+class AnonymousLogger(Logger):
+    """gunicorn's logger, without survey requests in the access log or query strings anywhere."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        if not any(isinstance(f, _WithoutQueryStrings) for f in self.error_log.filters):
+            self.error_log.addFilter(_WithoutQueryStrings())
+
+    def access(self, resp, req, environ, request_time) -> None:
+        if is_survey_request(environ.get("PATH_INFO") or ""):
+            return
+        super().access(resp, req, environ, request_time)
+
+
+logger_class = AnonymousLogger
+
+
+def on_starting(_server) -> None:
+    """Whatever the app servers write (a SQLite database, its log, a key) is the owner's only."""
+    os.umask(0o077)

@@ -8,11 +8,12 @@ of stopping at the first.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 Identifier = Annotated[
     str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=40)
@@ -123,6 +124,20 @@ with warnings.catch_warnings():
         max: float | None = None
         source: Identifier | None = None
         help: Translated | None = None
+        #: Whether the answer describes the person (how they commute, how much they
+        #: print for their job): per-response exports keep every combination of the
+        #: identifying items, department and language shared by at least k rows.
+        identifying: bool = False
+        #: For a number item: the edges of the bands it is published in, in
+        #: per-response exports (``[0, 5, 10, 20, 50]``: 0–5, 5–10, …, 50+).
+        export_bands: list[float] | None = Field(default=None, min_length=1)
+
+        @field_validator("export_bands")
+        @classmethod
+        def _bands_increase(cls, edges: list[float] | None) -> list[float] | None:
+            if edges is not None and any(b <= a for a, b in itertools.pairwise(edges)):
+                raise ValueError("export_bands must increase, like [0, 5, 10, 20, 50]")
+            return edges
 
         @property
         def is_scored(self) -> bool:

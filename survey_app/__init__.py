@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ LANGUAGES = ("nl", "fr", "en")
 ENVIRONMENT_SETTINGS = (
     "DATABASE_URL",
     "SECRET_KEY",
+    "INTAKE_KEY",
+    "LINKING_KEY",
     "KLIMAATPEIL_ENV",
     "RATELIMIT_STORAGE_URI",
     "SURVEY_RATE_LIMIT",
@@ -28,16 +31,27 @@ ENVIRONMENT_SETTINGS = (
 )
 
 
-def _instance_secret(instance_path: Path) -> str:
-    """A secret key kept in the instance folder, so sessions survive a restart.
+def _instance_secret(instance_path: Path, name: str = "secret_key") -> str:
+    """A random key kept in the instance folder (mode 0600), so it survives a restart.
 
-    Only for development and the demo; production sets SECRET_KEY itself.
+    Only for development and the demo; production sets SECRET_KEY and
+    LINKING_KEY itself. The file is created readable by its owner only from
+    the first byte, and only once, even when two processes start together.
     """
-    path = instance_path / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    path = instance_path / name
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_hex(32))
+    for _ in range(50):  # another process may be writing it right now
+        text = path.read_text().strip()
+        if text:
+            return text
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} is empty: delete it and start again.")
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -93,11 +107,22 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from survey_app.web import security
 
-    security.init_app(app)  # refuses production without a secret key
+    security.init_app(app)  # refuses production without a secret key and a linking key
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(instance_path)
+    if not app.config.get("LINKING_KEY"):
+        from survey_app.store.linking import KEY_FILE
 
-    from survey_app.store import db
+        app.config["LINKING_KEY"] = _instance_secret(instance_path, KEY_FILE)
+    security.check_linking_key(app)
+
+    from survey_app.store import db, intake
+
+    try:
+        intake.init_app(app)  # the key that seals responses until they are released
+    except intake.IntakeKeyError as error:
+        raise security.ConfigurationError(str(error)) from None
+
     from survey_app.web import auth, coach, i18n, limits
     from survey_app.web.admin import routes as admin_routes
     from survey_app.web.dashboard import routes as dashboard_routes
@@ -121,4 +146,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(pages.bp)
     _trust_proxies(app)
+
+    from survey_app.store import linking
+
+    # Last: nothing may fail after it has used the database (its connection stays pooled).
+    linking.check_key_at_startup(app)  # warns when stored codes were made under another key
     return app

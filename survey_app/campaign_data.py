@@ -30,7 +30,7 @@ from analysis.anonymity import effective_threshold, protect_for_export
 from analysis.data import validate_responses
 from analysis.reports import ReportInput
 from analysis.reports.tidy import department_rates
-from questionnaires import Item, Kind
+from questionnaires import Item, Kind, Questionnaire
 from survey_app.store.campaigns import campaign_questionnaire
 from survey_app.store.db import Session
 from survey_app.store.linking import campaign_pair_ids
@@ -44,7 +44,7 @@ from survey_app.store.models import (
     WaveKind,
     WaveStatus,
 )
-from survey_app.store.participation import daily_counts, department_counts
+from survey_app.store.participation import daily_counts, department_counts, wave_total
 from survey_app.store.reading import free_texts, responses_frame
 from survey_app.store.result_cache import wave_states
 
@@ -141,19 +141,59 @@ def export_csv(session: Session, campaign: Campaign, waves: Sequence[Wave] | Non
     return to_csv(frame)
 
 
+def export_protection(questionnaire: Questionnaire) -> dict[str, Any]:
+    """What a per-response export of ``questionnaire`` leaves out, bands and keeps k-anonymous.
+
+    Free text is left out; numbers are published in the bands their item
+    declares (``export_bands``, else :data:`DEFAULT_NUMBER_BANDS` of the
+    item's range); department, language and every item declared
+    ``identifying`` together form the combination that each published row
+    shares with at least threshold - 1 others.
+    """
+    text = [item.id for item in questionnaire.items if item.kind is Kind.TEXT]
+    bands = {
+        item.id: list(item.export_bands or default_number_bands(item))
+        for item in questionnaire.items
+        if item.kind is Kind.NUMBER
+    }
+    identifying = ["department", "language"] + [
+        item.id for item in questionnaire.items if item.identifying and item.kind is not Kind.TEXT
+    ]
+    return {"text_columns": text, "bands": bands, "identifying": identifying}
+
+
+#: Band edges for a number item that declares none: five bands over its range.
+DEFAULT_BAND_COUNT = 5
+
+
+def default_number_bands(item: Item) -> list[float]:
+    """Five equal bands over the item's range (top band open), when it declares no bands."""
+    low = item.min if item.min is not None else 0.0
+    high = item.max if item.max is not None else low + 100.0
+    step = (high - low) / DEFAULT_BAND_COUNT or 1.0
+    return [low + step * i for i in range(DEFAULT_BAND_COUNT)]
+
+
 def coach_export(campaign: Campaign, session: Session, wave: Wave | None = None) -> str:
     """The campaign's (or one wave's) responses as the coach may download them, as CSV.
 
-    Free text is left out (it reaches the coach only as a shuffled list) and
-    departments and languages with fewer respondents than the threshold are
-    blanked, consistently over the campaign's waves.
+    Closed waves only (nothing of a wave still open), and of those only the
+    waves with at least the threshold of responses. Free text and pair ids
+    are left out (free text reaches the coach only as a shuffled list),
+    numbers are published in bands, and each combination of department,
+    language and the questionnaire's identifying items occurs at least
+    threshold times per wave, by blanking the rarest values
+    (:func:`analysis.anonymity.protect_for_export`).
     """
-    questionnaire = campaign_questionnaire(campaign)
-    text_items = [item.id for item in questionnaire.items if item.kind is Kind.TEXT]
-    frame, _ = with_pairs(session, campaign, responses_frame(session, campaign))
-    frame = protect_for_export(frame, text_items, campaign.organisation.anonymity_threshold)
+    closed = [w for w in campaign.waves if w.status is WaveStatus.CLOSED]
     if wave is not None:
-        frame = frame[frame["wave"] == wave.name]
+        closed = [w for w in closed if w.id == wave.id]
+    questionnaire = campaign_questionnaire(campaign)
+    frame = protect_for_export(
+        responses_frame(session, campaign, closed),
+        threshold=campaign.organisation.anonymity_threshold,
+        **export_protection(questionnaire),
+    )
     return to_csv(frame)
 
 
@@ -189,11 +229,15 @@ def open_answers(session: Session, campaign: Campaign) -> list[OpenAnswers]:
 
 
 def participation_rates(session: Session, campaign: Campaign, language: str) -> pd.DataFrame:
-    """Response rate per department and wave with small groups hidden (analysis.anonymity)."""
+    """Response rate per department and wave with small groups hidden (analysis.anonymity).
+
+    ``total_hidden`` marks the waves whose total must not be shown either
+    (fewer responses than the threshold).
+    """
     counts = department_counts(session, campaign)
     organisation = campaign.organisation
     if counts.empty:
-        columns = ["department", "wave", "responses", "headcount", "rate", "hidden"]
+        columns = ["department", "wave", "responses", "headcount", "rate", "hidden", "total_hidden"]
         return pd.DataFrame(columns=columns)
     headcounts = {d.name: d.headcount for d in organisation.departments}
     return department_rates(
@@ -215,13 +259,26 @@ class DepartmentParticipation:
         return self.responses / self.headcount
 
 
+@dataclass(frozen=True)
+class WaveParticipation:
+    """What may be shown of one wave's participation."""
+
+    #: Per department, in the organisation's order.
+    departments: list[DepartmentParticipation]
+    #: The wave's responses; None when fewer than the threshold (the total would give a
+    #: hidden group away, and says when each of the first few answered).
+    total: int | None
+
+
 def wave_participation(
     session: Session, wave: Wave, organisation: Organisation, language: str
-) -> list[DepartmentParticipation]:
+) -> WaveParticipation:
     """Responses per department of one wave, departments in the organisation's order.
 
     Groups below the organisation's threshold are hidden (``responses``
-    None), consistently across the campaign's waves.
+    None), with complementary suppression and consistently across the
+    campaign's waves; a wave with fewer responses than the threshold shows
+    neither departments nor its total.
     """
     rates = participation_rates(session, wave.campaign, language)
     rates = rates[rates["wave"] == wave.name].set_index("department")
@@ -232,7 +289,24 @@ def wave_participation(
             continue
         count = rates.loc[department.name, "responses"] if department.name in rates.index else 0
         rows.append(DepartmentParticipation(department.name, department.headcount, int(count)))
-    return rows
+    return WaveParticipation(rows, _shown_total(session, wave, rates))
+
+
+def _shown_total(session: Session, wave: Wave, rates: pd.DataFrame) -> int | None:
+    """The wave's total, or None when ``rates`` (this wave's rows) says it must not be shown."""
+    total = wave_total(session, wave)
+    if total and (rates.empty or bool(rates["total_hidden"].any())):
+        return None
+    return total
+
+
+def wave_totals(session: Session, campaign: Campaign) -> dict[int, int | None]:
+    """Responses per wave (by id); None where fewer than the threshold (see wave_participation)."""
+    rates = participation_rates(session, campaign, "en")
+    return {
+        wave.id: _shown_total(session, wave, rates[rates["wave"] == wave.name])
+        for wave in campaign.waves
+    }
 
 
 # --- reports ----------------------------------------------------------------------------------

@@ -115,6 +115,7 @@ def runner(app: Flask) -> FlaskCliRunner:
 def db_session(app: Flask) -> Iterator[Session]:
     """A session of the test's own, independent of the requests' sessions."""
     session = app.extensions["klimaatpeil.sessionmaker"]()
+    session.info["app"] = app  # tests/survey_app/conftest.py:publish_waiting finds the key here
     yield session
     session.close()
 

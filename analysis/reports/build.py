@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from analysis import charts
 from analysis.anonymity import effective_threshold
-from analysis.data import choose_waves, wave_names
+from analysis.data import DataError, choose_waves, wave_names
 from analysis.i18n import N_, check_language, translator
 from analysis.pipeline import analyse, software_versions
 from analysis.reports import sections, tidy
@@ -149,6 +149,20 @@ def _participation(data: ReportInput, waves: list[str], language: str) -> dict[s
     return section
 
 
+def _enough_responses(data: ReportInput, waves: list[str]) -> None:
+    """Refuse a report on a wave with fewer responses than the threshold: it would show them."""
+    threshold = effective_threshold(data.threshold)
+    for wave in waves:
+        n = int((data.frame["wave"] == wave).sum())
+        if n < threshold:
+            raise DataError(
+                f"wave {wave} has {n} responses, fewer than the smallest group shown"
+                f" ({threshold}): a report would show their answers",
+                source="responses",
+                column="wave",
+            )
+
+
 def _base_context(data: ReportInput, kind: str, language: str) -> dict[str, Any]:
     _ = translator(language)
     return {
@@ -170,6 +184,7 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
     q, settings = data.questionnaire, data.settings
     baseline, follow_up = choose_waves(data.frame, data.baseline, data.follow_up)
     waves = [baseline, follow_up]
+    _enough_responses(data, waves)
     result = analyse(
         data.frame, q, baseline, follow_up, items=True, settings=settings, language=language
     )
@@ -178,7 +193,9 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
     actions, other_actions = sections.group_actions(data.actions, list(themes["theme"]))
     per_theme = []
     for row in themes.to_dict("records"):
-        shares = tidy.likert_shares(data.frame, q, row["theme"], waves, language)
+        shares = tidy.likert_shares(
+            data.frame, q, row["theme"], waves, language, threshold=data.threshold
+        )
         items = result.items[result.items["theme"] == row["theme"]].copy()
         items["label"] = [q.item(i).label[language] for i in items["item"]]
         per_theme.append(
@@ -197,7 +214,9 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
             }
         )
     engagement = (
-        tidy.agreement_shares(data.frame, q, "engagement", waves, language, settings)
+        tidy.agreement_shares(
+            data.frame, q, "engagement", waves, language, settings, threshold=data.threshold
+        )
         if any(t.id == "engagement" for t in q.themes)
         else pd.DataFrame()
     )
@@ -239,7 +258,10 @@ def diagnosis_context(data: ReportInput, language: str) -> dict[str, Any]:
     baseline = data.baseline or wave_names(data.frame)[0]
     in_wave = data.frame[data.frame["wave"] == baseline]
     scores = theme_scores(in_wave, q, settings)
-    priorities = tidy.priority_items(data.frame, q, baseline, language, settings)
+    _enough_responses(data, [baseline])
+    priorities = tidy.priority_items(
+        data.frame, q, baseline, language, settings, threshold=data.threshold
+    )
     room = priorities.sort_values("not_yet_share", ascending=False, kind="stable")
     ranked = priorities.assign(
         priority=priorities["not_yet_share"] * priorities["willingness_share"].fillna(0)
@@ -250,7 +272,9 @@ def diagnosis_context(data: ReportInput, language: str) -> dict[str, Any]:
     for theme in q.themes:
         if theme.id not in scores:
             continue
-        shares = tidy.likert_shares(in_wave, q, theme.id, [baseline], language)
+        shares = tidy.likert_shares(
+            in_wave, q, theme.id, [baseline], language, threshold=data.threshold
+        )
         theme_rows = priorities[priorities["theme"] == theme.id]
         per_theme.append(
             {

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.anonymity import suppress_small_groups
+from analysis.anonymity import effective_threshold, suppress_small_groups
 from analysis.i18n import N_, translator
 from analysis.scoring import greener
 from analysis.settings import Settings
@@ -37,17 +37,30 @@ def level_labels(language: str) -> list[str]:
     return [_(label) for label in LEVEL_LABELS]
 
 
+def _smallest(threshold: int | None) -> int:
+    """The fewest answers a published cell may rest on (``None``: any, for tests and notebooks)."""
+    return 1 if threshold is None else effective_threshold(threshold)
+
+
 def _scale_answers(
-    frame: pd.DataFrame, questionnaire: Questionnaire, theme_id: str, waves: Sequence[str]
+    frame: pd.DataFrame,
+    questionnaire: Questionnaire,
+    theme_id: str,
+    waves: Sequence[str],
+    threshold: int | None = None,
 ) -> Iterator[tuple[Item, int, str, pd.Series]]:
-    """Each scale item of a theme, per wave, with its answered values on the greener scale."""
+    """Each scale item of a theme, per wave, with its answered values on the greener scale.
+
+    Items answered by fewer than ``threshold`` people in a wave are left out of that wave.
+    """
+    smallest = _smallest(threshold)
     for item in questionnaire.items_of(theme_id):
         if item.kind not in SCALE_KINDS or item.id not in frame:
             continue
         values = greener(frame, item)
         for order, wave in enumerate(waves):
             answered = values[frame["wave"] == wave].dropna()
-            if not answered.empty:
+            if len(answered) >= smallest:
                 yield item, order, wave, answered
 
 
@@ -57,11 +70,17 @@ def likert_shares(
     theme_id: str,
     waves: Sequence[str],
     language: str,
+    *,
+    threshold: int | None = None,
 ) -> pd.DataFrame:
-    """Share of each level (greener scale) per scale item of a theme and wave."""
+    """Share of each level (greener scale) per scale item of a theme and wave.
+
+    With ``threshold``, an item answered by fewer people in a wave is left out there.
+    """
     labels = level_labels(language)
     rows = []
-    for item, order, wave, answered in _scale_answers(frame, questionnaire, theme_id, waves):
+    answers = _scale_answers(frame, questionnaire, theme_id, waves, threshold)
+    for item, order, wave, answered in answers:
         counts = answered.value_counts().reindex(range(1, 6), fill_value=0)
         for level, count in counts.items():
             rows.append(
@@ -84,11 +103,17 @@ def agreement_shares(
     waves: Sequence[str],
     language: str,
     settings: Settings | None = None,
+    *,
+    threshold: int | None = None,
 ) -> pd.DataFrame:
-    """Share in the top two levels per scale item of a theme and wave, with Wilson intervals."""
+    """Share in the top two levels per scale item of a theme and wave, with Wilson intervals.
+
+    With ``threshold``, an item answered by fewer people in a wave is left out there.
+    """
     settings = settings or Settings()
     rows = []
-    for item, order, wave, answered in _scale_answers(frame, questionnaire, theme_id, waves):
+    answers = _scale_answers(frame, questionnaire, theme_id, waves, threshold)
+    for item, order, wave, answered in answers:
         top = int(in_top(answered, settings).sum())
         low, high = wilson_interval(top, len(answered), settings.confidence)
         rows.append(
@@ -111,9 +136,15 @@ def priority_items(
     wave: str,
     language: str,
     settings: Settings | None = None,
+    *,
+    threshold: int | None = None,
 ) -> pd.DataFrame:
-    """Behaviour items with the share not yet doing them and their theme's willingness."""
+    """Behaviour items with the share not yet doing them and their theme's willingness.
+
+    With ``threshold``, items (and willingness) resting on fewer answers are left out.
+    """
     settings = settings or Settings()
+    smallest = _smallest(threshold)
     in_wave = frame["wave"] == wave
     rows = []
     for theme in questionnaire.themes:
@@ -130,7 +161,8 @@ def priority_items(
         willingness = np.nan
         if intention is not None:
             answered = greener(frame[in_wave], intention).dropna()
-            willingness = float(in_top(answered, settings).mean()) if len(answered) else np.nan
+            if len(answered) >= smallest:
+                willingness = float(in_top(answered, settings).mean())
         for item in questionnaire.items_of(theme.id):
             if (
                 not item.is_scored
@@ -139,7 +171,7 @@ def priority_items(
             ):
                 continue
             answered = greener(frame[in_wave], item).dropna()
-            if answered.empty:
+            if answered.empty or len(answered) < smallest:
                 continue
             rows.append(
                 {
@@ -162,13 +194,20 @@ def theme_score_summary(
     waves: Sequence[str],
     language: str,
     confidence: float = 0.95,
+    *,
+    threshold: int | None = None,
 ) -> pd.DataFrame:
-    """Mean theme score per theme and wave with a t interval (for the dashboard)."""
+    """Mean theme score per theme and wave with a t interval (for the dashboard).
+
+    A theme of a wave with fewer scores than ``threshold`` (and always fewer
+    than two) is left out: a mean of two people is their scores.
+    """
     rows = []
+    smallest = max(2, _smallest(threshold))
     for theme_id in scores.columns:
         for order, wave in enumerate(waves):
             values = scores.loc[frame["wave"] == wave, theme_id].dropna().to_numpy(dtype=float)
-            if len(values) < 2:
+            if len(values) < smallest:
                 continue
             mean = float(values.mean())
             half = float(
@@ -200,7 +239,11 @@ def department_rates(
 
     ``counts`` has columns ``wave``, ``department`` (missing = not given) and
     ``responses``. Respondents who gave no department form a group of their
-    own for the suppression, and are left out of the rates (no headcount).
+    own for the suppression (it is part of the total but never shown, so it
+    counts as hidden), and are left out of the rates (no headcount). An
+    empty group never protects another (:mod:`analysis.anonymity`), and a
+    wave with fewer responses than the threshold shows no department at all
+    (``total_hidden``: its total must not be shown either).
     """
     waves = list(dict.fromkeys(counts["wave"]))
     names = list(headcounts)
@@ -224,7 +267,7 @@ def department_rates(
     )
     marked["responses"] = marked["responses"].astype("Int64").mask(marked["hidden"])
     return marked.reset_index(drop=True)[
-        ["department", "wave", "responses", "headcount", "rate", "hidden"]
+        ["department", "wave", "responses", "headcount", "rate", "hidden", "total_hidden"]
     ]
 
 

@@ -1,13 +1,17 @@
-"""Administration commands: ``db``, ``users``, ``demo``, ``purge``, ``backup``, ``restore``."""
+"""Administration commands: ``db``, ``users``, ``demo``, ``purge``, ``backup``, ``restore``;
+the development server ``run``."""
 
 from __future__ import annotations
 
+import logging
+import re
 import sys
 from datetime import date
 from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import run_command as flask_run_command
 from flask.cli import with_appcontext
 
 from survey_app.cli.common import InputError, fail, find_campaign
@@ -60,7 +64,7 @@ def demo_command(if_empty: bool, seed: int, base_url: str) -> None:
     if if_empty and demo.holds_organisations(session):
         click.echo("The database holds other organisations; no demo was added.")
         return
-    secret = current_app.config.get("LINKING_KEY") or current_app.config["SECRET_KEY"]
+    secret = current_app.config["LINKING_KEY"]
     campaign, passwords = demo.create_with_accounts(session, seed=seed, secret=secret)
     _print_demo_access(campaign, passwords, base_url)
 
@@ -133,9 +137,13 @@ def purge_command(campaign_id: int | None, expired: bool, yes: bool) -> None:
     """Delete survey responses for good (answers, submission keys and invitation codes too).
 
     The participation counts per day and department stay: they hold no answers.
+    Afterwards the space is cleaned, so that neither the database file nor its
+    write-ahead log keeps the deleted rows (SQLite: VACUUM and an emptied
+    WAL; PostgreSQL: VACUUM FULL of the purged tables). Backups made before
+    the purge still hold them.
     """
     from survey_app.store.campaigns import expired_campaigns
-    from survey_app.store.purge import purge_campaign, response_count
+    from survey_app.store.purge import PurgeError, purge_campaign, response_count
 
     session = get_session()
     try:
@@ -155,7 +163,10 @@ def purge_command(campaign_id: int | None, expired: bool, yes: bool) -> None:
         if not yes and not click.confirm(question):
             click.echo(f"Campaign {campaign.id}: nothing deleted.")
             continue
-        purge_campaign(session, campaign)
+        try:
+            purge_campaign(session, campaign)
+        except PurgeError as error:
+            raise click.ClickException(f"Campaign {campaign.id}: {error}") from None
         click.echo(f"Campaign {campaign.id}: deleted {count} responses.")
     if not campaigns:
         click.echo("No campaign is past its retention date.")
@@ -202,6 +213,50 @@ def restore_command(path: Path, yes: bool) -> None:
     )
 
 
+DEV_SERVER_NOTICE = (
+    "This development server is for one machine only: use it on this computer, never "
+    "share it with others. Serve respondents with gunicorn behind nginx "
+    "(docs/deployment.md). Survey requests are left out of its log."
+)
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_SURVEY_REQUEST = re.compile(r'"[A-Z]+ /s(/|\?|\s)')
+_QUERY_STRING = re.compile(r"\?[^\s\"']*")
+
+
+class DevServerLogFilter(logging.Filter):
+    """The development server's request log without survey requests and without query strings.
+
+    An invitation code travels as ``?t=``; a survey request logged with its
+    time would give the time of an answer. Other requests stay, their query
+    strings cut off.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        plain = _ANSI.sub("", message)
+        if _SURVEY_REQUEST.search(plain):
+            return False
+        if "?" in plain:
+            record.msg, record.args = _QUERY_STRING.sub("", message), ()
+        return True
+
+
+@click.command(
+    "run",
+    params=list(flask_run_command.params),
+    context_settings=flask_run_command.context_settings,
+    short_help="Run the development server (for one machine only).",
+)
+@click.pass_context
+def run_command(context: click.Context, **options) -> None:
+    """Run the development server, for one machine only (production: docs/deployment.md)."""
+    click.echo(DEV_SERVER_NOTICE, err=True)
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, DevServerLogFilter) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(DevServerLogFilter())
+    context.invoke(flask_run_command, **options)
+
+
 COMMANDS = (
     db_cli,
     demo_command,
@@ -209,4 +264,5 @@ COMMANDS = (
     purge_command,
     backup_command,
     restore_command,
+    run_command,
 )

@@ -10,6 +10,10 @@ restored.
 A restore replaces everything in the database; it asks first unless
 ``--yes`` is given. After restoring a backup made by an older Klimaatpeil,
 run ``klimaatpeil db upgrade``.
+
+A backup holds every answer, so its file is created with mode 0600 (the
+service account only) before anything is written into it, whatever the
+umask; so is a SQLite database that a restore creates.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from pathlib import Path
 
 from sqlalchemy import make_url
 from sqlalchemy.engine import URL
+
+from survey_app.store.db import make_private
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PG_DUMP_HEADER = b"PGDMP"
@@ -41,7 +47,8 @@ def _sqlite_file(url: URL) -> Path:
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:
-    """Copy one SQLite database into another with the online backup API."""
+    """Copy one SQLite database into another with the online backup API (``target`` private)."""
+    make_private(target)
     src, dst = sqlite3.connect(source), sqlite3.connect(target)
     try:
         src.backup(dst)
@@ -54,8 +61,7 @@ def backup_sqlite(url: URL, path: Path) -> None:
     database = _sqlite_file(url)
     if not database.exists():
         raise BackupError(f"the database file {database} does not exist")
-    partial = path.with_name(path.name + ".partial")
-    partial.unlink(missing_ok=True)
+    partial = _new_private(path)
     _sqlite_copy(database, partial)
     partial.replace(path)
 
@@ -131,8 +137,7 @@ def _run(command: list[str], environment: dict[str, str]) -> None:
 
 def backup_postgresql(url: URL, path: Path) -> None:
     arguments, environment = _libpq(url)
-    partial = path.with_name(path.name + ".partial")
-    partial.unlink(missing_ok=True)
+    partial = _new_private(path)
     _run(
         [_program("pg_dump"), "--format=custom", "--no-owner", f"--file={partial}", *arguments],
         environment,
@@ -161,6 +166,14 @@ def restore_postgresql(url: URL, path: Path) -> None:
 
 
 # --- both ---------------------------------------------------------------------------------
+
+
+def _new_private(path: Path) -> Path:
+    """A fresh, empty file with mode 0600 beside ``path``, to be written and then renamed."""
+    partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    make_private(partial)
+    return partial
 
 
 def _dialect(url: URL) -> str:

@@ -7,6 +7,9 @@ Schema changes go through Alembic (``klimaatpeil db upgrade``).
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 from pathlib import Path
 
 from alembic import command
@@ -20,15 +23,64 @@ _ENGINE_KEY = "klimaatpeil.engine"
 _SESSIONMAKER_KEY = "klimaatpeil.sessionmaker"
 
 
+#: The mode of database files, their -wal/-shm files and backups: the service account only.
+PRIVATE_FILE = 0o600
+#: The files SQLite keeps beside a database: write-ahead log, its index, rollback journal.
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def make_private(path: Path, *, create: bool = True) -> None:
+    """Create ``path`` empty with mode 0600 if it is missing; else take away group and others.
+
+    SQLite gives a database's -wal, -shm and journal files the mode of the
+    database file, so a private database keeps its companions private.
+    """
+    try:
+        if not create:
+            raise FileExistsError
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    except FileExistsError:
+        with contextlib.suppress(OSError):  # gone, or not ours to change: leave it
+            mode = stat.S_IMODE(path.stat().st_mode)
+            if mode & 0o077:
+                path.chmod(mode & ~0o077)
+    except OSError:  # no such folder: SQLite will say so itself
+        return
+    else:
+        os.close(descriptor)
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL, or None for an in-memory database."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys and a write-friendly journal."""
+    """An engine for ``url``; SQLite gets foreign keys, a write-friendly journal, private files.
+
+    SQLite deletes securely (deleted content is overwritten with zeros, so
+    freed pages hold nothing; store/purge.py cleans the rest), and its file
+    is created, or narrowed, to mode 0600 before the first connection opens it.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
+        database = sqlite_file(url)
+
+        @event.listens_for(engine, "do_connect")
+        def _private_file(_dialect, _record, _args, _kwargs):  # pragma: no cover - trivial
+            if database is not None:
+                make_private(database)
+                for suffix in SQLITE_COMPANIONS:
+                    make_private(database.with_name(database.name + suffix), create=False)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()

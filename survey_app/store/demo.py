@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 import questionnaires
 from analysis.synthetic import synthetic_responses
 from questionnaires import Kind, Questionnaire
-from survey_app.store.linking import campaign_key, hash_elements
+from survey_app.store.linking import campaign_key, hash_code, key_fingerprint
 from survey_app.store.models import (
     Action,
     ActionStatus,
@@ -88,13 +88,14 @@ def _store_frame(
                 response.answers.append(Answer(item_id=item.id, number=float(value)))
         session.add(response)
         code = record.get("linking_code")
-        if isinstance(code, str):
-            hashed = hash_elements(linking_key, code.split("-"))
+        hashed = hash_code(linking_key, code.split("-")) if isinstance(code, str) else None
+        if hashed is not None:  # as the survey stores it (survey_app/store/linking.py)
             session.flush()
             session.add(
                 LinkingCode(
                     response_id=response.id,
-                    **{f"element_{i}": h for i, h in enumerate(hashed, start=1)},
+                    **{f"without_{i}": part for i, part in enumerate(hashed.parts, start=1)},
+                    key_fingerprint=key_fingerprint(linking_key),
                 )
             )
         day = wave.opened_on + timedelta(days=int(min(rng.exponential(3.0), 13)))
@@ -128,7 +129,9 @@ def holds_organisations(session: Session) -> bool:
     return session.scalar(select(Organisation.id).limit(1)) is not None
 
 
-def create_with_accounts(session: Session, *, seed: int, secret: str) -> tuple[Campaign, dict]:
+def create_with_accounts(
+    session: Session, *, seed: int, secret: str | None = None
+) -> tuple[Campaign, dict]:
     """The demo (:func:`create`) and its coach and viewer accounts (e-mail → password)."""
     campaign = create(session, seed=seed, secret=secret)
     passwords = {
@@ -182,12 +185,14 @@ def _demo_actions() -> list[Action]:
 LINKED_SHARE = 0.5
 
 
-def create(session: Session, seed: int = 2026, *, secret: str) -> Campaign:
+def create(session: Session, seed: int = 2026, *, secret: str | None = None) -> Campaign:
     """Store Gemeente Demodorp and its campaign with synthetic answers.
 
     About half of the follow-up respondents answered the baseline too and
-    gave the same anonymous linking code (some with a typo), hashed with
-    ``secret`` (the app's SECRET_KEY) as the survey would.
+    gave the same anonymous linking code (some with a typo), hashed as the
+    survey would with the linking key ``secret`` (by default the app's
+    ``LINKING_KEY``; another key gives codes the app reports as made under
+    another key, which still match each other).
     """
     rng = np.random.default_rng(seed)
     questionnaire = questionnaires.load("klimaatteam")

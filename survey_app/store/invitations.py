@@ -21,6 +21,23 @@ CODE_LENGTH = 10
 MAX_PER_BATCH = 2000
 
 
+#: What people add when they type a code from paper: blanks, hyphens between groups.
+_SEPARATORS = str.maketrans("", "", " \t\r\n\u00a0-\u2010\u2011\u2012\u2013")
+
+
+def normalise_code(code: str | None) -> str:
+    """A code as it is stored: without blanks or hyphens, in lower case ("" for none).
+
+    Every code that enters (the survey link's ``?t=``, the survey form, a
+    generated batch) goes through here, so that a code typed in capitals or
+    with a space is the same code on reading and on marking it used.
+
+    >>> normalise_code(" AbCdE-fGhJk ")
+    'abcdefghjk'
+    """
+    return (code or "").translate(_SEPARATORS).lower()
+
+
 def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
 
@@ -33,7 +50,7 @@ def generate(session: Session, wave: Wave, count: int) -> int:
         Invitation.wave_id == wave.id)) or 0) + 1  # fmt: skip
     codes: set[str] = set()
     while len(codes) < count:
-        codes.add(new_code())
+        codes.add(normalise_code(new_code()))
     session.add_all(Invitation(code=code, wave_id=wave.id, batch=batch) for code in codes)
     session.commit()
     return batch

@@ -259,6 +259,24 @@ class Response(Base):
     )
 
 
+class Intake(Base):
+    """An accepted response waiting to be released, sealed: unreadable without the intake key.
+
+    A response is first stored here (in the transaction that marks its
+    invitation code used and records its submission key), encrypted with a
+    key that is never in the database; it becomes a ``response`` row only
+    when at least k responses of the wave wait, all of them at once, in a
+    separate transaction and in shuffled order (survey_app/store/intake.py).
+    """
+
+    __tablename__ = "intake"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_id)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class Answer(Base):
     """One answer: a code (scales, yes/no, choices), a number, a text, or "not applicable"."""
 
@@ -277,7 +295,15 @@ class Answer(Base):
 
 
 class LinkingCode(Base):
-    """The optional linking code of a response: one keyed hash per element, never the answer."""
+    """The optional linking code of a response: keyed hashes that reveal no single element.
+
+    ``without_<i>`` is a keyed hash of the four elements other than element
+    ``i`` (NULL when one of those four was not answered), so no stored value
+    depends on one element alone, and two codes share a value exactly when
+    they differ in at most the element it leaves out. ``key_fingerprint``
+    says under which linking key the row was made: the same for every row of
+    a campaign as long as the key stays (survey_app/store/linking.py).
+    """
 
     __tablename__ = "linking_code"
     __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012
@@ -285,15 +311,17 @@ class LinkingCode(Base):
     response_id: Mapped[str] = mapped_column(
         ForeignKey("response.id", ondelete="CASCADE"), primary_key=True
     )
-    element_1: Mapped[str | None] = mapped_column(String(16))
-    element_2: Mapped[str | None] = mapped_column(String(16))
-    element_3: Mapped[str | None] = mapped_column(String(16))
-    element_4: Mapped[str | None] = mapped_column(String(16))
-    element_5: Mapped[str | None] = mapped_column(String(16))
+    without_1: Mapped[str | None] = mapped_column(String(16))
+    without_2: Mapped[str | None] = mapped_column(String(16))
+    without_3: Mapped[str | None] = mapped_column(String(16))
+    without_4: Mapped[str | None] = mapped_column(String(16))
+    without_5: Mapped[str | None] = mapped_column(String(16))
+    key_fingerprint: Mapped[str] = mapped_column(String(16))
 
     @property
-    def elements(self) -> tuple[str | None, ...]:
-        return (self.element_1, self.element_2, self.element_3, self.element_4, self.element_5)
+    def hashes(self) -> tuple[str | None, ...]:
+        """The five leave-one-out hashes, element 1 left out first."""
+        return (self.without_1, self.without_2, self.without_3, self.without_4, self.without_5)
 
 
 class Participation(Base):

@@ -1,28 +1,130 @@
-"""Deleting a campaign's responses for good, in one transaction."""
+"""Deleting a campaign's responses for good: the rows, then the space they took.
+
+Deleting a row does not remove its bytes. SQLite's write-ahead log keeps
+the pages as they were before the delete until it is written back and
+reused, and freed pages keep their old content; PostgreSQL keeps a deleted
+row in the table's pages until a VACUUM, and a plain VACUUM only marks the
+space free without overwriting it. So after the delete is committed,
+:func:`forget_deleted` cleans the space:
+
+- SQLite: every connection deletes with ``secure_delete`` (store/db.py), so
+  deleted content is overwritten with zeros; ``VACUUM`` then rebuilds the
+  file without free pages, and ``wal_checkpoint(TRUNCATE)`` writes the log
+  back into the file and empties it.
+- PostgreSQL: ``VACUUM FULL`` rewrites the purged tables and their indexes
+  into new files (the old ones are deleted), then ``VACUUM`` records it in
+  the statistics. Both run outside any transaction. ``VACUUM FULL`` locks
+  each table for as long as its rewrite takes (seconds for the answers of
+  many campaigns); a purge is rare and run by an admin.
+
+What neither database can clean: a copy made before the purge (a backup,
+PostgreSQL's archived WAL or a replica's), and the disk blocks the file
+system has freed. ``tests/privacy/test_purge.py`` reads the database file,
+its WAL, the raw PostgreSQL pages and a new backup for the purged answers.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+import time
+from collections.abc import Iterable
+
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from survey_app.store.models import Answer, Campaign, Invitation, Response, SubmissionKey, Wave
+from survey_app.store.models import (
+    Answer,
+    Campaign,
+    Intake,
+    Invitation,
+    LinkingCode,
+    Response,
+    ResultCache,
+    SubmissionKey,
+    Wave,
+)
 from survey_app.store.result_cache import forget
+
+#: The tables a purge deletes from; their space is cleaned afterwards.
+PURGED_TABLES = tuple(
+    model.__table__.name
+    for model in (Answer, LinkingCode, Response, Intake, SubmissionKey, Invitation, ResultCache)
+)
+#: How long to wait for readers before SQLite's write-ahead log can be emptied.
+CHECKPOINT_PATIENCE = 30.0
+
+
+class PurgeError(RuntimeError):
+    """The rows are deleted, but their space could not be cleaned; the message says why."""
 
 
 def response_count(session: Session, campaign: Campaign) -> int:
+    """The campaign's responses: published, and still waiting in the intake."""
     wave_ids = select(Wave.id).where(Wave.campaign_id == campaign.id)
-    return int(session.scalar(
-        select(func.count()).select_from(Response).where(Response.wave_id.in_(wave_ids))
-    ) or 0)  # fmt: skip
+    return sum(int(session.scalar(
+        select(func.count()).select_from(model).where(model.wave_id.in_(wave_ids))
+    ) or 0) for model in (Response, Intake))  # fmt: skip
 
 
 def purge_campaign(session: Session, campaign: Campaign) -> None:
-    """Delete the responses, their answers, submission keys, invitation codes and kept results."""
+    """Delete the responses, their answers, submission keys, invitation codes and kept results.
+
+    Responses still waiting in the intake go too. Once the deletion is
+    committed, the space the rows took is cleaned (:func:`forget_deleted`).
+    """
     wave_ids = select(Wave.id).where(Wave.campaign_id == campaign.id)
     response_ids = select(Response.id).where(Response.wave_id.in_(wave_ids))
     session.execute(delete(Answer).where(Answer.response_id.in_(response_ids)))
+    session.execute(delete(LinkingCode).where(LinkingCode.response_id.in_(response_ids)))
     session.execute(delete(Response).where(Response.wave_id.in_(wave_ids)))
+    session.execute(delete(Intake).where(Intake.wave_id.in_(wave_ids)))
     session.execute(delete(SubmissionKey).where(SubmissionKey.wave_id.in_(wave_ids)))
     session.execute(delete(Invitation).where(Invitation.wave_id.in_(wave_ids)))
     forget(session, campaign)  # reports and charts computed from those responses
     session.commit()
+    bind = session.get_bind()
+    forget_deleted(bind if isinstance(bind, Engine) else bind.engine, PURGED_TABLES)
+
+
+def forget_deleted(engine: Engine, tables: Iterable[str]) -> None:
+    """Clean the space of rows deleted (and committed) from ``tables``: see the module's text.
+
+    Runs on a connection of its own, outside any transaction; raises
+    :class:`PurgeError` when SQLite's write-ahead log stays in use by a reader
+    for longer than :data:`CHECKPOINT_PATIENCE` seconds.
+    """
+    dialect = engine.dialect.name
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        if dialect == "sqlite":
+            connection.exec_driver_sql("VACUUM")
+            _empty_wal(connection)
+        elif dialect == "postgresql":
+            quote = connection.dialect.identifier_preparer.quote
+            names = ", ".join(quote(table) for table in tables)
+            # VACUUM FULL waits for every open transaction on the tables: wait a while,
+            # never for ever (a forgotten "idle in transaction" session would hang it).
+            connection.exec_driver_sql(f"SET lock_timeout = '{int(CHECKPOINT_PATIENCE)}s'")
+            try:
+                connection.exec_driver_sql(f"VACUUM (FULL) {names}")
+            except OperationalError:
+                raise PurgeError(
+                    "the responses are deleted, but their space could not be cleaned: another "
+                    "connection kept the tables in use. Run the purge again when the app is quiet."
+                ) from None
+            connection.exec_driver_sql("RESET lock_timeout")
+            connection.exec_driver_sql(f"VACUUM {names}")
+
+
+def _empty_wal(connection) -> None:
+    """Write SQLite's write-ahead log back into the database file and truncate it to zero."""
+    deadline = time.monotonic() + CHECKPOINT_PATIENCE
+    while True:
+        busy, _log, _done = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        if not busy:
+            return
+        if time.monotonic() > deadline:
+            raise PurgeError(
+                "the responses are deleted, but the database's write-ahead log still holds "
+                "them: a reader kept it busy. Run the purge again when the app is quiet."
+            )
+        time.sleep(0.2)

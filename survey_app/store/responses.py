@@ -3,28 +3,33 @@
 from __future__ import annotations
 
 import enum
+import logging
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, func, select, update
 from sqlalchemy import insert as sql_insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
+from analysis.anonymity import effective_threshold
 from questionnaires import Kind, Questionnaire
+from survey_app.store import intake
+from survey_app.store.invitations import normalise_code
 from survey_app.store.models import (
     Answer,
     Campaign,
+    Intake,
     Invitation,
     InvitationMode,
     LinkingCode,
     Organisation,
     Participation,
-    Response,
     SubmissionKey,
     Wave,
+    WaveStatus,
     random_id,
 )
 
@@ -99,10 +104,7 @@ def _count_participation(connection: Connection, wave_id: int, department_id: in
 
 
 _SUBMISSION_KEY_INSERT = sql_insert(SubmissionKey.__table__)
-_RESPONSE_INSERT = sql_insert(Response.__table__)
-_ANSWER_INSERT = sql_insert(Answer.__table__)
-_LINKING_INSERT = sql_insert(LinkingCode.__table__)
-_LINKING_COLUMNS = [c for c in LinkingCode.__table__.columns if c.key != "response_id"]
+_INTAKE_INSERT = sql_insert(Intake.__table__)
 
 
 class Outcome(enum.Enum):
@@ -122,25 +124,29 @@ def store_response(
     submission_key: str,
     invitation: str | None = None,
     linking: LinkingCode | None = None,
+    key: bytes | None = None,
 ) -> Outcome:
-    """Store the response with all its answers and count it, in one transaction.
+    """Accept the response, sealed, and count it, in one transaction; release a full batch.
 
     The same transaction records the form's submission key (so a retried
     post stores nothing twice) and marks the invitation code used (so it
-    cannot be used again) — neither with any link to the response. Nothing
-    about the respondent is stored besides department and language, and the
-    new response id is not returned: nobody needs to know it.
+    cannot be used again). What it stores of the response is a sealed copy
+    in the intake (survey_app/store/intake.py), unreadable without ``key``
+    (default: the running app's); the response itself is published later,
+    with at least k others, in shuffled order and in another transaction, so
+    neither the code, the key nor the time of the transaction points to it.
+    Nothing about the respondent is stored besides department and language.
     """
     # Every row is built before the first write, so that the transaction (and on
     # SQLite the database's one write lock) lasts only as long as the writes.
     # The writes are Core statements on the session's connection: the ORM's unit
     # of work would add its bookkeeping to every submission for nothing.
-    response_id = random_id()
-    answers = [{"response_id": response_id, **row} for row in answer_rows(questionnaire, data)]
-    linking_values = None
-    if linking is not None:
-        linking_values = {column.key: getattr(linking, column.key) for column in _LINKING_COLUMNS}
-        linking_values["response_id"] = response_id
+    key = key if key is not None else intake.app_key()
+    invitation = normalise_code(invitation) or None  # as every code that enters
+    content = intake.sealed_content(
+        department_id, language, answer_rows(questionnaire, data), linking
+    )
+    sealed = intake.seal(key, wave.id, content, intake.capacity(questionnaire))
     connection = session.connection()
     try:
         connection.execute(_SUBMISSION_KEY_INSERT, {"key": submission_key, "wave_id": wave.id})
@@ -161,19 +167,8 @@ def store_response(
             if marked.rowcount != 1:
                 session.rollback()
                 return Outcome.INVITATION_USED
-        connection.execute(
-            _RESPONSE_INSERT,
-            {
-                "id": response_id,
-                "wave_id": wave.id,
-                "department_id": department_id,
-                "language": language,
-            },
-        )
-        if answers:
-            connection.execute(_ANSWER_INSERT, answers)  # one executemany
-        if linking_values is not None:
-            connection.execute(_LINKING_INSERT, linking_values)
+        row = {"id": random_id(), "wave_id": wave.id, "sealed": sealed}
+        connection.execute(_INTAKE_INSERT, row)
         _count_participation(connection, wave.id, department_id)
         session.commit()
     except IntegrityError:
@@ -183,7 +178,30 @@ def store_response(
     except Exception:
         session.rollback()
         raise
+    _release_if_due(session, wave, key)
     return Outcome.STORED
+
+
+def _release_if_due(session: Session, wave: Wave, key: bytes) -> None:
+    """Publish the wave's waiting responses once k wait, or at once if the wave has closed.
+
+    The response is safe in the intake whatever happens here: a failed
+    release is logged and tried again by the next response or at closing.
+    """
+    try:
+        count, status = session.execute(
+            select(func.count(Intake.id), Wave.status)
+            .select_from(Wave)
+            .outerjoin(Intake, Intake.wave_id == Wave.id)
+            .where(Wave.id == wave.id)
+            .group_by(Wave.status)
+        ).one()
+        threshold = effective_threshold(wave.campaign.organisation.anonymity_threshold)
+        if count >= threshold or WaveStatus(status) is WaveStatus.CLOSED:
+            intake.release(session, key, wave.id, threshold, force=True, clean=False)
+    except Exception:  # the response is accepted; releasing can wait for the next one
+        session.rollback()
+        logging.getLogger(__name__).exception("releasing the intake of wave %s failed", wave.id)
 
 
 def wave_by_token(session: Session, token: str) -> Wave | None:

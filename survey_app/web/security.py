@@ -56,14 +56,43 @@ def is_production(app: Flask) -> bool:
     return (app.config.get("KLIMAATPEIL_ENV") or os.environ.get("KLIMAATPEIL_ENV")) == "production"
 
 
+#: Production refuses a shorter LINKING_KEY (it is all that protects the linking codes).
+MIN_LINKING_KEY_LENGTH = 32
+
+
+def check_linking_key(app: Flask) -> None:
+    """LINKING_KEY: set (in production), long enough (in production), never the SECRET_KEY."""
+    key = app.config.get("LINKING_KEY")
+    how = (
+        "set the environment variable LINKING_KEY to a long random value of its own (for "
+        "example: python -c 'import secrets; print(secrets.token_hex(32))'), keep it apart "
+        "from the database and its backups, and never change it during a campaign "
+        "(docs/deployment.md, 'Linking key')."
+    )
+    if is_production(app) and not key:
+        raise ConfigurationError(f"KLIMAATPEIL_ENV=production needs a LINKING_KEY: {how}")
+    if is_production(app) and len(str(key)) < MIN_LINKING_KEY_LENGTH:
+        raise ConfigurationError(
+            f"LINKING_KEY is too short ({len(str(key))} characters, at least "
+            f"{MIN_LINKING_KEY_LENGTH}): {how}"
+        )
+    if key and key == app.config.get("SECRET_KEY"):
+        raise ConfigurationError(f"LINKING_KEY must not be the SECRET_KEY: {how}")
+
+
 def init_app(app: Flask) -> None:
-    """Refuse an unsafe production start; add headers; secure cookies behind HTTPS."""
+    """Refuse an unsafe production start; add headers; secure cookies behind HTTPS.
+
+    Production needs a SECRET_KEY and a LINKING_KEY of its own.
+    """
     if is_production(app) and not app.config.get("SECRET_KEY"):
         raise ConfigurationError(
             "KLIMAATPEIL_ENV=production needs a SECRET_KEY: set the environment variable "
             "SECRET_KEY to a long random value (for example: python -c "
             "'import secrets; print(secrets.token_hex(32))')."
         )
+    if is_production(app):
+        check_linking_key(app)
     https = app.config.get("PREFERRED_URL_SCHEME") == "https" or os.environ.get(
         "KLIMAATPEIL_HTTPS"
     ) in ("1", "true")

@@ -127,7 +127,7 @@ def demo_server(live_server):
 
     session = live_server.session_factory()
     try:
-        campaign = demo.create(session, seed=2026, secret=live_server.app.config["SECRET_KEY"])
+        campaign = demo.create(session, seed=2026, secret=live_server.app.config["LINKING_KEY"])
         campaign.waves.append(Wave(name="tussenmeting", kind=WaveKind.EXTRA, position=3))
         session.commit()
         accounts = {

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from survey_app.store.models import Response, Wave, WaveStatus
 from tests.browser.conftest import Watched, check_page, log_in
+from tests.survey_app.conftest import publish_waiting
 
 
 def _watch(browser, **context_options) -> Watched:
@@ -24,8 +25,10 @@ def _watch(browser, **context_options) -> Watched:
 
 
 def _responses(server, token: str) -> int:
+    """The wave's responses, once those waiting in the sealed intake are published."""
     session = server.session_factory()
     try:
+        publish_waiting(server.app, session)
         wave = session.scalar(select(Wave).where(Wave.token == token))
         return session.scalar(
             select(func.count()).select_from(Response).where(Response.wave_id == wave.id)

@@ -106,6 +106,8 @@ def pair(tmp_path: Path) -> Iterator[Pair]:
     environment = {
         "KLIMAATPEIL_ENV": "production",
         "SECRET_KEY": "shared-secret-of-both-instances-" + "x" * 16,
+        "LINKING_KEY": "shared-linking-key-of-both-instances-" + "y" * 16,
+        "INTAKE_KEY": "c0" * 32,  # both seal and release the same waiting responses
         "DATABASE_URL": database_url,
         "RATELIMIT_STORAGE_URI": REDIS_URL,
         "LOGIN_RATE_LIMIT": f"{LOGIN_LIMIT} per minute",

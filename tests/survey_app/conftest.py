@@ -147,3 +147,33 @@ def setup(db_session, every_kind) -> Setup:
 def klimaatteam_setup(db_session) -> Setup:
     """An organisation whose campaign uses the shipped klimaatteam questionnaire."""
     return make_setup(db_session, questionnaires.load("klimaatteam"), slug="klimaatdorp")
+
+
+def publish_waiting(app, session) -> int:
+    """Publish every response waiting in the intake, as closing their waves would.
+
+    Responses are released in batches of k (survey_app/store/intake.py); a test
+    that posts fewer and then reads the stored rows publishes them first.
+    ``app`` may be None for a session made by the ``db_session`` fixture.
+    """
+    from survey_app.store import intake
+    from survey_app.store.models import Intake
+
+    if app is None:
+        app = session.info.get("app") or _app_of(session)
+    key = intake.app_key(app)
+    session.expire_all()
+    waves = {wave_id for (wave_id,) in session.query(Intake.wave_id).distinct()}
+    published = sum(intake.release(session, key, wave_id, 0, force=True) for wave_id in waves)
+    session.rollback()  # hold no transaction open (a purge's VACUUM FULL would wait for it)
+    session.expire_all()
+    return published
+
+
+def _app_of(session):
+    """The test's app whose engine ``session`` is bound to."""
+    from survey_app.store.db import get_engine
+    from tests.conftest import _APPS
+
+    bind = session.get_bind()
+    return next(app for app in reversed(_APPS) if get_engine(app) is bind)

@@ -13,7 +13,7 @@ from survey_app.store.campaigns import campaign_questionnaire
 
 
 def _demo(app, db_session):
-    return demo.create(db_session, seed=2026, secret=app.config["SECRET_KEY"])
+    return demo.create(db_session, seed=2026, secret=app.config["LINKING_KEY"])
 
 
 def test_the_boundary_reads_exactly_what_a_csv_export_reads_back(app, db_session):

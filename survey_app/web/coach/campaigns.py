@@ -9,10 +9,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from analysis.anonymity import effective_threshold
-from survey_app.campaign_data import open_answers
+from survey_app.campaign_data import open_answers, wave_totals
 from survey_app.store.db import get_session
 from survey_app.store.models import Wave, WaveKind
-from survey_app.store.participation import wave_total
 from survey_app.store.trajectory import current_phase, next_step, timeline
 from survey_app.web.coach.common import bp, campaign_or_404, coach_only
 from survey_app.web.coach.forms import ConfirmForm, RetentionForm, WaveForm
@@ -34,7 +33,7 @@ def campaign(campaign_id: int) -> Any:
             session.commit()
             flash(_("Wave added."), "info")
             return redirect(url_for("coach.campaign", campaign_id=campaign.id))
-    totals = {wave.id: wave_total(session, wave) for wave in campaign.waves}
+    totals = wave_totals(session, campaign)
     return render_template(
         "coach/campaign.html",
         campaign=campaign,
@@ -55,6 +54,7 @@ def campaign(campaign_id: int) -> Any:
         },
         confirm=ConfirmForm(),
         totals=totals,
+        threshold=effective_threshold(campaign.organisation.anonymity_threshold),
         headcount=campaign.organisation.headcount,
     )
 

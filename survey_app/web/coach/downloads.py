@@ -13,6 +13,7 @@ from werkzeug.utils import secure_filename
 from survey_app.campaign_data import coach_export
 from survey_app.store import invitations
 from survey_app.store.db import get_session
+from survey_app.store.models import WaveStatus
 from survey_app.web.coach import invitation_sheets
 from survey_app.web.coach.common import bp, campaign_or_404, coach_only, download, wave_or_404
 
@@ -34,7 +35,11 @@ def invitation_download(wave_id: int, batch: int, fmt: str) -> Any:
 @bp.route("/waves/<int:wave_id>/responses.csv")
 @coach_only
 def wave_csv(wave_id: int) -> Any:
+    """A closed wave's responses, protected; nothing answer-derived of a wave still open."""
     wave = wave_or_404(wave_id)
+    if wave.status is not WaveStatus.CLOSED:
+        flash(_("The responses of a wave can be downloaded once the wave is closed."), "error")
+        return redirect(url_for("coach.wave", wave_id=wave.id))
     filename = secure_filename(f"{wave.campaign.organisation.slug}-{wave.name}.csv")
     return download(coach_export(wave.campaign, get_session(), wave), filename, "text/csv")
 
@@ -42,6 +47,7 @@ def wave_csv(wave_id: int) -> Any:
 @bp.route("/campaigns/<int:campaign_id>/responses.csv")
 @coach_only
 def campaign_csv(campaign_id: int) -> Any:
+    """The responses of the campaign's closed waves, protected (open waves are left out)."""
     campaign = campaign_or_404(campaign_id)
     filename = secure_filename(f"{campaign.organisation.slug}-campaign-{campaign.id}.csv")
     return download(coach_export(campaign, get_session()), filename, "text/csv")
@@ -52,7 +58,8 @@ def campaign_csv(campaign_id: int) -> Any:
 def campaign_report(campaign_id: int, kind: str, fmt: str) -> Any:
     """Generate a report for download, in the coach's language (or ?lang=).
 
-    Once no wave is open, a report is computed once and then read from the
+    A report never reads a wave that is still open (answers could be
+    watched as they arrive); it is computed once and then read from the
     result cache (survey_app/store/result_cache.py).
     """
     from analysis.data import DataError
@@ -64,11 +71,15 @@ def campaign_report(campaign_id: int, kind: str, fmt: str) -> Any:
     language = str(get_locale())
     session = get_session()
     waves = report_waves(campaign, kind)
+    if any(wave.status is not WaveStatus.CLOSED for wave in waves):
+        reason = _("a report reads closed waves only; close the wave first.")
+        flash(_("The report could not be made: %(reason)s", reason=reason), "error")
+        return redirect(url_for("coach.campaign", campaign_id=campaign.id))
     context = report_context(session, campaign, waves)
     state = report_state(session, campaign, context, waves)
 
     def keep(name: str, compute: Callable[[], bytes]) -> bytes:
-        if state is None:  # a wave is open: answers may still arrive
+        if state is None:  # never for closed waves; kept as a guard
             return compute()
         return cached(session, campaign, f"report:{kind}:{language}:{name}", state, compute)
 

@@ -14,10 +14,10 @@ from werkzeug.utils import secure_filename
 
 from analysis.anonymity import effective_threshold
 from survey_app.campaign_data import wave_participation
-from survey_app.store import invitations
+from survey_app.store import intake, invitations
 from survey_app.store.db import get_session
 from survey_app.store.models import InvitationMode, WaveStatus
-from survey_app.store.participation import responses_per_day, wave_total
+from survey_app.store.participation import responses_per_day
 from survey_app.web.coach.common import bp, coach_only, download, survey_url, wave_or_404
 from survey_app.web.coach.forms import ConfirmForm, InvitationForm, InvitationModeForm
 
@@ -28,15 +28,18 @@ def wave(wave_id: int) -> Any:
     wave = wave_or_404(wave_id)
     session = get_session()
     organisation = wave.campaign.organisation
+    participation = wave_participation(session, wave, organisation, str(get_locale()))
     return render_template(
         "coach/wave.html",
         wave=wave,
         campaign=wave.campaign,
         organisation=organisation,
-        rows=wave_participation(session, wave, organisation, str(get_locale())),
+        rows=participation.departments,
         threshold=effective_threshold(organisation.anonymity_threshold),
-        total=wave_total(session, wave),
-        per_day=responses_per_day(session, wave),
+        total=participation.total,
+        # per day only once the wave's total may be shown: days of the first few answers
+        # would say when each of them answered
+        per_day=responses_per_day(session, wave) if participation.total is not None else [],
         link=survey_url(wave) if wave.status is not WaveStatus.DRAFT else None,
         confirm=ConfirmForm(),
         mode_form=InvitationModeForm(mode=wave.invitation_mode.value),
@@ -66,12 +69,23 @@ def generate_invitations(wave_id: int) -> Any:
     """Create a batch of single-use codes to print or mail."""
     wave = wave_or_404(wave_id)
     form = InvitationForm()
-    if form.validate_on_submit():
+    threshold = effective_threshold(wave.campaign.organisation.anonymity_threshold)
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for e in form.count.errors) or _("Please try again."), "error")
+    elif form.count.data < threshold:
+        # The "used" count of a smaller batch would say which of few people answered.
+        flash(
+            _(
+                "A batch holds at least %(threshold)s codes, so that a used code"
+                " cannot be traced to one person.",
+                threshold=threshold,
+            ),
+            "error",
+        )
+    else:
         batch = invitations.generate(get_session(), wave, form.count.data)
         flash(_("%(count)s codes created (batch %(batch)s).", count=form.count.data, batch=batch),
               "info")  # fmt: skip
-    else:
-        flash(" ".join(str(e) for e in form.count.errors) or _("Please try again."), "error")
     return redirect(url_for("coach.wave", wave_id=wave.id))
 
 
@@ -86,7 +100,8 @@ def change_wave_status(wave_id: int, action: str) -> Any:
         wave.status, wave.opened_on = WaveStatus.OPEN, date.today()
         flash(_("The wave is open: the survey link now accepts answers."), "info")
     elif action == "close" and wave.status is WaveStatus.OPEN:
-        wave.status, wave.closed_on = WaveStatus.CLOSED, date.today()
+        # closes the wave and publishes the responses still waiting in the sealed intake
+        intake.close_wave(get_session(), wave)
         flash(_("The wave is closed: the survey link no longer accepts answers."), "info")
     else:
         flash(_("This wave cannot be changed that way."), "error")

@@ -73,8 +73,10 @@ def dashboard_charts(campaign: Campaign, language: str) -> dict[str, Any]:
         result["rates_spec"] = _spec(
             charts.department_response_rate(rates, threshold=threshold, language=language)
         )
+        # over time only for waves whose total may be shown (it would give a hidden group)
+        shown = set(rates.loc[~rates["total_hidden"].astype(bool), "wave"])
         daily = daily_counts(session, campaign).assign(headcount=organisation.headcount)
-        daily = daily[daily["wave"].isin([w.name for w in waves])]
+        daily = daily[daily["wave"].isin(shown)]
         if organisation.headcount and not daily.empty:
             result["daily_spec"] = _spec(charts.participation_over_time(daily, language=language))
     closed = [w for w in waves if w.status is WaveStatus.CLOSED]
@@ -110,16 +112,23 @@ def answer_charts(
     except DataError:  # no responses yet: nothing to chart
         return {}
     result: dict[str, Any] = {}
-    names = [w.name for w in closed]
+    # Per wave: a wave with fewer responses than the threshold shows nothing at all,
+    # and every number below rests on at least the threshold of answers.
+    sizes = frame["wave"].value_counts()
+    names = [w.name for w in closed if sizes.get(w.name, 0) >= threshold]
+    frame = frame[frame["wave"].isin(names)].reset_index(drop=True)
     questionnaire = campaign_questionnaire(campaign)
-    if len(frame) >= threshold:
+    if names:
         scores = theme_scores(frame, questionnaire)
-        summary = tidy.theme_score_summary(scores, frame, questionnaire, names, language)
+        summary = tidy.theme_score_summary(
+            scores, frame, questionnaire, names, language, threshold=threshold
+        )
         if not summary.empty:
             result["scores"] = _records(summary)
             result["scores_spec"] = _spec(charts.theme_scores_by_wave(summary, language=language))
-        support = tidy.agreement_shares(frame, questionnaire, "engagement", names, language)
-        support = support[support["n"] >= threshold] if not support.empty else support
+        support = tidy.agreement_shares(
+            frame, questionnaire, "engagement", names, language, threshold=threshold
+        )
         if not support.empty:
             result["support"] = _records(support)
             result["support_spec"] = _spec(charts.engagement_items(support, language=language))

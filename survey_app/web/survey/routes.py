@@ -18,6 +18,7 @@ from flask_babel import get_locale
 
 from survey_app.store.campaigns import campaign_questionnaire
 from survey_app.store.db import get_session
+from survey_app.store.invitations import normalise_code
 from survey_app.store.linking import ELEMENTS, linking_row
 from survey_app.store.models import (
     Invitation,
@@ -53,7 +54,7 @@ def _invitation_problem(wave: Wave, code: str | None) -> Any | None:
     organisation = wave.campaign.organisation
     if not code:
         return render_template("survey/code.html", wave=wave, organisation=organisation), 401
-    invitation = get_session().get(Invitation, code.strip())
+    invitation = get_session().get(Invitation, code)
     if invitation is None or invitation.wave_id != wave.id:
         return render_template("survey/invitation.html", organisation=organisation, used=False), 404
     if invitation.used:
@@ -76,7 +77,9 @@ def answer(token: str) -> Any:
     if wave.status is WaveStatus.CLOSED:
         return render_template("survey/closed.html", organisation=organisation), 410
 
-    code = request.form.get("invitation") if request.method == "POST" else request.args.get("t")
+    code = normalise_code(
+        request.form.get("invitation") if request.method == "POST" else request.args.get("t")
+    )
     problem = _invitation_problem(wave, code)
     if problem is not None:
         return problem
@@ -111,7 +114,7 @@ def answer(token: str) -> Any:
                 language,
                 department_id,
                 submission_key=form.submission_key.data,
-                invitation=form.invitation.data or None,
+                invitation=normalise_code(form.invitation.data) or None,
                 linking=code,
             )
             if outcome is Outcome.INVITATION_USED:

@@ -27,7 +27,7 @@ from werkzeug.serving import make_server
 import questionnaires
 from survey_app.store.models import Participation, Response, SubmissionKey
 from tests.conftest import hidden_fields, make_app
-from tests.survey_app.conftest import EVERY_KIND, Setup, make_setup
+from tests.survey_app.conftest import EVERY_KIND, Setup, make_setup, publish_waiting
 
 #: The flood: THREADS browsers sending POSTS_PER_THREAD surveys each.
 THREADS = 20
@@ -51,6 +51,7 @@ class Live:
     url: str
     sessions: object
     setup: Setup
+    app: object = None
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def live(tmp_path: Path) -> Iterator[Live]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Live(f"http://127.0.0.1:{server.port}", sessions, setup)
+        yield Live(f"http://127.0.0.1:{server.port}", sessions, setup, app)
     finally:
         server.shutdown()
         server.server_close()
@@ -122,7 +123,9 @@ class Tally:
 
 
 def _stored(live: Live) -> tuple[int, int, int]:
+    """Responses, participation and keys stored, once what waits in the intake is published."""
     with live.sessions() as session:
+        publish_waiting(live.app, session)
         return (
             session.scalar(select(func.count()).select_from(Response)),
             session.scalar(select(func.coalesce(func.sum(Participation.count), 0))),

@@ -17,13 +17,16 @@ COACH_PAGES = [
     "/coach/waves/{wave}",
     "/coach/waves/{wave}/qr.svg",
     "/coach/waves/{wave}/qr.png",
-    "/coach/waves/{wave}/responses.csv",
+    "/coach/waves/{closed}/responses.csv",  # an open wave's responses are not downloadable
     "/coach/campaigns/{campaign}/responses.csv",
 ]
 
 
 def _urls(setup):
-    return [u.format(campaign=setup.campaign.id, wave=setup.open_wave.id) for u in COACH_PAGES]
+    return [
+        u.format(campaign=setup.campaign.id, wave=setup.open_wave.id, closed=setup.closed_wave.id)
+        for u in COACH_PAGES
+    ]
 
 
 def test_coach_pages_require_login(client, setup):
@@ -176,18 +179,22 @@ def test_status_change_without_csrf_token_is_refused(client, auth, setup, db_ses
 
 
 def test_wave_page_shows_link_qr_and_participation(client, auth, setup):
-    department = setup.organisation.departments[0]
+    finance, tech = setup.organisation.departments
     for _ in range(6):
-        _post(client, setup.open_wave, {**VALID, "department": str(department.id)})
+        _post(client, setup.open_wave, {**VALID, "department": str(finance.id)})
+    for _ in range(5):
+        _post(client, setup.open_wave, {**VALID, "department": str(tech.id)})
     _post(client, setup.open_wave, VALID)
     auth.login(setup.coach_email, setup.coach_password)
     page = client.get(f"/coach/waves/{setup.open_wave.id}?lang=en")
     assert f"/s/{setup.open_wave.token}" in page.text
     assert "qr.svg" in page.text
-    assert "7 responses in total" in page.text
-    # Financiën: 6 of 20 = 30 %; Technische dienst (0) is below the threshold of 5: hidden
+    assert "12 responses in total" in page.text
+    # Financiën: 6 of 20 = 30 %. The one respondent without a department is hidden, and
+    # so is Technische dienst (5), or "12 − 6 − 5" would count them: empty groups never
+    # protect a small one (tests/privacy/test_small_groups.py).
     assert "Financiën" in page.text and "30%" in page.text
-    assert "fewer than 5" in page.text
+    assert "fewer than 5" in page.text and "12.5%" not in page.text
     svg = client.get(f"/coach/waves/{setup.open_wave.id}/qr.svg")
     assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
     png = client.get(f"/coach/waves/{setup.open_wave.id}/qr.png")

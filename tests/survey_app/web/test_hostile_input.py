@@ -39,7 +39,7 @@ from survey_app.store.models import (
 )
 from survey_app.web.survey.forms import TEXT_MAX_LENGTH
 from tests.conftest import hidden_fields, make_app
-from tests.survey_app.conftest import EVERY_KIND, make_setup
+from tests.survey_app.conftest import EVERY_KIND, make_setup, publish_waiting
 
 #: Every status a survey post may answer with; 500 (or anything else) is a bug.
 ALLOWED_POST_STATUSES = {303, 400, 413, 422, 429}
@@ -158,7 +158,8 @@ class Counts:
 
 
 def _counts(session: Session) -> Counts:
-    session.expire_all()
+    """What is stored, once the responses waiting in the intake are published."""
+    publish_waiting(None, session)
 
     def count(model) -> int:
         return session.scalar(select(func.count()).select_from(model))

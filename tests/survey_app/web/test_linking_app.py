@@ -1,4 +1,7 @@
-"""The linking code in the app: optional, hashed per element, matched into opaque pair ids."""
+"""The linking code in the app: optional, stored as leave-one-out hashes, matched into pair ids.
+
+The attacks on the stored hashes are in tests/privacy/test_linking_codes.py.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,10 @@ import re
 import pandas as pd
 from sqlalchemy import select
 
+from survey_app.campaign_data import campaign_frame
+from survey_app.store.linking import campaign_key, codes_under_another_key, key_fingerprint
 from survey_app.store.models import Campaign, LinkingCode, Wave, WaveStatus
+from tests.survey_app.conftest import publish_waiting
 from tests.survey_app.web.test_survey import VALID, _post
 from tests.tables import dump_text
 
@@ -37,13 +43,17 @@ def test_the_code_is_optional_and_explained(client, setup, db_session):
     assert db_session.scalars(select(LinkingCode)).all() == []
 
 
-def test_elements_are_stored_as_keyed_hashes_only(client, setup, db_session):
+def test_elements_are_stored_as_keyed_hashes_only(app, client, setup, db_session):
     _enable(db_session, setup)
     assert _post(client, setup.open_wave, {**VALID, **CODE}).status_code == 303
-    db_session.expire_all()
+    publish_waiting(app, db_session)
     (stored,) = db_session.scalars(select(LinkingCode)).all()
-    assert all(re.fullmatch(r"[0-9a-f]{16}", element) for element in stored.elements)
-    assert len(set(stored.elements)) == 5
+    assert all(re.fullmatch(r"[0-9a-f]{16}", value) for value in stored.hashes)
+    assert len(set(stored.hashes)) == 5
+    campaign = db_session.get(Campaign, setup.campaign.id)
+    with app.app_context():
+        assert stored.key_fingerprint == key_fingerprint(campaign_key(campaign))
+        assert codes_under_another_key(db_session, campaign) == 0
     dump = dump_text(db_session.get_bind())  # every stored value, on SQLite and PostgreSQL
     for element in ("'m'", "'J'", "'j'"):
         assert element not in dump
@@ -55,7 +65,7 @@ def test_a_bad_initial_is_refused(client, setup, db_session):
     assert result.status_code == 422
 
 
-def test_matched_waves_export_pair_ids_and_never_codes(client, auth, setup, db_session):
+def test_matched_waves_export_pair_ids_and_never_codes(app, client, auth, setup, db_session):
     _enable(db_session, setup)
     baseline, follow_up = setup.open_wave, setup.draft_wave
     _post(client, baseline, {**VALID, **CODE})
@@ -64,19 +74,27 @@ def test_matched_waves_export_pair_ids_and_never_codes(client, auth, setup, db_s
     wave.status = WaveStatus.OPEN
     db_session.commit()
     _post(client, follow_up, {**VALID, **CODE, "link_day": "4"})  # one element off: still a pair
-    auth.login(setup.coach_email, setup.coach_password)
-    download = client.get(f"/coach/campaigns/{setup.campaign.id}/responses.csv")
-    frame = pd.read_csv(io.BytesIO(download.data))
+    publish_waiting(app, db_session)  # released as closing the waves would
+    for wave_id in (baseline.id, follow_up.id):
+        db_session.get(Wave, wave_id).status = WaveStatus.CLOSED
+    db_session.commit()
+    campaign = db_session.get(Campaign, setup.campaign.id)
+    with app.app_context():
+        frame = campaign_frame(db_session, campaign)  # what every export and report reads
     assert "pair_id" in frame and not any(column.startswith("link") for column in frame)
     paired = frame.dropna(subset=["pair_id"])
     assert len(paired) == 2 and paired["pair_id"].nunique() == 1
     assert set(paired["wave"]) == {baseline.name, follow_up.name}
+    auth.login(setup.coach_email, setup.coach_password)
+    download = client.get(f"/coach/campaigns/{setup.campaign.id}/responses.csv")
+    assert b"link_" not in download.data  # (with 3 responses, below k, it holds no rows)
 
 
 def test_demo_impact_report_uses_the_partially_paired_tests(runner, app, db_session, tmp_path):
     from survey_app.store import demo
 
-    demo.create(db_session, seed=2026, secret=app.config["SECRET_KEY"])
+    with app.app_context():
+        demo.create(db_session, seed=2026)  # hashed under the app's LINKING_KEY
     out = tmp_path / "impact.html"
     result = runner.invoke(
         args=["report", "--kind", "impact", "--campaign", "1", "--out", str(out), "--lang", "en"]

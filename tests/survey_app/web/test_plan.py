@@ -94,7 +94,7 @@ def test_campaign_page_shows_the_trajectory(client, auth, runner, app, db_sessio
     from survey_app.store import demo
     from survey_app.store.users import create_user
 
-    demo.create(db_session, seed=2026, secret=app.config["SECRET_KEY"])
+    demo.create(db_session, seed=2026, secret=app.config["LINKING_KEY"])
     _, password = create_user(db_session, "c@demodorp.be", "coach", [demo.SLUG])
     auth.login("c@demodorp.be", password)
     page = client.get("/coach/campaigns/1?lang=en").text
@@ -107,7 +107,7 @@ def test_dashboard_shows_action_progress(client, auth, app, db_session):
     from survey_app.store import demo
     from survey_app.store.users import create_user
 
-    demo.create(db_session, seed=2026, secret=app.config["SECRET_KEY"])
+    demo.create(db_session, seed=2026, secret=app.config["LINKING_KEY"])
     _, password = create_user(db_session, "v@demodorp.be", "viewer", [demo.SLUG])
     auth.login("v@demodorp.be", password)
     page = client.get(f"/dashboard/{demo.SLUG}?lang=en").text

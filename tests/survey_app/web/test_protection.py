@@ -14,12 +14,16 @@ from survey_app.store import invitations
 from survey_app.store.models import Invitation, InvitationMode, Response, SubmissionKey
 from survey_app.web.security import ConfigurationError
 from tests.conftest import csrf_token, hidden_fields, make_app
+from tests.survey_app.conftest import publish_waiting
 from tests.survey_app.web.test_survey import VALID, _post
 
 
 def _count(session, model=Response) -> int:
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(model))
+    """Rows stored, once whatever waits in the intake is published (as closing would)."""
+    publish_waiting(None, session)
+    count = session.scalar(select(func.count()).select_from(model))
+    session.rollback()  # end the read: a purge's VACUUM FULL waits for open transactions
+    return count
 
 
 # --- single-use invitations --------------------------------------------------------------------
@@ -201,6 +205,8 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
         {
             "KLIMAATPEIL_ENV": "production",
             "SECRET_KEY": "s" * 40,
+            "LINKING_KEY": "l" * 40,  # tests/privacy/test_linking_codes.py
+            "INTAKE_KEY": "ab" * 32,  # tests/privacy/test_storage_order.py
             "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite'}",
         }
     )

@@ -17,7 +17,7 @@ from tests.survey_app.conftest import make_setup
 
 @pytest.fixture
 def demo_accounts(app, db_session):
-    demo.create(db_session, seed=2026, secret=app.config["SECRET_KEY"])
+    demo.create(db_session, seed=2026, secret=app.config["LINKING_KEY"])
     _, coach = create_user(db_session, "coach@demodorp.be", "coach", [demo.SLUG])
     _, viewer = create_user(db_session, "viewer@demodorp.be", "viewer", [demo.SLUG])
     return {"coach": ("coach@demodorp.be", coach), "viewer": ("viewer@demodorp.be", viewer)}

@@ -1,0 +1,237 @@
+"""Purge is for good: nothing of a purged campaign stays in the file, its WAL or a new backup.
+
+The attack: whoever gets a copy of the database file, its write-ahead log or
+a backup made after the purge looks for the purged answers and codes. Each
+purged response carries a free-text canary ("CANARY-…") and used an
+invitation code; after ``klimaatpeil purge`` neither may be found in the raw
+bytes. On the old code the SQLite ``-wal`` file still held every purged
+response, and PostgreSQL kept the dead rows in the table's pages until some
+later VACUUM.
+
+A second organisation keeps its answers, so the purged rows share pages with
+live ones, as in a real database.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import inspect, text
+
+import questionnaires
+from survey_app.store import invitations
+from survey_app.store.db import get_engine
+from survey_app.store.models import InvitationMode
+from tests.conftest import hidden_fields, make_app, postgres_url, require
+from tests.survey_app.conftest import EVERY_KIND, make_setup
+from tests.survey_app.web.test_survey import VALID
+
+#: Enough responses to fill a release batch (k = 5) and more than one page of answers.
+RESPONSES = 12
+
+
+@dataclass
+class Planted:
+    app: Flask
+    campaign_id: int
+    canaries: list[bytes]  # free-text answers and invitation codes of the purged campaign
+    kept: bytes  # a free-text answer of the other organisation, which must survive
+    wave_id: int  # the purged campaign's wave
+
+
+def _answer(client, wave, code: str | None, remarks: str) -> None:
+    query = f"?t={code}" if code else ""
+    page = client.get(f"/s/{wave.token}{query}")
+    assert page.status_code == 200, page.text
+    result = client.post(f"/s/{wave.token}", data={**hidden_fields(page.text), **VALID,
+                                                    "remarks": remarks})  # fmt: skip
+    assert result.status_code == 303, result.text
+
+
+def _plant(app: Flask) -> Planted:
+    """Two organisations answer; the first one's answers and codes are the canaries."""
+    every_kind = questionnaires.from_dict(EVERY_KIND, source="every_kind")
+    sessions = app.extensions["klimaatpeil.sessionmaker"]
+    with sessions() as session:
+        purged = make_setup(session, every_kind, slug="weg")
+        kept = make_setup(session, every_kind, slug="blijft")
+        purged.open_wave.invitation_mode = InvitationMode.TOKENS
+        session.commit()
+        batch = invitations.generate(session, purged.open_wave, RESPONSES)
+        codes = invitations.batch_codes(session, purged.open_wave, batch)
+        purged_wave, kept_wave, campaign_id = purged.open_wave, kept.open_wave, purged.campaign.id
+    client = app.test_client()
+    tag = secrets.token_hex(6)
+    texts = [f"CANARY-{tag}-{n:02d} Jan Peeters zegt" for n in range(RESPONSES)]
+    kept_text = f"KEPT-{tag} blijft staan"
+    for number, (code, remarks) in enumerate(zip(codes, texts, strict=True)):
+        _answer(client, purged_wave, code, remarks)
+        if number % 2 == 0:  # interleaved, so that purged and kept rows share pages
+            _answer(client, kept_wave, None, f"{kept_text} {number:02d}")
+    with get_engine(app).connect() as connection:
+        released = (
+            connection.execute(
+                text("SELECT text FROM answer WHERE text LIKE :canary"),
+                {"canary": f"CANARY-{tag}-%"},
+            )
+            .scalars()
+            .all()
+        )
+    # Responses may wait, sealed, until a batch of k is released: most must be plain answers.
+    assert len(released) >= RESPONSES - 4, "the canaries must be stored before the purge"
+    return Planted(
+        app, campaign_id, [t.encode() for t in released] + [c.encode() for c in codes],
+        kept_text.encode(), purged_wave.id,
+    )  # fmt: skip
+
+
+def _purge(planted: Planted) -> None:
+    runner = planted.app.test_cli_runner()
+    result = runner.invoke(args=["purge", "--campaign", str(planted.campaign_id), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"deleted \d+ responses", result.output), result.output
+    engine = get_engine(planted.app)
+    if "intake" in inspect(engine).get_table_names():  # responses still waiting go too
+        with engine.connect() as connection:
+            waiting = connection.execute(
+                text("SELECT count(*) FROM intake WHERE wave_id = :w"), {"w": planted.wave_id}
+            ).scalar_one()
+        assert waiting == 0
+
+
+def _backup(app: Flask, path: Path) -> Path:
+    result = app.test_cli_runner().invoke(args=["backup", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def _found(canaries: list[bytes], data: bytes) -> list[str]:
+    return [canary.decode() for canary in canaries if canary in data]
+
+
+# --- SQLite --------------------------------------------------------------------------------
+
+
+def _sqlite_files(database: Path) -> dict[str, bytes]:
+    """The bytes of the database file and of its -wal and -shm files, as a thief copies them."""
+    files = {}
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path = database.with_name(database.name + suffix)
+        if path.exists():
+            files[path.name] = path.read_bytes()
+    return files
+
+
+def test_sqlite_purge_leaves_no_canary_in_the_file_the_wal_or_a_new_backup(tmp_path: Path):
+    database = tmp_path / "klimaatpeil.sqlite"
+    app = make_app(tmp_path, DATABASE_URL=f"sqlite:///{database}")
+    planted = _plant(app)
+    before = b"".join(_sqlite_files(database).values())
+    assert len(_found(planted.canaries, before)) == len(planted.canaries)  # the probe works
+
+    _purge(planted)  # the app keeps running: its pooled connections stay open
+
+    for name, data in _sqlite_files(database).items():
+        assert _found(planted.canaries, data) == [], f"{name} still holds purged data"
+    backup = _backup(app, tmp_path / "after-purge.backup").read_bytes()
+    assert _found(planted.canaries, backup) == []
+    assert planted.kept in backup  # the other organisation's answers are still there
+
+    # The file stays clean once every connection is closed (nothing waits to be written back).
+    get_engine(app).dispose()
+    for name, data in _sqlite_files(database).items():
+        assert _found(planted.canaries, data) == [], f"{name} still holds purged data"
+
+    with get_engine(app).connect() as connection:  # what the app deletes is overwritten too
+        assert connection.exec_driver_sql("PRAGMA secure_delete").scalar_one() == 1
+
+
+# --- PostgreSQL ----------------------------------------------------------------------------
+
+#: The tables a purge deletes from, and whose pages must not keep the deleted rows.
+PURGED_TABLES = ("answer", "response", "invitation", "submission_key", "linking_code")
+
+
+def _dump_text(dump: Path) -> bytes:
+    """The SQL text of a ``pg_dump --format=custom`` file (its data is compressed)."""
+    program = shutil.which("pg_restore")
+    require(program is not None, "pg_restore is not installed")
+    result = subprocess.run([program, "--file=-", str(dump)], capture_output=True, check=True)
+    return result.stdout
+
+
+def _raw_pages(connection, get_raw_page: str, table: str) -> bytes:
+    """Every page of a table and of its indexes, as stored (dead rows and free space included)."""
+    relations = [table, *connection.execute(
+        text("SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = to_regclass(:t)"),
+        {"t": table},
+    ).scalars()]  # fmt: skip
+    pages = []
+    for relation in relations:
+        blocks = connection.execute(
+            text("SELECT pg_relation_size(to_regclass(:r)) / current_setting('block_size')::int"),
+            {"r": relation},
+        ).scalar_one()
+        for block in range(blocks):
+            pages.append(connection.execute(
+                text(f"SELECT {get_raw_page}(:r, 'main', :b)"), {"r": relation, "b": block}
+            ).scalar_one())  # fmt: skip
+    return b"".join(bytes(page) for page in pages)
+
+
+def _pageinspect(app: Flask) -> str | None:
+    """``get_raw_page``, schema-qualified, if this server lets us read raw pages, else None.
+
+    It needs the pageinspect extension (PostgreSQL's contrib) and a superuser;
+    without them the dump and the statistics remain to be checked.
+    """
+    try:
+        with get_engine(app).begin() as connection:
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS pageinspect"))
+            schema = connection.execute(text(
+                "SELECT extnamespace::regnamespace::text FROM pg_extension "
+                "WHERE extname = 'pageinspect'"
+            )).scalar_one()  # fmt: skip
+    except Exception:
+        return None
+    return f"{schema}.get_raw_page"
+
+
+@pytest.mark.postgres
+def test_postgresql_purge_leaves_no_canary_in_the_pages_or_a_new_backup(tmp_path: Path):
+    require(shutil.which("pg_dump") is not None, "pg_dump is not installed")
+    app = make_app(tmp_path, DATABASE_URL=postgres_url())
+    planted = _plant(app)
+    assert len(_found(planted.canaries, _dump_text(_backup(app, tmp_path / "b.dump")))) == len(
+        planted.canaries
+    )  # the probe works
+    raw = _pageinspect(app)
+    if raw:
+        with get_engine(app).connect() as connection:
+            before = b"".join(_raw_pages(connection, raw, table) for table in PURGED_TABLES)
+        assert len(_found(planted.canaries, before)) == len(planted.canaries)
+
+    _purge(planted)
+
+    dump = _dump_text(_backup(app, tmp_path / "after-purge.dump"))
+    assert _found(planted.canaries, dump) == []
+    assert planted.kept in dump
+    with get_engine(app).connect() as connection:
+        vacuumed = dict(connection.execute(text(
+            "SELECT relname, vacuum_count + autovacuum_count FROM pg_stat_user_tables "
+            "WHERE schemaname = current_schema()"
+        )).all())  # fmt: skip
+        assert {table: vacuumed[table] > 0 for table in PURGED_TABLES} == dict.fromkeys(
+            PURGED_TABLES, True
+        )
+        if raw:
+            for table in PURGED_TABLES:
+                found = _found(planted.canaries, _raw_pages(connection, raw, table))
+                assert found == [], f"the pages of {table} still hold purged data"
