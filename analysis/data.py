@@ -1,7 +1,8 @@
 """Reading and checking responses in the CSV exchange format (docs/data-format.md).
 
 Files come from the app's export, or from a spreadsheet program: UTF-8 with
-or without a byte-order mark, UTF-16 with one ("Unicode text"), separated
+or without a byte-order mark, UTF-16 with one ("Unicode text"), or
+Windows-1252 (Excel's "CSV (;-separated)" in a Belgian locale), separated
 by commas, semicolons (Excel in a Dutch or French locale, with decimal
 commas) or tabs. Every problem names the spreadsheet row (the header is row
 1) and the column, and says how to fix it.
@@ -98,6 +99,9 @@ def _decode(raw: bytes, source: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        windows = _windows_1252(raw)
+        if windows is not None:
+            return windows
         before = raw[: error.start]
         row = before.count(b"\n") + 1
         line_start = before.rfind(b"\n") + 1
@@ -113,6 +117,27 @@ def _decode(raw: bytes, source: str) -> str:
             row=row,
             column=column,
         ) from None
+
+
+#: A UTF-8 encoded character other than ASCII: its presence means the file is UTF-8 text.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _windows_1252(raw: bytes) -> str | None:
+    """The text of a file Excel saved as "CSV (;-separated)" in a Belgian locale, or None.
+
+    Such a file is Windows-1252. It is taken for one only when it is not UTF-8
+    text with a damaged byte: no UTF-8 encoded character may occur in it, and
+    every byte must be defined in Windows-1252.
+    """
+    if _UTF8_SEQUENCE.search(raw):
+        return None
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
 
 
 def _separator(header: str) -> str:
@@ -325,7 +350,8 @@ def read_responses(
     Parameters
     ----------
     path_or_buffer : str, path or binary file
-        The CSV file: UTF-8 (with or without BOM) or UTF-16, separated by
+        The CSV file: UTF-8 (with or without BOM), UTF-16, or Windows-1252 (what Excel
+        saves as "CSV (;-separated)" in a Belgian locale), separated by
         commas, semicolons (then with decimal commas) or tabs.
     questionnaire : Questionnaire, str or path
         The questionnaire, a shipped name ("klimaatteam") or a YAML file.

@@ -94,11 +94,28 @@ def test_empty_file():
 
 
 def test_undecodable_bytes_name_row_and_column():
-    data = GOOD.replace("Financiën", "Financi\udce9n").encode("utf-8", "surrogateescape")
+    # UTF-8 text with one damaged byte is not read as anything else
+    data = GOOD.replace("Meer fietsen", "Meer fietsën \udce9").encode("utf-8", "surrogateescape")
     with pytest.raises(DataError) as caught:
         _read(data)
-    assert caught.value.row == 2 and caught.value.column == "department"
+    assert caught.value.row == 2 and caught.value.column == "engagement_suggestions"
     assert "not UTF-8" in str(caught.value) and "CSV UTF-8" in str(caught.value)
+    # nor is a byte that Windows-1252 does not define
+    data = GOOD.replace("Financiën", "Financi\udc81n").encode("utf-8", "surrogateescape")
+    with pytest.raises(DataError, match="not UTF-8"):
+        _read(data)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_every_spreadsheet_form_gives_the_same_frame(newline, bom):
+    """UTF-8 (with or without BOM) or Windows-1252, `,` or `;` with decimal commas, LF or CRLF."""
+    plain = _read(GOOD)
+    excel = GOOD.replace(",", ";").replace("12.5", "12,5").replace("\n", newline)
+    for data in (bom + excel.encode("utf-8"), excel.encode("cp1252")):
+        frame = _read(data)
+        assert frame.drop(columns="response_id").equals(plain.drop(columns="response_id"))
+        assert frame["department"].iloc[0] == "Financiën"
 
 
 def test_ragged_row():
