@@ -129,16 +129,23 @@ def to_csv(frame: pd.DataFrame) -> str:
     return buffer.getvalue()
 
 
-def export_csv(session: Session, campaign: Campaign, waves: Sequence[Wave] | None = None) -> str:
+def export_csv(
+    session: Session,
+    campaign: Campaign,
+    waves: Sequence[Wave] | None = None,
+    *,
+    spreadsheet: bool = False,
+) -> str | bytes:
     """The responses of ``waves`` (default: all) as the ``export`` command writes them.
 
     Pair ids come from the whole campaign, so they are the same whichever
-    waves are written.
+    waves are written. Plain CSV text, or with ``spreadsheet`` the bytes a
+    Belgian Excel opens (:func:`spreadsheet_csv`).
     """
     frame, _ = with_pairs(session, campaign, responses_frame(session, campaign))
     if waves is not None:
         frame = frame[frame["wave"].isin([wave.name for wave in waves])]
-    return to_csv(frame)
+    return spreadsheet_csv(frame) if spreadsheet else to_csv(frame)
 
 
 def export_protection(questionnaire: Questionnaire) -> dict[str, Any]:
@@ -174,8 +181,28 @@ def default_number_bands(item: Item) -> list[float]:
     return [low + step * i for i in range(DEFAULT_BAND_COUNT)]
 
 
-def coach_export(campaign: Campaign, session: Session, wave: Wave | None = None) -> str:
+def spreadsheet_csv(frame: pd.DataFrame) -> bytes:
+    """CSV as Excel opens it in nl-BE and fr-BE: UTF-8 with a BOM, ``;``, decimal commas, CRLF.
+
+    A plain CSV (UTF-8 without BOM, commas) opens in a Belgian Excel as one
+    column with "FinanciÃ«n" in it; ``analyse`` reads both forms alike.
+    """
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, sep=";", decimal=",", lineterminator="\r\n")
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def coach_export(
+    campaign: Campaign,
+    session: Session,
+    wave: Wave | None = None,
+    *,
+    spreadsheet: bool = False,
+) -> str | bytes:
     """The campaign's (or one wave's) responses as the coach may download them, as CSV.
+
+    Plain CSV text, or with ``spreadsheet`` the bytes a Belgian Excel opens
+    (:func:`spreadsheet_csv`).
 
     Closed waves only (nothing of a wave still open), and of those only the
     waves with at least the threshold of responses. Free text and pair ids
@@ -194,7 +221,7 @@ def coach_export(campaign: Campaign, session: Session, wave: Wave | None = None)
         threshold=campaign.organisation.anonymity_threshold,
         **export_protection(questionnaire),
     )
-    return to_csv(frame)
+    return spreadsheet_csv(frame) if spreadsheet else to_csv(frame)
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,16 @@ from survey_app.cli.common import (
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write (default: standard output).",
 )
+@click.option(
+    "--spreadsheet",
+    is_flag=True,
+    help="Write CSV as Excel opens it in Belgium (UTF-8 with BOM, ';', decimal commas); "
+    "analyse reads both forms.",
+)
 @with_appcontext
-def export_command(campaign_id: int, wave_name: str | None, out: Path | None) -> None:
+def export_command(
+    campaign_id: int, wave_name: str | None, out: Path | None, spreadsheet: bool
+) -> None:
     """Write a campaign's responses in the CSV exchange format."""
     from survey_app.campaign_data import export_csv
     from survey_app.store.db import get_session
@@ -56,11 +64,12 @@ def export_command(campaign_id: int, wave_name: str | None, out: Path | None) ->
             raise click.ClickException(
                 f"Campaign {campaign_id} has no wave {wave_name!r}; it has: {names}."
             )
-    text = export_csv(get_session(), campaign, waves)
+    content = export_csv(get_session(), campaign, waves, spreadsheet=spreadsheet)
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
     if out is None:
-        click.echo(text, nl=False)
+        click.echo(data, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        out.write_bytes(data)
         click.echo(f"Wrote {out}.", err=True)
 
 

@@ -7,7 +7,6 @@ commute distance and every answer.
 
 from __future__ import annotations
 
-import io
 import re
 
 import pandas as pd
@@ -16,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import questionnaires
+from tests.downloads import read_spreadsheet_csv
 from tests.privacy.answering import answers, close_wave, klimaatteam_campaign, send
 
 THRESHOLD = 5
@@ -45,7 +45,7 @@ def _download(client, auth, setup, url: str) -> pd.DataFrame:
     auth.login(setup.coach_email, setup.coach_password)
     response = client.get(url)
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    return pd.read_csv(io.BytesIO(response.data), dtype=str, keep_default_na=False)
+    return read_spreadsheet_csv(response.data, dtype=str, keep_default_na=False)
 
 
 def _assert_k_anonymous(frame: pd.DataFrame, columns: list[str], k: int) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 import questionnaires
 from survey_app.store.models import Invitation, InvitationMode, WaveStatus
 from tests.conftest import csrf_token
+from tests.downloads import read_spreadsheet_csv
 from tests.privacy.answering import answers, klimaatteam_campaign, send
 from tests.survey_app.conftest import EVERY_KIND, make_setup
 from tests.survey_app.web.test_survey import VALID, _post
@@ -71,7 +72,7 @@ def test_no_per_response_csv_of_an_open_wave(client, auth, coach_setup, db_sessi
     wave_csv = client.get(f"/coach/waves/{coach_setup.open_wave.id}/responses.csv")
     assert wave_csv.mimetype != "text/csv" or len(wave_csv.data.splitlines()) <= 1
     campaign_csv = client.get(f"/coach/campaigns/{coach_setup.campaign.id}/responses.csv")
-    frame = pd.read_csv(io.BytesIO(campaign_csv.data))
+    frame = read_spreadsheet_csv(campaign_csv.data)
     assert coach_setup.open_wave.name not in set(frame["wave"])
 
 

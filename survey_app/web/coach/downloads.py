@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
@@ -41,7 +41,8 @@ def wave_csv(wave_id: int) -> Any:
         flash(_("The responses of a wave can be downloaded once the wave is closed."), "error")
         return redirect(url_for("coach.wave", wave_id=wave.id))
     filename = secure_filename(f"{wave.campaign.organisation.slug}-{wave.name}.csv")
-    return download(coach_export(wave.campaign, get_session(), wave), filename, "text/csv")
+    content = coach_export(wave.campaign, get_session(), wave, spreadsheet=_for_spreadsheets())
+    return download(content, filename, "text/csv")
 
 
 @bp.route("/campaigns/<int:campaign_id>/responses.csv")
@@ -50,7 +51,13 @@ def campaign_csv(campaign_id: int) -> Any:
     """The responses of the campaign's closed waves, protected (open waves are left out)."""
     campaign = campaign_or_404(campaign_id)
     filename = secure_filename(f"{campaign.organisation.slug}-campaign-{campaign.id}.csv")
-    return download(coach_export(campaign, get_session()), filename, "text/csv")
+    content = coach_export(campaign, get_session(), spreadsheet=_for_spreadsheets())
+    return download(content, filename, "text/csv")
+
+
+def _for_spreadsheets() -> bool:
+    """CSV for Excel in a Belgian locale, unless ``?format=plain`` asks for it for scripts."""
+    return request.args.get("format") != "plain"
 
 
 @bp.route("/campaigns/<int:campaign_id>/report/<any(diagnosis, impact):kind>.<any(html, pdf):fmt>")

@@ -107,9 +107,9 @@ GOOD = "response_id,wave,energy_pc_off\na,nulmeting,4\nb,opvolgmeting,5\n"
         (GOOD.replace("energy_pc_off", "kolom_x"), [], "row 1, column kolom_x:"),
         ("", [], "the file is empty"),
         (
-            b"response_id,wave,energy_pc_off\na,nulm\xe9ting,4\n",
+            b"response_id,wave,energy_pc_off\na,nulm\x81ting,4\n",
             [],
-            "row 2, column wave: byte 0xe9",
+            "row 2, column wave: byte 0x81",
         ),
     ],
 )

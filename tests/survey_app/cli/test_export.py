@@ -7,6 +7,7 @@ import io
 import pandas as pd
 
 from tests.conftest import csrf_token
+from tests.downloads import read_spreadsheet_csv
 from tests.survey_app.conftest import publish_waiting
 from tests.survey_app.web.test_survey import VALID, _post
 
@@ -30,14 +31,14 @@ def test_csv_export_round_trips(client, auth, setup, db_session):
     auth.login(setup.coach_email, setup.coach_password)
     download = client.get(f"/coach/campaigns/{setup.campaign.id}/responses.csv")
     assert download.mimetype == "text/csv"
-    frame = pd.read_csv(io.BytesIO(download.data), keep_default_na=False, na_values=[""])
+    frame = read_spreadsheet_csv(download.data, keep_default_na=False, na_values=[""])
     assert frame.empty  # the wave is still open
     page = client.get(f"/coach/waves/{setup.open_wave.id}")
     client.post(
         f"/coach/waves/{setup.open_wave.id}/close", data={"csrf_token": csrf_token(page.text)}
     )
     download = client.get(f"/coach/campaigns/{setup.campaign.id}/responses.csv")
-    frame = pd.read_csv(io.BytesIO(download.data), keep_default_na=False, na_values=[""])
+    frame = read_spreadsheet_csv(download.data, keep_default_na=False, na_values=[""])
     assert list(frame.columns) == [
         "response_id",
         "wave",
@@ -115,3 +116,36 @@ def test_export_command_writes_the_same_csv(runner, setup, client, tmp_path):
     missing = runner.invoke(args=["export", "--campaign", "999"])
     assert missing.exit_code == 1
     assert "No campaign 999" in missing.output
+
+
+def test_a_spreadsheet_export_opens_in_belgian_excel_and_analyses_the_same(
+    runner, app, db_session, tmp_path
+):
+    """BOM, ``;``, decimal commas and accents as bytes; ``analyse`` gives what it gives on plain."""
+    import json
+    import re
+
+    from survey_app.store import demo
+
+    demo.create(db_session, seed=2026, secret=app.config["LINKING_KEY"])
+    plain, excel = tmp_path / "plain.csv", tmp_path / "excel.csv"
+    for path, extra in ((plain, []), (excel, ["--spreadsheet"])):
+        result = runner.invoke(args=["export", "--campaign", "1", "--out", str(path), *extra])
+        assert result.exit_code == 0, result.output
+    data = excel.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 only with a byte-order mark
+    header = data[3:].split(b"\r\n")[0]
+    plain_header = plain.read_bytes().split(b"\n")[0]
+    assert header.split(b";") == plain_header.split(b",")  # one column per question
+    assert "Financiën".encode() in data and "FinanciÃ" not in data.decode("utf-8")
+    distance = header.split(b";").index(b"mobility_distance_km")
+    distances = [line.split(b";")[distance] for line in data[3:].split(b"\r\n")[1:] if line]
+    assert any(re.fullmatch(rb"\d+,\d+", value) for value in distances)  # decimal commas
+    assert not any(re.fullmatch(rb"\d+\.\d+", value) for value in distances)
+    results = []
+    for path in (plain, excel):
+        analysed = runner.invoke(args=["analyse", str(path), "--items", "--format", "json"])
+        assert analysed.exit_code == 0, analysed.output
+        document = json.loads(analysed.output)
+        results.append((document["themes"], document["items"]))
+    assert results[0] == results[1]
