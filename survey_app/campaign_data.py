@@ -212,16 +212,23 @@ def coach_export(
     threshold times per wave, by blanking the rarest values
     (:func:`analysis.anonymity.protect_for_export`).
     """
+    frame = coach_export_frame(campaign, session, wave)
+    return spreadsheet_csv(frame) if spreadsheet else to_csv(frame)
+
+
+def coach_export_frame(
+    campaign: Campaign, session: Session, wave: Wave | None = None
+) -> pd.DataFrame:
+    """The frame behind :func:`coach_export` (and the coach's XLSX download)."""
     closed = [w for w in campaign.waves if w.status is WaveStatus.CLOSED]
     if wave is not None:
         closed = [w for w in closed if w.id == wave.id]
     questionnaire = campaign_questionnaire(campaign)
-    frame = protect_for_export(
+    return protect_for_export(
         responses_frame(session, campaign, closed),
         threshold=campaign.organisation.anonymity_threshold,
         **export_protection(questionnaire),
     )
-    return spreadsheet_csv(frame) if spreadsheet else to_csv(frame)
 
 
 @dataclass(frozen=True)

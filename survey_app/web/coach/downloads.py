@@ -10,12 +10,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
-from survey_app.campaign_data import coach_export
+from survey_app.campaign_data import coach_export, coach_export_frame
 from survey_app.store import invitations
+from survey_app.store.campaigns import campaign_questionnaire
 from survey_app.store.db import get_session
-from survey_app.store.models import WaveStatus
+from survey_app.store.models import Campaign, Wave, WaveStatus
 from survey_app.web.coach import invitation_sheets
 from survey_app.web.coach.common import bp, campaign_or_404, coach_only, download, wave_or_404
+from survey_app.web.coach.spreadsheets import responses_workbook
 
 
 @bp.route("/waves/<int:wave_id>/invitations/<int:batch>.<any(pdf, csv):fmt>")
@@ -109,3 +111,32 @@ def campaign_report(campaign_id: int, kind: str, fmt: str) -> Any:
     slug = campaign.organisation.slug
     filename = secure_filename(f"{slug}-{kind}-{campaign.id}-{language}.{fmt}")
     return download(content, filename, "application/pdf" if fmt == "pdf" else "text/html")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.route("/waves/<int:wave_id>/responses.xlsx")
+@coach_only
+def wave_xlsx(wave_id: int) -> Any:
+    """A closed wave's responses as a workbook: question texts as headers, and a codebook."""
+    wave = wave_or_404(wave_id)
+    if wave.status is not WaveStatus.CLOSED:
+        flash(_("The responses of a wave can be downloaded once the wave is closed."), "error")
+        return redirect(url_for("coach.wave", wave_id=wave.id))
+    filename = secure_filename(f"{wave.campaign.organisation.slug}-{wave.name}.xlsx")
+    return download(_workbook(wave.campaign, wave), filename, XLSX)
+
+
+@bp.route("/campaigns/<int:campaign_id>/responses.xlsx")
+@coach_only
+def campaign_xlsx(campaign_id: int) -> Any:
+    """The responses of the campaign's closed waves as a workbook with a codebook."""
+    campaign = campaign_or_404(campaign_id)
+    filename = secure_filename(f"{campaign.organisation.slug}-campaign-{campaign.id}.xlsx")
+    return download(_workbook(campaign), filename, XLSX)
+
+
+def _workbook(campaign: Campaign, wave: Wave | None = None) -> bytes:
+    frame = coach_export_frame(campaign, get_session(), wave)
+    return responses_workbook(frame, campaign_questionnaire(campaign), str(get_locale()))

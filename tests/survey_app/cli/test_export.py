@@ -149,3 +149,46 @@ def test_a_spreadsheet_export_opens_in_belgian_excel_and_analyses_the_same(
         document = json.loads(analysed.output)
         results.append((document["themes"], document["items"]))
     assert results[0] == results[1]
+
+
+def test_the_xlsx_download_shows_questions_and_a_codebook_in_the_readers_language(
+    client, app, db_session
+):
+    """Headers are question texts (never item ids), and a second sheet says what codes mean."""
+    import re
+
+    from openpyxl import load_workbook
+
+    import questionnaires
+    from survey_app.store import demo
+    from survey_app.store.users import create_user
+
+    campaign = demo.create(db_session, seed=2026, secret=app.config["LINKING_KEY"])
+    largest = max(campaign.organisation.departments, key=lambda d: d.headcount)
+    largest.name = '=HYPERLINK("https://example.org","Welzijn")'  # a formula, if run
+    db_session.commit()
+    _, password = create_user(db_session, "coach@demodorp.be", "coach", [demo.SLUG])
+    page = client.get("/login")
+    client.post(
+        "/login",
+        data={
+            "email": "coach@demodorp.be",
+            "password": password,
+            "csrf_token": csrf_token(page.text),
+        },
+    )
+    for language, never, wave in (("nl", "Nooit", "Meting"), ("fr", "Jamais", "Mesure")):
+        download = client.get(f"/coach/campaigns/1/responses.xlsx?lang={language}")
+        assert download.status_code == 200, download.status_code
+        workbook = load_workbook(io.BytesIO(download.data), read_only=True)
+        responses, codebook = (list(sheet.values) for sheet in workbook.worksheets)
+        headers = responses[0]
+        assert len(responses) > 200 and wave in headers
+        assert not [h for h in headers if re.fullmatch(r"[a-z]+(_[a-z0-9]+)+", str(h))], headers
+        labels = {item.label[language] for item in questionnaires.load("klimaatteam").items}
+        assert len(labels & set(headers)) > 10  # the questions' own texts, in the language
+        meanings = {row[3] for row in codebook[1:]}
+        assert never in meanings
+        cells = [value for row in responses + codebook for value in row]
+        assert "'" + largest.name in cells  # shown as text
+        assert not [v for v in cells if isinstance(v, str) and v.startswith(("=", "+", "@"))]

@@ -13,6 +13,8 @@ NOT_PAGES = {
     "coach.wave_qr",
     "coach.wave_csv",
     "coach.campaign_csv",
+    "coach.wave_xlsx",
+    "coach.campaign_xlsx",
     "coach.campaign_report",
     "coach.invitation_download",
     "dashboard.vega_bundle",
