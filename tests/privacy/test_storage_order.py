@@ -14,6 +14,7 @@ default, PostgreSQL under ``make test-postgres``):
 
 from __future__ import annotations
 
+import re
 import shutil
 import statistics
 import subprocess
@@ -71,17 +72,13 @@ def _spearman(ranks: list[int]) -> float:
 
 
 def _markers_in_order(raw: bytes) -> list[int]:
-    """The arrival index of each marker, in the order the bytes hold them (first sighting)."""
-    positions = []
-    index = 0
-    while True:
-        found = raw.find(b"MARK-", index)
-        if found < 0:
-            break
-        positions.append(int(raw[found + 5 : found + 9]))
-        index = found + 1
+    """The arrival index of each marker, in the order the bytes hold them (first sighting).
+
+    Only whole markers count: a page can hold a cut or zeroed remnant of one.
+    """
     seen: list[int] = []
-    for value in positions:
+    for match in re.finditer(rb"MARK-(\d{4})-END", raw):
+        value = int(match.group(1))
         if value not in seen:
             seen.append(value)
     return seen
