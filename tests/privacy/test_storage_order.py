@@ -132,7 +132,7 @@ def test_stored_order_says_nothing_of_arrival_within_a_batch(app, client, db_ses
         correlations.append(_spearman(members))
     # A shuffled batch: each correlation ~ N(0, 0.33), their mean ~ N(0, 0.14); the
     # order of arrival gives 1.
-    assert abs(statistics.fmean(correlations)) < 0.5, correlations
+    assert abs(statistics.fmean(correlations)) < 0.6, correlations  # 4.4 sd: no flake
 
 
 def test_no_transaction_id_joins_a_code_to_a_response(tmp_path):
