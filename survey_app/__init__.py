@@ -7,8 +7,6 @@ It computes no statistics of its own: every number it shows comes from the
 from __future__ import annotations
 
 import os
-import secrets
-import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -29,29 +27,6 @@ ENVIRONMENT_SETTINGS = (
     "PREFERRED_URL_SCHEME",
     "PROXY_FIX_X_FOR",
 )
-
-
-def _instance_secret(instance_path: Path, name: str = "secret_key") -> str:
-    """A random key kept in the instance folder (mode 0600), so it survives a restart.
-
-    Only for development and the demo; production sets SECRET_KEY and
-    LINKING_KEY itself. The file is created readable by its owner only from
-    the first byte, and only once, even when two processes start together.
-    """
-    path = instance_path / name
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(descriptor, "w") as file:
-            file.write(secrets.token_hex(32))
-    for _ in range(50):  # another process may be writing it right now
-        text = path.read_text().strip()
-        if text:
-            return text
-        time.sleep(0.01)
-    raise RuntimeError(f"{path} is empty: delete it and start again.")
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -108,12 +83,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from survey_app.web import security
 
     security.init_app(app)  # refuses production without a secret key and a linking key
+    from survey_app.store.keyfiles import instance_secret
+
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(instance_path)
+        app.config["SECRET_KEY"] = instance_secret(instance_path)
     if not app.config.get("LINKING_KEY"):
         from survey_app.store.linking import KEY_FILE
 
-        app.config["LINKING_KEY"] = _instance_secret(instance_path, KEY_FILE)
+        app.config["LINKING_KEY"] = instance_secret(instance_path, KEY_FILE)
     security.check_linking_key(app)
 
     from survey_app.store import db, intake

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -40,10 +39,11 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Flask, current_app
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, delete, insert
 from sqlalchemy.orm import Session
 
 from questionnaires import Kind, Questionnaire
+from survey_app.store.keyfiles import instance_secret
 from survey_app.store.models import (
     Answer,
     Intake,
@@ -128,12 +128,7 @@ def parse_key(text: str) -> bytes:
 
 def instance_key(instance_path: Path) -> bytes:
     """The key kept in the instance folder (made on first use, readable by its owner only)."""
-    path = Path(instance_path) / KEY_FILE
-    if not path.exists():
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(secrets.token_hex(KEY_BYTES))
-    return parse_key(path.read_text())
+    return parse_key(instance_secret(Path(instance_path), KEY_FILE))
 
 
 def capacity(questionnaire: Questionnaire) -> int:
@@ -201,11 +196,6 @@ def sealed_content(
             else None
         ),
     }
-
-
-def waiting(session: Session, wave_id: int) -> int:
-    """How many accepted responses of the wave wait in the intake."""
-    return session.scalar(select(func.count()).select_from(Intake).where(Intake.wave_id == wave_id))
 
 
 def release(
@@ -282,15 +272,6 @@ def clean_up(session: Session) -> None:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         elif engine.dialect.name == "postgresql":
             connection.exec_driver_sql("VACUUM intake")
-
-
-def release_closed(session: Session, key: bytes, waves: list[Wave]) -> int:
-    """Publish whatever still waits in closed waves (a response accepted as a wave closed)."""
-    released = 0
-    for wave in waves:
-        if wave.status is WaveStatus.CLOSED and waiting(session, wave.id):
-            released += release(session, key, wave.id, 0, force=True)
-    return released
 
 
 def close_wave(session: Session, wave: Wave, key: bytes | None = None) -> int:

@@ -219,11 +219,11 @@ def test_the_linking_key_is_read_from_the_environment(tmp_path, monkeypatch):
 
 
 def test_in_development_the_key_is_a_file_of_the_instance_folder(tmp_path):
-    from survey_app import _instance_secret
+    from survey_app.store.keyfiles import instance_secret
 
-    key = _instance_secret(tmp_path, linking.KEY_FILE)
+    key = instance_secret(tmp_path, linking.KEY_FILE)
     assert (tmp_path / linking.KEY_FILE).stat().st_mode & 0o777 == 0o600
-    assert _instance_secret(tmp_path, linking.KEY_FILE) == key  # kept across restarts
+    assert instance_secret(tmp_path, linking.KEY_FILE) == key  # kept across restarts
     app = create_app(
         {"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": f"sqlite:///{tmp_path}/d"}
     )
