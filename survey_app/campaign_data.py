@@ -205,7 +205,9 @@ def coach_export(
     (:func:`spreadsheet_csv`).
 
     Closed waves only (nothing of a wave still open), and of those only the
-    waves with at least the threshold of responses. Free text and pair ids
+    waves with at least the threshold of responses. A department hidden in
+    the wave's participation table is blank in every row of that wave (its
+    rows would give away a small department hidden with it). Free text and pair ids
     are left out (free text reaches the coach only as a shuffled list),
     numbers are published in bands, and each combination of department,
     language and the questionnaire's identifying items occurs at least
@@ -224,11 +226,29 @@ def coach_export_frame(
     if wave is not None:
         closed = [w for w in closed if w.id == wave.id]
     questionnaire = campaign_questionnaire(campaign)
+    frame = responses_frame(session, campaign, closed)
     return protect_for_export(
-        responses_frame(session, campaign, closed),
+        _without_hidden_departments(frame, participation_rates(session, campaign, "en", closed)),
         threshold=campaign.organisation.anonymity_threshold,
         **export_protection(questionnaire),
     )
+
+
+def _without_hidden_departments(frame: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the department blanked where the participation table hides it.
+
+    The coach sees both: a department hidden there only to protect a small
+    one, but counted in the CSV, would give the small one away as "hidden
+    total minus its rows".
+    """
+    hidden = rates.loc[rates["hidden"].astype(bool), ["wave", "department"]]
+    pairs = set(hidden.itertuples(index=False, name=None))
+    blank = pd.Series(
+        [pair in pairs for pair in zip(frame["wave"], frame["department"], strict=True)],
+        index=frame.index,
+        dtype=bool,
+    )
+    return frame.assign(department=frame["department"].mask(blank))
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from survey_app.store.models import (
     WaveStatus,
 )
 from survey_app.store.users import create_user
+from tests.downloads import read_spreadsheet_csv
 from tests.privacy.answering import answers, send
 
 FEWER = {"nl": "minder dan 5", "fr": "moins de 5", "en": "fewer than 5"}
@@ -256,3 +257,31 @@ def test_a_small_department_and_the_one_hidden_to_protect_it(client, auth, db_se
     assert _dashboard(client, language)["opvolgmeting"] == dict(
         zip(HEADCOUNTS, map(str, FOLLOW_UP), strict=True)
     )
+
+
+def test_the_coach_csv_does_not_undo_the_hiding(client, auth, db_session):
+    """The coach sees the wave page and downloads the CSV. Financiën (3) is hidden with
+    Vrije tijd (7); the CSV, k-anonymous on its own terms, blanked a French group of
+    Welzijn instead and listed Vrije tijd's 7 rows: "hidden total (10) minus 7" gave
+    Financiën's 3. A department hidden on the wave page is blank in the CSV."""
+    baseline = [10, 27, 3, 30, 8, 9, 7]
+    campaign, coach, _ = _campaign(
+        client, db_session, baseline, FOLLOW_UP, {}, french={"Welzijn en OCMW": 5}
+    )
+    wave = campaign.waves[0]
+    auth.login(*coach)
+    total, cells = _wave_page(client, wave, "en")
+    hidden = sorted(name for name, cell in cells.items() if not cell.isdigit())
+    assert hidden == ["Financiën", "Vrije tijd, cultuur en sport"]
+    hidden_total = total - sum(int(cell) for cell in cells.values() if cell.isdigit())
+    response = client.get(f"/coach/waves/{wave.id}/responses.csv")
+    assert response.status_code == 200
+    csv = read_spreadsheet_csv(response.data, dtype=str, keep_default_na=False)
+    listed = csv["department"].value_counts()
+    for name in hidden:
+        assert listed.get(name, 0) == 0, f"{name} counted in the CSV"
+    assert hidden_total - listed.get("Vrije tijd, cultuur en sport", 0) != 3
+    # what the CSV shows of the other departments is what the wave page shows, or less
+    for name, cell in cells.items():
+        if cell.isdigit():
+            assert listed.get(name, 0) <= int(cell)
