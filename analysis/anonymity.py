@@ -3,20 +3,28 @@
 Every number that leaves the analysis layer (reports, dashboard, the
 coach's tables and CSV downloads, ``analyse --by``) goes through here.
 
-Tables (:func:`suppress_small_groups`), per breakdown (e.g. per wave):
+Tables (:func:`suppress_small_groups`), per breakdown (e.g. per wave), each
+breakdown on its own:
 
 - a breakdown whose total is below the organisation's threshold shows
   nothing at all, not even its total (``total_hidden``);
 - a group with fewer respondents than the threshold is hidden (primary
-  suppression);
+  suppression; ``small``: it may be called "fewer than k");
 - the hidden groups of a breakdown whose total is shown could be computed
   back as "total minus the shown groups", so more groups are hidden
   (complementary suppression) until the hidden groups hold at least two
   non-empty groups and at least the threshold of people together. Empty
   groups protect nothing: a reader may know they are empty, and a group
   that is never published (like "not given") still counts as hidden;
-- a non-empty group hidden in one breakdown is hidden in every breakdown of
-  the same table (every wave), so no wave's numbers give another's away.
+- a group hidden only to protect another (``small`` false) is not called
+  "fewer than k". Telling the two apart says that a complementary group
+  holds at least k people, so that the small groups hold at most "hidden
+  total - k per complementary group"; where that bound would be tighter
+  than "fewer than k", no hidden group of the breakdown is called small.
+
+One breakdown's cells never hide another's: the waves are different
+responses and no table adds cells up across waves, so a small group in a
+trial wave hides nothing in the baseline (docs/privacy.md, "Small groups").
 
 Per-response exports (:func:`protect_for_export`): free text is left out,
 free numbers are published in bands, and every combination of the
@@ -30,7 +38,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import pandas as pd
 
@@ -57,15 +65,17 @@ def effective_threshold(threshold: int | None) -> int:
 def _complement(counts: pd.Series, hidden: set, limit: int) -> set:
     """Hide more groups of one breakdown until "total minus the shown" reveals no small group.
 
-    The non-empty hidden groups must be at least two and hold at least
-    ``limit`` people together; the smallest non-empty shown group is hidden
-    next (empty groups protect nothing).
+    When a hidden group holds fewer than ``limit`` people, the non-empty
+    hidden groups must be at least two and hold at least ``limit`` people
+    together; the smallest non-empty shown group is hidden next (empty
+    groups protect nothing). A hidden group of ``limit`` or more (one never
+    published, like "not given") needs no protection of its own.
     """
     hidden = set(hidden)
     while True:
         hidden_counts = counts[counts.index.isin(list(hidden))]
         nonzero = hidden_counts[hidden_counts > 0]
-        if nonzero.empty or (len(nonzero) >= 2 and nonzero.sum() >= limit):
+        if (nonzero >= limit).all() or (len(nonzero) >= 2 and nonzero.sum() >= limit):
             return hidden
         candidates = counts[~counts.index.isin(list(hidden)) & (counts > 0)]
         if candidates.empty:
@@ -80,8 +90,9 @@ def suppress_small_groups(
     group: str = "group",
     count: str = "responses",
     by: str | None = "wave",
+    never_shown: Collection = (),
 ) -> pd.DataFrame:
-    """Mark which groups must be hidden; returns ``counts`` with ``hidden`` and ``total_hidden``.
+    """Mark the groups that must be hidden: ``counts`` with ``hidden``, ``small``, ``total_hidden``.
 
     Parameters
     ----------
@@ -93,11 +104,20 @@ def suppress_small_groups(
     threshold : int
         The organisation's smallest group (never taken below 3).
     group, count, by : str
-        Column names; ``by=None`` for a single breakdown.
+        Column names; ``by=None`` for a single breakdown. Each value of
+        ``by`` is a breakdown of its own: what is hidden in one never
+        depends on another.
+    never_shown : collection
+        Groups that are never published (like "not given"): always hidden,
+        so they protect the others when they hold people, and never
+        hidden for their own sake.
 
-    ``total_hidden`` is true for every row of a breakdown that shows
-    nothing, not even its total: its total is below the threshold, or all
-    of its people are in one hidden group.
+    ``hidden`` marks the groups that must not be shown. ``small`` marks the
+    hidden groups that may be described as "fewer than threshold" (true
+    and safe to say); a hidden group that is not ``small`` is hidden to
+    protect a small group. ``total_hidden`` is true for every row of a
+    breakdown that shows nothing, not even its total: its total is below
+    the threshold, or all of its people are in one hidden group.
 
     Examples
     --------
@@ -105,60 +125,77 @@ def suppress_small_groups(
     >>> counts = pd.DataFrame({"wave": ["a"] * 3 + ["b"] * 3,
     ...                        "group": ["x", "y", "z"] * 2,
     ...                        "responses": [2, 10, 12, 6, 9, 12]})
-    >>> suppress_small_groups(counts, 5)[["wave", "group", "hidden"]]
-      wave group  hidden
-    0    a     x    True
-    1    a     y    True
-    2    a     z   False
-    3    b     x    True
-    4    b     y    True
-    5    b     z   False
+    >>> suppress_small_groups(counts, 5)[["wave", "group", "hidden", "small"]]
+      wave group  hidden  small
+    0    a     x    True   True
+    1    a     y    True  False
+    2    a     z   False  False
+    3    b     x   False  False
+    4    b     y   False  False
+    5    b     z   False  False
 
     An empty group does not protect a small one: with Finance 6, Tech 2 and
     nobody without a department, both departments are hidden.
 
     >>> counts = pd.DataFrame({"group": ["Finance", "Tech", "not given"],
     ...                        "responses": [6, 2, 0]})
-    >>> suppress_small_groups(counts, 5, by=None)["hidden"].tolist()
-    [True, True, True]
+    >>> marked = suppress_small_groups(counts, 5, by=None, never_shown=["not given"])
+    >>> marked[["group", "hidden", "small"]]
+           group  hidden  small
+    0    Finance    True  False
+    1       Tech    True  False
+    2  not given    True  False
+
+    Tech is not called "fewer than 5" there: with 8 in all and Finance at
+    least 5, it would say that Tech holds at most 3.
     """
     limit = effective_threshold(threshold)
-    if by is None:
-        parts = {None: counts.set_index(group)[count]}
-    else:
-        parts = {key: part.set_index(group)[count] for key, part in counts.groupby(by, sort=False)}
-    withheld = {key for key, series in parts.items() if series.sum() < limit}
-    everywhere: set = set()
-    hidden_in: dict = {}
-    while True:
-        for key, series in parts.items():
-            if key in withheld:
-                continue
-            primary = set(series.index[series < limit]) | (everywhere & set(series.index))
-            hidden_in[key] = _complement(series, primary, limit)
-        # a non-empty group hidden in one breakdown is hidden in every breakdown
-        found = {
-            name
-            for key, names in hidden_in.items()
-            for name in names
-            if parts[key].get(name, 0) > 0
-        }
-        if found <= everywhere:
-            break
-        everywhere |= found
-    for key, names in hidden_in.items():
-        series = parts[key]
-        nonzero = series[series.index.isin(list(names)) & (series > 0)]
-        if len(nonzero) == 1:  # all its people in one hidden group: the total would give it
-            withheld.add(key)
+    unpublished = set(never_shown)
     keys = [None] * len(counts) if by is None else list(counts[by])
+    small_of: dict = {}
+    hidden_of: dict = {}
+    withheld: set = set()
+    parts = (
+        {None: counts.set_index(group)[count]}
+        if by is None
+        else {key: part.set_index(group)[count] for key, part in counts.groupby(by, sort=False)}
+    )
+    for key, series in parts.items():
+        primary = set(series.index[(series < limit) & ~series.index.isin(list(unpublished))])
+        if series.sum() < limit:
+            withheld.add(key)
+            hidden_of[key] = set(series.index)
+            small_of[key] = primary  # every group of a total below k is below k
+            continue
+        hidden = _complement(series, primary | unpublished, limit)
+        nonzero = series[series.index.isin(list(hidden)) & (series > 0)]
+        if len(nonzero) == 1 and nonzero.iloc[0] < limit:  # the total would give it
+            withheld.add(key)
+        hidden_of[key] = hidden
+        safe = _labels_safe(series, hidden, primary, unpublished, limit)
+        small_of[key] = primary if safe else set()
     result = counts.copy()
     result["total_hidden"] = [key in withheld for key in keys]
     result["hidden"] = [
-        key in withheld or name in hidden_in.get(key, set())
-        for key, name in zip(keys, counts[group], strict=True)
+        name in hidden_of[key] for key, name in zip(keys, counts[group], strict=True)
     ]
+    result["small"] = [name in small_of[key] for key, name in zip(keys, counts[group], strict=True)]
     return result
+
+
+def _labels_safe(counts: pd.Series, hidden: set, small: set, unpublished: set, limit: int) -> bool:
+    """Whether calling ``small`` "fewer than k" and the other hidden groups not says no more.
+
+    A reader who knows the hidden total (total minus the shown groups) and
+    that each other published hidden group holds at least ``limit`` people
+    bounds the small groups by "hidden total - limit per such group"; that
+    bound must not be below ``limit - 1``, what "fewer than k" says anyway.
+    """
+    protecting = [name for name in hidden if name not in small and name not in unpublished]
+    if not protecting:
+        return True
+    hidden_total = int(counts[counts.index.isin(list(hidden))].sum())
+    return hidden_total - limit * len(protecting) >= limit - 1
 
 
 # --- per-response exports -------------------------------------------------------------------

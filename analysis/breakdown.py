@@ -7,8 +7,8 @@ Examples
 >>> q = questionnaires.load("klimaatteam")
 >>> frame = synthetic_responses(q, 40, 40, departments=[("A", 60), ("B", 30), ("C", 3)], seed=1)
 >>> table = theme_means_by(frame, q, "department", threshold=5)
->>> sorted(table.loc[table["hidden"], "department"].unique())  # C, then B to protect C, ...
-['(not given)', 'B', 'C']
+>>> table.loc[table["hidden"], ["wave", "department"]].values.tolist()  # C, B to protect C
+[['baseline', 'C'], ['baseline', 'B']]
 """
 
 from __future__ import annotations

@@ -205,7 +205,9 @@ def coach_export(
     (:func:`spreadsheet_csv`).
 
     Closed waves only (nothing of a wave still open), and of those only the
-    waves with at least the threshold of responses. Free text and pair ids
+    waves with at least the threshold of responses. A department hidden in
+    the wave's participation table is blank in every row of that wave (its
+    rows would give away a small department hidden with it). Free text and pair ids
     are left out (free text reaches the coach only as a shuffled list),
     numbers are published in bands, and each combination of department,
     language and the questionnaire's identifying items occurs at least
@@ -224,11 +226,29 @@ def coach_export_frame(
     if wave is not None:
         closed = [w for w in closed if w.id == wave.id]
     questionnaire = campaign_questionnaire(campaign)
+    frame = responses_frame(session, campaign, closed)
     return protect_for_export(
-        responses_frame(session, campaign, closed),
+        _without_hidden_departments(frame, participation_rates(session, campaign, "en", closed)),
         threshold=campaign.organisation.anonymity_threshold,
         **export_protection(questionnaire),
     )
+
+
+def _without_hidden_departments(frame: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the department blanked where the participation table hides it.
+
+    The coach sees both: a department hidden there only to protect a small
+    one, but counted in the CSV, would give the small one away as "hidden
+    total minus its rows".
+    """
+    hidden = rates.loc[rates["hidden"].astype(bool), ["wave", "department"]]
+    pairs = set(hidden.itertuples(index=False, name=None))
+    blank = pd.Series(
+        [pair in pairs for pair in zip(frame["wave"], frame["department"], strict=True)],
+        index=frame.index,
+        dtype=bool,
+    )
+    return frame.assign(department=frame["department"].mask(blank))
 
 
 @dataclass(frozen=True)
@@ -262,16 +282,28 @@ def open_answers(session: Session, campaign: Campaign) -> list[OpenAnswers]:
 # --- participation ----------------------------------------------------------------------------
 
 
-def participation_rates(session: Session, campaign: Campaign, language: str) -> pd.DataFrame:
-    """Response rate per department and wave with small groups hidden (analysis.anonymity).
+def participation_rates(
+    session: Session, campaign: Campaign, language: str, waves: Sequence[Wave] | None = None
+) -> pd.DataFrame:
+    """Response rate per department and wave (default: every wave), small groups hidden.
 
-    ``total_hidden`` marks the waves whose total must not be shown either
-    (fewer responses than the threshold).
+    The one computation behind the coach's wave page, the management
+    dashboard and the reports' participation section, from the
+    participation counter. Each wave is protected on its own
+    (:func:`analysis.reports.tidy.department_rates`): a trial wave's one
+    answer hides nothing of the baseline. ``small`` marks the hidden
+    departments that may be called "fewer than the threshold";
+    ``total_hidden`` the waves whose total must not be shown either.
     """
     counts = department_counts(session, campaign)
+    if waves is not None:
+        counts = counts[counts["wave"].isin([wave.name for wave in waves])]
     organisation = campaign.organisation
     if counts.empty:
-        columns = ["department", "wave", "responses", "headcount", "rate", "hidden", "total_hidden"]
+        columns = [
+            "department", "wave", "responses", "headcount", "rate", "hidden", "small",
+            "total_hidden",
+        ]  # fmt: skip
         return pd.DataFrame(columns=columns)
     headcounts = {d.name: d.headcount for d in organisation.departments}
     return department_rates(
@@ -283,8 +315,11 @@ def participation_rates(session: Session, campaign: Campaign, language: str) -> 
 class DepartmentParticipation:
     name: str
     headcount: int | None
-    #: None when the group is too small to show.
+    #: None when the group is hidden.
     responses: int | None
+    #: Hidden because it has fewer responses than the threshold (else, when hidden: to
+    #: protect a small group).
+    small: bool = False
 
     @property
     def rate(self) -> float | None:
@@ -310,16 +345,17 @@ def wave_participation(
     """Responses per department of one wave, departments in the organisation's order.
 
     Groups below the organisation's threshold are hidden (``responses``
-    None), with complementary suppression and consistently across the
-    campaign's waves; a wave with fewer responses than the threshold shows
-    neither departments nor its total.
+    None, ``small``), with complementary suppression within the wave (those
+    not ``small``); other waves play no part. A wave with fewer responses
+    than the threshold shows neither departments nor its total.
     """
-    rates = participation_rates(session, wave.campaign, language)
+    rates = participation_rates(session, wave.campaign, language, [wave])
     rates = rates[rates["wave"] == wave.name].set_index("department")
     rows = []
     for department in organisation.departments:
         if department.name in rates.index and bool(rates.loc[department.name, "hidden"]):
-            rows.append(DepartmentParticipation(department.name, department.headcount, None))
+            small = bool(rates.loc[department.name, "small"])
+            rows.append(DepartmentParticipation(department.name, department.headcount, None, small))
             continue
         count = rates.loc[department.name, "responses"] if department.name in rates.index else 0
         rows.append(DepartmentParticipation(department.name, department.headcount, int(count)))
@@ -374,14 +410,20 @@ def report_context(
     organisation = campaign.organisation
     baseline, follow_up = default_waves(campaign)
     daily = daily_counts(session, campaign)
+    participation = department_counts(session, campaign)
     if waves is not None:
         daily = daily[daily["wave"].isin([w.name for w in waves])].reset_index(drop=True)
+        participation = participation[
+            participation["wave"].isin([w.name for w in waves])
+        ].reset_index(drop=True)
     return {
         "organisation": organisation.name,
         "campaign": campaign.name,
         "headcounts": {d.name: d.headcount for d in organisation.departments},
         "threshold": organisation.anonymity_threshold,
         "daily": daily,
+        # the counter, as the wave page and the dashboard read it (participation_rates)
+        "department_counts": participation,
         "baseline": baseline,
         "follow_up": follow_up,
         "actions": campaign_actions(campaign),
@@ -422,6 +464,10 @@ def report_state(
     return {
         **context,
         "daily": [[w, d.date().isoformat(), int(n)] for w, d, n in daily.itertuples(index=False)],
+        "department_counts": [
+            [w, None if pd.isna(d) else d, int(n)]
+            for w, d, n in context["department_counts"].itertuples(index=False)
+        ],
         "campaign_id": campaign.id,
         "questionnaire": campaign.questionnaire_snapshot,
         "linking_enabled": campaign.linking_enabled,

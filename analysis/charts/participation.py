@@ -140,10 +140,13 @@ def department_response_rate(
     """Response rate per department and wave; hidden groups show "fewer than N".
 
     ``rates`` has ``department``, ``wave``, ``responses`` (NA when hidden),
-    ``headcount``, ``rate`` (NaN when hidden) and ``hidden``. Whoever builds
-    ``rates`` decides what is hidden (threshold and complementary hiding); as
-    a second line of defence a group with fewer than ``threshold`` responses is
-    hidden here too. The numbers of hidden groups never reach the spec.
+    ``headcount``, ``rate`` (NaN when hidden), ``hidden`` and optionally
+    ``small``. Whoever builds ``rates`` decides what is hidden (threshold and
+    complementary hiding) and which hidden groups may be called "fewer than
+    threshold" (``small``); the others say they are hidden to protect a small
+    group. As a second line of defence a group with fewer than ``threshold``
+    responses is hidden here too. The numbers of hidden groups never reach
+    the spec.
     """
     _ = translator(language)
     if isinstance(threshold, bool) or not isinstance(threshold, Integral) or threshold < 3:
@@ -162,6 +165,14 @@ def department_response_rate(
     responses = pd.to_numeric(frame["responses"]).astype("Float64")
     hidden = frame["hidden"].fillna(True).astype(bool) | responses.isna() | (responses < threshold)
     hidden = hidden.fillna(True).astype(bool)
+    # "fewer than k" only where the builder says so (``small``) or the count shows it; a
+    # group hidden to protect another is called that.
+    marked_small = (
+        frame["small"].fillna(False).astype(bool)
+        if "small" in frame.columns
+        else pd.Series(False, index=frame.index)
+    )
+    small = hidden & (marked_small | (responses < threshold).fillna(False).astype(bool))
     # Rebuild the frame from the safe columns only: no number of a hidden group survives.
     safe = pd.DataFrame(
         {
@@ -176,7 +187,14 @@ def department_response_rate(
                 None if h or pd.isna(r) else float(r)
                 for h, r in zip(hidden, frame["rate"], strict=True)
             ],
-            "note": [_("fewer than {threshold}", threshold=threshold) if h else "" for h in hidden],
+            "note": [
+                _("fewer than {threshold}", threshold=threshold)
+                if s
+                else _("hidden to protect a small group")
+                if h
+                else ""
+                for h, s in zip(hidden, small, strict=True)
+            ],
         }
     )
     waves = wave_order(rates if "wave_order" in rates.columns else frame)

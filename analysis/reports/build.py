@@ -45,6 +45,9 @@ class ReportInput:
     threshold: int = 5
     #: Responses per day: columns ``wave``, ``day``, ``responses``.
     daily: pd.DataFrame | None = None
+    #: Responses per wave and department (``wave``, ``department``, ``responses``) as the
+    #: app counted them; without it, counted from ``frame``.
+    department_counts: pd.DataFrame | None = None
     baseline: str | None = None
     follow_up: str | None = None
     settings: Settings = field(default_factory=Settings)
@@ -126,8 +129,16 @@ def _participation(data: ReportInput, waves: list[str], language: str) -> dict[s
         "threshold": effective_threshold(data.threshold),
     }
     if data.headcounts:
+        counted = data.department_counts
+        if counted is not None:
+            counted = counted[counted["wave"].isin(waves)]
+        counts = (
+            tidy.counts_from_frame(data.frame, waves)
+            if counted is None or counted.empty
+            else counted
+        )
         rates = tidy.department_rates(
-            tidy.counts_from_frame(data.frame, waves),
+            counts,
             data.headcounts,
             section["threshold"],
             language,

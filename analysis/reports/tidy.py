@@ -235,15 +235,19 @@ def department_rates(
     threshold: int,
     language: str,
 ) -> pd.DataFrame:
-    """Response rate per department and wave, small groups hidden.
+    """Response rate per department and wave, small groups hidden per wave.
 
     ``counts`` has columns ``wave``, ``department`` (missing = not given) and
-    ``responses``. Respondents who gave no department form a group of their
-    own for the suppression (it is part of the total but never shown, so it
-    counts as hidden), and are left out of the rates (no headcount). An
-    empty group never protects another (:mod:`analysis.anonymity`), and a
-    wave with fewer responses than the threshold shows no department at all
-    (``total_hidden``: its total must not be shown either).
+    ``responses``. Each wave is protected on its own
+    (:func:`analysis.anonymity.suppress_small_groups`), so the table of a
+    wave is the same whichever other waves are in ``counts``. Respondents
+    who gave no department form a group of their own for the suppression
+    (it is part of the total but never shown, so it counts as hidden), and
+    are left out of the rates (no headcount). An empty group never protects
+    another, and a wave with fewer responses than the threshold shows no
+    department at all (``total_hidden``: its total must not be shown
+    either). ``small`` marks the hidden departments that may be called
+    "fewer than threshold"; the other hidden ones protect a small group.
     """
     waves = list(dict.fromkeys(counts["wave"]))
     names = list(headcounts)
@@ -257,7 +261,9 @@ def department_rates(
     )
     not_given = translator(language)(NOT_GIVEN)
     table["department"] = table["department"].fillna(not_given)
-    marked = suppress_small_groups(table, threshold, group="department", count="responses")
+    marked = suppress_small_groups(
+        table, threshold, group="department", count="responses", never_shown=[not_given]
+    )
     marked = marked[marked["department"] != not_given].copy()
     marked["headcount"] = marked["department"].map(headcounts).astype(int)
     marked["rate"] = np.where(
@@ -267,7 +273,7 @@ def department_rates(
     )
     marked["responses"] = marked["responses"].astype("Int64").mask(marked["hidden"])
     return marked.reset_index(drop=True)[
-        ["department", "wave", "responses", "headcount", "rate", "hidden", "total_hidden"]
+        ["department", "wave", "responses", "headcount", "rate", "hidden", "small", "total_hidden"]
     ]
 
 

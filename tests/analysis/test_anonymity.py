@@ -1,4 +1,4 @@
-"""Small-group protection: primary, complementary and cross-wave suppression."""
+"""Small-group protection: primary and complementary suppression, each wave on its own."""
 
 from __future__ import annotations
 
@@ -33,9 +33,33 @@ def test_a_single_hidden_group_takes_the_smallest_other_with_it():
     assert marked["hidden"].tolist() == [True, False, True, False]
 
 
-def test_hidden_in_one_wave_is_hidden_in_every_wave():
+def test_a_small_group_in_one_wave_hides_nothing_in_another():
+    """The reported case: one trial answer hid a department (and its complement) everywhere."""
     marked = suppress_small_groups(_counts({"a": [2, 10, 8, 20], "b": [9, 10, 8, 20]}), 5)
-    assert marked.loc[marked["wave"] == "b", "hidden"].tolist() == [True, False, True, False]
+    assert marked.loc[marked["wave"] == "a", "hidden"].tolist() == [True, False, True, False]
+    assert not marked.loc[marked["wave"] == "b", "hidden"].any()
+
+
+def test_only_a_group_below_the_threshold_is_called_small():
+    marked = suppress_small_groups(_counts({"a": [3, 10, 8, 20]}), 5)
+    assert marked["hidden"].tolist() == [True, False, True, False]
+    assert marked["small"].tolist() == [True, False, False, False]
+
+
+def test_no_group_is_called_small_where_that_would_bound_it():
+    """3 and 5 hidden: "the 5 is at least 5" would say the other holds at most 3."""
+    marked = suppress_small_groups(_counts({"a": [3, 10, 5, 20]}), 5)
+    assert marked["hidden"].tolist() == [True, False, True, False]
+    assert not marked["small"].any()
+
+
+def test_a_group_never_shown_protects_and_needs_no_protection_of_its_own():
+    counts = _counts({"a": [3, 10, 8, 7]})  # g3: "not given", never published
+    marked = suppress_small_groups(counts, 5, never_shown=["g3"])
+    assert marked["hidden"].tolist() == [True, False, False, True]
+    assert marked["small"].tolist() == [True, False, False, False]
+    alone = suppress_small_groups(_counts({"a": [6, 10, 8, 7]}), 5, never_shown=["g3"])
+    assert alone["hidden"].tolist() == [False, False, False, True]
 
 
 @given(
@@ -47,22 +71,24 @@ def test_no_hidden_group_can_be_computed_back(waves, threshold):
     counts = _counts({f"w{i}": numbers for i, numbers in enumerate(waves)})
     marked = suppress_small_groups(counts, threshold)
     limit = effective_threshold(threshold)
-    shown_waves = []
-    for wave, part in marked.groupby("wave"):
+    for _, part in marked.groupby("wave"):
         # every group below the threshold is hidden
         assert (part.loc[part["responses"] < threshold, "hidden"]).all()
         if part["total_hidden"].all():
             assert part["hidden"].all()  # a wave that shows nothing, not even its total
+            assert (part.loc[part["small"], "responses"] < limit).all()
             continue
-        shown_waves.append(wave)
         # never exactly one non-empty hidden group next to shown ones (empty ones protect nothing)
         hidden = part.loc[part["hidden"] & (part["responses"] > 0), "responses"]
         assert len(hidden) != 1
         assert hidden.sum() == 0 or hidden.sum() >= limit
-    # the same non-empty groups are hidden in every wave that shows anything
-    shown = marked[marked["wave"].isin(shown_waves)]
-    hidden_anywhere = set(shown.loc[shown["hidden"] & (shown["responses"] > 0), "group"])
-    assert shown.loc[shown["group"].isin(hidden_anywhere), "hidden"].all()
+        # "fewer than k" only where true
+        assert (part.loc[part["small"], "responses"] < limit).all()
+    # each wave is marked as if it were alone: no wave's cells hide another's
+    for wave, part in marked.groupby("wave", sort=False):
+        alone = suppress_small_groups(counts[counts["wave"] == wave], threshold)
+        columns = ["hidden", "small", "total_hidden"]
+        assert part[columns].values.tolist() == alone[columns].values.tolist()
 
 
 @pytest.mark.parametrize("threshold", [3, 5])

@@ -92,6 +92,7 @@ def department_rates() -> pd.DataFrame:
         ("Secretariaat", "opvolgmeting", 4, 7, True),
     ]
     frame = pd.DataFrame(rows, columns=["department", "wave", "responses", "headcount", "hidden"])
+    frame["small"] = frame["hidden"]  # hidden for being below the threshold
     frame["rate"] = frame["responses"] / frame["headcount"]
     # As the anonymity layer hands it over: hidden numbers already blanked.
     frame["responses"] = frame["responses"].astype("Int64").mask(frame["hidden"])
@@ -302,6 +303,24 @@ def test_hidden_departments_leave_no_number_in_the_spec():
         assert number not in text
     shown = [row for row in records(spec) if row["department"] == "Burgerzaken"]
     assert [row["responses"] for row in shown] == [22, 25]
+
+
+@pytest.mark.parametrize("small", [False, None])
+def test_a_group_hidden_to_protect_another_is_not_called_small(small):
+    """Only ``small`` (or a count below the threshold) says "fewer than"; the rest protects."""
+    rates = department_rates()
+    rates.loc[rates["department"] == "Financiën", "hidden"] = True
+    rates.loc[rates["department"] == "Financiën", ["responses", "rate"]] = None
+    rates["small"] = rates["department"] == "Secretariaat"
+    if small is None:
+        rates = rates.drop(columns="small")  # not told: no group is called small untruly
+    spec = department_response_rate(rates, threshold=5, language="nl").to_dict()
+    notes = {(row["department"], row["wave"]): row["note"] for row in records(spec)}
+    assert notes[("Financiën", "nulmeting")] == "verborgen om een kleine groep te beschermen"
+    assert notes[("Financiën", "opvolgmeting")] == "verborgen om een kleine groep te beschermen"
+    assert notes[("Burgerzaken", "nulmeting")] == ""
+    expected = "minder dan 5" if small is False else "verborgen om een kleine groep te beschermen"
+    assert notes[("Secretariaat", "nulmeting")] == expected
 
 
 def test_small_groups_are_hidden_even_when_not_flagged():

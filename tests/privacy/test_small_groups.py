@@ -104,7 +104,7 @@ NOT_GIVEN = "(not given)"
 
 
 def _check_not_derivable(cells: pd.DataFrame, threshold: int) -> None:
-    """``cells``: wave, group, count, published, total_published; one row per cell.
+    """``cells``: wave, group, count, published, total_published, small; one row per cell.
 
     What is published: the cells marked published, each wave's total where
     ``total_published`` (the app shows a wave's total only then; a wave
@@ -116,6 +116,13 @@ def _check_not_derivable(cells: pd.DataFrame, threshold: int) -> None:
     ``threshold`` people may be derived: it is not small); and the
     unpublished cells of a published total together must hold at least
     ``threshold`` people (else their sum is itself a small group).
+
+    The labels are published too: a cell called "fewer than k" (``small``)
+    must be so, and a hidden cell not called that holds at least k people;
+    so the small cells hold at most "hidden total - k per such cell", which
+    must say no more than "fewer than k" does. Each wave is its own table:
+    no published figure adds cells of different waves up (only whole
+    waves), so a check per wave covers comparing waves.
     """
     totals = cells.groupby("wave")["count"].sum()
     published_waves = set(cells.loc[cells["total_published"], "wave"])
@@ -137,12 +144,17 @@ def _check_not_derivable(cells: pd.DataFrame, threshold: int) -> None:
                 f"wave {wave}: total − shown gives the hidden cell {cell.group}"
             )
         assert nonzero.sum() == 0 or nonzero.sum() >= threshold, f"wave {wave}: small remainder"
-    # across waves: a group hidden (non-empty) in one published wave is hidden in all of them
-    shown = cells[cells["wave"].isin(published_waves)]
-    hidden_groups = set(shown.loc[~shown["published"] & (shown["count"] > 0), "group"])
-    hidden_groups.discard(NOT_GIVEN)
-    for group in hidden_groups:
-        assert not shown.loc[shown["group"] == group, "published"].any(), group
+        labelled = unknown[unknown["group"] != NOT_GIVEN]
+        small = labelled[labelled["small"]]
+        protecting = labelled[~labelled["small"]]
+        if not small.empty and not protecting.empty:
+            bound = unknown["count"].sum() - threshold * len(protecting)
+            assert bound >= threshold - 1, (
+                f"wave {wave}: the labels bound the small cells to at most {bound}"
+            )
+    # "fewer than k" only where it is true
+    untrue = cells[cells["small"] & (cells["count"] >= threshold)]
+    assert untrue.empty, f"called fewer than {threshold}: {untrue.to_dict('records')}"
     # the grand total of the published waves adds no constraint the wave totals do not give
 
 
@@ -174,15 +186,24 @@ def test_department_rates_let_no_hidden_cell_be_computed_back(waves, threshold, 
     k = effective_threshold(threshold)
     names = sorted(set(counts["department"].dropna()))
     rates = department_rates(counts, {name: 10 for name in names}, k, "en")
-    published = rates.assign(published=~rates["hidden"])[["wave", "department", "published"]]
+    published = rates.assign(published=~rates["hidden"])[
+        ["wave", "department", "published", "small"]
+    ]
     cells = counts.assign(department=counts["department"].fillna(NOT_GIVEN))
     cells = cells.groupby(["wave", "department"], as_index=False)["responses"].sum()
     cells = cells.merge(published, on=["wave", "department"], how="left")
     cells["published"] = cells["published"].fillna(False).astype(bool)
+    cells["small"] = cells["small"].fillna(False).astype(bool)
     # the wave page and the dashboard show a wave's total unless the table says not to
     total_hidden = rates.groupby("wave")["total_hidden"].any() if "total_hidden" in rates else {}
     cells["total_published"] = ~cells["wave"].map(total_hidden).fillna(False).astype(bool)
     cells = cells.rename(columns={"department": "group", "responses": "count"})
+    # each wave's table is the one it has alone: a trial wave's answer hides no real wave
+    for wave in counts["wave"].unique():
+        alone = department_rates(counts[counts["wave"] == wave], dict.fromkeys(names, 10), k, "en")
+        columns = ["department", "responses", "hidden", "small", "total_hidden"]
+        together = rates[rates["wave"] == wave][columns].reset_index(drop=True)
+        pd.testing.assert_frame_equal(together, alone[columns])
     _check_not_derivable(cells, k)
 
 
@@ -204,7 +225,9 @@ def test_suppression_lets_no_hidden_cell_be_computed_back(waves, threshold, empt
         published=~marked["hidden"] & (marked["group"] != NOT_GIVEN),
         total_published=~pd.Series(total_hidden, index=marked.index).astype(bool),
     )
-    _check_not_derivable(cells[["wave", "group", "count", "published", "total_published"]], k)
+    _check_not_derivable(
+        cells[["wave", "group", "count", "published", "total_published", "small"]], k
+    )
 
 
 def test_the_empty_not_given_group_does_not_protect_a_department():
