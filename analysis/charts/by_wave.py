@@ -71,23 +71,31 @@ def _dots_by_wave(
 
 
 def engagement_items(shares: pd.DataFrame, *, language: str = "nl") -> alt.LayerChart:
-    """Share agreeing (top two levels) per engagement item and wave, with intervals.
+    """Share of greener answers per engagement item and wave, with intervals.
 
-    ``shares`` has ``item_label``, ``wave``, ``wave_order``, ``share``,
-    ``ci_low`` and ``ci_high`` (all shares 0–1).
+    ``shares`` has ``item_label``, ``counted_answers`` (which answers the
+    share counts for that item, :func:`analysis.wording.counted_answers`),
+    ``wave``, ``wave_order``, ``share``, ``ci_low`` and ``ci_high`` (all
+    shares 0–1), as :func:`analysis.reports.tidy.agreement_shares` gives
+    them. Each row names its item's greener answers: for a reverse-scored
+    statement they are the disagreeing ones.
     """
     _ = translator(language)
     frame = check_frame(
         shares,
-        ["item_label", "wave", "wave_order", "share", "ci_low", "ci_high"],
+        ["item_label", "counted_answers", "wave", "wave_order", "share", "ci_low", "ci_high"],
         "engagement_items",
     )
+    frame["item"] = [
+        _("{item} — greener: {answers}", item=label, answers=answers)
+        for label, answers in zip(frame["item_label"], frame["counted_answers"], strict=True)
+    ]
     chart = _dots_by_wave(
         frame,
-        row="item_label",
+        row="item",
         row_title=_("Item"),
         estimate="share",
-        estimate_title=_("Share (strongly) agreeing"),
+        estimate_title=_("Share of greener answers"),
         domain=[0.0, 1.0],
         number_format=".0%",
         translate=_,
@@ -96,7 +104,8 @@ def engagement_items(shares: pd.DataFrame, *, language: str = "nl") -> alt.Layer
         axis=alt.Axis(format=".0%", tickCount=5),
     )
     description = _(
-        "Share of staff who (strongly) agree, per statement and wave, with its confidence interval."
+        "Share of staff giving the greener answers named after each statement, per statement "
+        "and wave, with its confidence interval."
     )
     return finish(chart, description=description, language=language)
 
