@@ -86,8 +86,9 @@ def engagement_items(shares: pd.DataFrame, *, language: str = "nl") -> alt.Layer
         ["item_label", "counted_answers", "wave", "wave_order", "share", "ci_low", "ci_high"],
         "engagement_items",
     )
+    # The greener answers on a line of their own under the statement.
     frame["item"] = [
-        _("{item} — greener: {answers}", item=label, answers=answers)
+        label + "\n" + _("greener: {answers}", answers=answers)
         for label, answers in zip(frame["item_label"], frame["counted_answers"], strict=True)
     ]
     chart = _dots_by_wave(
