@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
@@ -16,6 +18,10 @@ from analysis.charts.base import (
     wrap,
 )
 from analysis.i18n import Translate, translator
+
+#: Height of one wave's dot inside a row, and of one line of a row's label (pixels).
+MIN_STEP = 16
+LINE_HEIGHT = 14
 
 
 def _dots_by_wave(
@@ -66,8 +72,11 @@ def _dots_by_wave(
         x=alt.X(f"{estimate}:Q", title=estimate_title, scale=scale, axis=axis),
         shape=alt.Shape("wave:N", scale=wave_scale(waves, shapes=True), legend=legend(_("Wave"))),
     )
-    # yOffset makes the height step the step of one wave inside a row.
-    return alt.layer(intervals, points).properties(height=alt.Step(16))
+    # yOffset makes the height step the step of one wave inside a row; a row is at least as
+    # tall as its label's lines, so that long labels never run into the next row's.
+    lines = int(frame["row_wrapped"].str.count("\n").max()) + 1
+    step = max(MIN_STEP, math.ceil(lines * LINE_HEIGHT / max(len(waves), 1)))
+    return alt.layer(intervals, points).properties(height=alt.Step(step))
 
 
 def engagement_items(shares: pd.DataFrame, *, language: str = "nl") -> alt.LayerChart:
