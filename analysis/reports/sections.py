@@ -344,8 +344,10 @@ def impact_actions(
     questionnaire: Questionnaire,
     language: str,
 ) -> list[dict[str, Any]]:
-    """Each action with the change [interval] in the share of greener answers of every item it
-    targets (item table rows, which name the answers counted)."""
+    """Each action with the change [interval] in the greener share of every item it targets.
+
+    The numbers and the answers counted are those of the item table rows ``items``.
+    """
     _ = translator(language)
     by_item = {row["item"]: row for row in items.to_dict("records")} if len(items) else {}
     shown = []

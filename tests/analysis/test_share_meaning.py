@@ -21,9 +21,11 @@ from analysis.i18n import translator
 from analysis.output import render
 from analysis.pipeline import analyse
 from analysis.reports import ReportInput, build_report
+from analysis.scoring import greener
 from analysis.settings import Settings
-from analysis.wording import number, percent
-from questionnaires import Construct
+from analysis.shares import counted_codes, in_top
+from analysis.wording import counted_answers, number, percent
+from questionnaires import SCALE_KINDS, Construct
 from tests.known_shares import (
     COUNTED,
     RAW,
@@ -122,6 +124,21 @@ def test_the_data_hold_the_known_raw_shares(frame):
             expected = raw_share(item_id, wave, {1, 2} if item_id in REVERSE else {4, 5})
             assert greener_share(frame, item_id, wave) == expected
             assert answers.notna().sum() == 40
+
+
+@pytest.mark.parametrize("top_levels", [1, 2, 3])
+def test_the_answers_named_are_the_answers_counted(frame, top_levels):
+    """counted_codes (the words shown) and in_top (the share computed) pick the same answers."""
+    settings = Settings(top_levels=top_levels)
+    for item in Q.items:
+        if item.kind not in SCALE_KINDS:
+            continue
+        answers = frame[item.id].astype("Float64").astype(float)
+        named = answers.isin(counted_codes(item, settings)).to_numpy()
+        assert (in_top(greener(frame, item), settings) == named).all(), item.id
+        assert len(counted_codes(item, settings)) == top_levels
+        words = counted_answers(item, "en", settings)
+        assert words.count("/") == top_levels - 1 or words.startswith("(strongly)")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
