@@ -71,6 +71,8 @@ _HOMES = {
     "choose_waves": "analysis.data",
     "compare_items": "analysis.compare",
     "compare_themes": "analysis.compare",
+    "counted_answers": "analysis.wording",
+    "describe_items": "analysis.wording",
     "describe_themes": "analysis.wording",
     "greener": "analysis.scoring",
     "link_frame": "analysis.linking",

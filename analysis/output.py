@@ -132,7 +132,8 @@ def to_table(result: Analysis) -> str:
             {
                 _("item"): items["item"],
                 "n": [f"{r.n_baseline}/{r.n_follow_up}" for r in items.itertuples()],
-                "top-2": [
+                _("greener answers"): items["counted_answers"],
+                _("share"): [
                     f"{number(r.top2_baseline * 100, language, 0)}% → "
                     f"{number(r.top2_follow_up * 100, language, 0)}%"
                     for r in items.itertuples()

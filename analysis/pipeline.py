@@ -15,7 +15,7 @@ from analysis.i18n import check_language
 from analysis.linking import link_frame
 from analysis.provenance import QuestionnaireLike, questionnaire_of
 from analysis.settings import Settings
-from analysis.wording import describe_themes
+from analysis.wording import describe_items, describe_themes
 
 
 @dataclass
@@ -28,7 +28,10 @@ class Analysis:
         :func:`~analysis.compare.compare_themes` with ``theme_label`` and
         ``summary`` (a sentence) in the report language.
     items : pandas.DataFrame or None
-        :func:`~analysis.compare.compare_items`, when asked for.
+        :func:`~analysis.compare.compare_items`, when asked for, with
+        ``item_label`` and ``counted_answers`` (which answers the ``top2_*``
+        share of greener answers counts) in the report language
+        (:func:`~analysis.wording.describe_items`).
     meta : dict
         Questionnaire, waves, counts, design, linking, language, settings,
         corrections and software versions.
@@ -125,7 +128,14 @@ def analyse(
     themes = compare_themes(frame, questionnaire, baseline, follow_up, settings)
     themes = describe_themes(themes, questionnaire, language, settings)
     item_table = (
-        compare_items(frame, questionnaire, baseline, follow_up, settings) if items else None
+        describe_items(
+            compare_items(frame, questionnaire, baseline, follow_up, settings),
+            questionnaire,
+            language,
+            settings,
+        )
+        if items
+        else None
     )
     meta = {
         "questionnaire": {"id": questionnaire.id, "version": questionnaire.version},

@@ -1,8 +1,14 @@
-"""The share answering the top levels, and its change between waves: one computation.
+"""The share of greener answers, and its change between waves: one computation.
 
-"Top" is the top ``Settings.top_levels`` levels (two: often/always, agree/
-strongly agree) on the greener scale, that is after reverse scoring. The
-item table (:func:`analysis.compare.compare_items`), the estimated savings
+"Top" is the top ``Settings.top_levels`` levels (two by default) on the
+greener scale, that is after reverse scoring: often/always on a frequency
+item, (strongly) agree on an agreement item, but never/rarely and
+(strongly) disagree on a reverse-scored one. So the share always counts the
+greener answers, and which answers those are depends on the item:
+:func:`counted_codes` says it in answer codes, and
+:func:`analysis.wording.counted_answers` in the reader's words, for every
+table, chart and sentence that shows the share. The item table
+(:func:`analysis.compare.compare_items`), the estimated savings
 (:mod:`analysis.impact`), the diagnosis and the engagement charts all count
 it here, and every change in a share gets its interval from
 :func:`share_change`, so the same item shows the same interval everywhere.
@@ -19,7 +25,7 @@ from analysis.designs import PAIRED, PARTIALLY_PAIRED, Samples, samples
 from analysis.scoring import SCALE_MAX, greener
 from analysis.settings import Settings
 from analysis.stats import mcnemar, partially_overlapping_z, proportion_change
-from questionnaires import Item
+from questionnaires import SCALE_KINDS, Item, Kind
 
 #: Which answers count: values (missing ones dropped) in, True/False out.
 Hit = Callable[[np.ndarray], np.ndarray]
@@ -45,6 +51,33 @@ def in_top(values: pd.Series | np.ndarray, settings: Settings | None = None) -> 
     [True, True, False, False]
     """
     return np.asarray(values, dtype=float) >= top_level(settings)
+
+
+def counted_codes(item: Item, settings: Settings | None = None) -> list[int]:
+    """The answer codes, as answered, that the share of greener answers of ``item`` counts.
+
+    The top levels of a scale item after reverse scoring (so the lowest
+    codes of a reverse-scored one), "yes" (1) of a yes/no item, and nothing
+    for the other kinds, which have no such share.
+
+    Examples
+    --------
+    >>> import questionnaires
+    >>> q = questionnaires.load("klimaatteam")
+    >>> counted_codes(q.item("energy_pc_off")), counted_codes(q.item("energy_window_heating"))
+    ([4, 5], [1, 2])
+    >>> counted_codes(q.item("engagement_know_team")), counted_codes(q.item("engagement_busy"),
+    ...                                                               Settings(top_levels=1))
+    ([1], [1])
+    """
+    if item.kind is Kind.YES_NO:
+        return [1]
+    if item.kind not in SCALE_KINDS:
+        return []
+    top = range(top_level(settings), SCALE_MAX + 1)
+    if item.reverse:
+        return sorted(SCALE_MAX + 1 - level for level in top)
+    return list(top)
 
 
 def share_change(split: Samples, hit: Hit, settings: Settings | None = None) -> pd.Series:

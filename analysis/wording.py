@@ -16,8 +16,9 @@ from babel.numbers import format_decimal
 from analysis.i18n import N_, check_language, translator
 from analysis.provenance import QuestionnaireLike, questionnaire_of
 from analysis.settings import Settings
+from analysis.shares import counted_codes
 from analysis.verdicts import Verdict
-from questionnaires import Questionnaire
+from questionnaires import Item, Kind, Questionnaire
 
 #: Babel locales for numbers: 3,58 in Dutch and French, 3.58 in English.
 LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
@@ -77,6 +78,53 @@ def percent(value: float, language: str) -> str:
     """
     text = format_decimal(value * 100, format="0.#", locale=LOCALES[check_language(language)])
     return f"{text} %" if language == "fr" else f"{text}%"
+
+
+#: The answers of each scale kind, by code (1 to 5), as they read inside a sentence.
+LEVEL_WORDS = {
+    Kind.FREQUENCY: (N_("never"), N_("rarely"), N_("sometimes"), N_("often"), N_("always")),
+    Kind.AGREEMENT: (
+        N_("strongly disagree"),
+        N_("disagree"),
+        N_("neither agree nor disagree"),
+        N_("agree"),
+        N_("strongly agree"),
+    ),
+}
+#: Shorter words for the two answers at one end of the agreement scale.
+_AGREEMENT_ENDS = {(1, 2): N_("(strongly) disagree"), (4, 5): N_("(strongly) agree")}
+_YES = N_("yes")
+
+
+def counted_answers(item: Item, language: str, settings: Settings | None = None) -> str:
+    """The answers the share of greener answers of ``item`` counts, in ``language``.
+
+    What every table, chart and sentence shows next to the share
+    (:func:`analysis.shares.counted_codes`): "often/always" for a frequency
+    item, "never/rarely" for a reverse-scored one, "(strongly) agree" or
+    "(strongly) disagree" for agreement items, "yes" for a yes/no item; an
+    empty string for kinds without such a share.
+
+    Examples
+    --------
+    >>> import questionnaires
+    >>> q = questionnaires.load("klimaatteam")
+    >>> [counted_answers(q.item(i), "nl") for i in ("energy_pc_off", "energy_window_heating")]
+    ['vaak/altijd', 'nooit/zelden']
+    >>> counted_answers(q.item("engagement_busy"), "fr")
+    "pas (du tout) d'accord"
+    >>> counted_answers(q.item("energy_pc_off"), "en", Settings(top_levels=3))
+    'sometimes/often/always'
+    """
+    _ = translator(language)
+    codes = tuple(counted_codes(item, settings))
+    if item.kind is Kind.YES_NO:
+        return _(_YES)
+    if item.kind is Kind.AGREEMENT and codes in _AGREEMENT_ENDS:
+        return _(_AGREEMENT_ENDS[codes])
+    if item.kind not in LEVEL_WORDS:
+        return ""
+    return "/".join(_(LEVEL_WORDS[item.kind][code - 1]) for code in codes)
 
 
 def verdict_label(verdict: Verdict | str, language: str) -> str:
@@ -203,4 +251,60 @@ def describe_themes(
         )
         for r in described.itertuples()
     ]
+    return described
+
+
+def describe_items(
+    items: pd.DataFrame,
+    questionnaire: QuestionnaireLike | None = None,
+    language: str = "nl",
+    settings: Settings | None = None,
+) -> pd.DataFrame:
+    """A :func:`~analysis.compare.compare_items` table with the item's text and counted answers.
+
+    The ``top2_*`` columns hold the share of greener answers, which for a
+    reverse-scored item is the share answering at the *low* end of the
+    scale; ``counted_answers`` says, for each row, which answers that is.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        The result of :func:`~analysis.compare.compare_items`.
+    questionnaire : Questionnaire, str or path, optional
+        By default the one the table was computed with.
+    language : {"nl", "fr", "en"}
+        Language of the texts.
+    settings : Settings, optional
+        The settings the table was computed with (what counts as the top levels).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``items`` with ``item_label`` after ``item`` and
+        ``counted_answers`` (:func:`counted_answers`) before ``top2_baseline``.
+
+    Examples
+    --------
+    >>> import analysis
+    >>> frame = analysis.synthetic_responses("klimaatteam", 60, 60, seed=1)
+    >>> table = describe_items(analysis.compare_items(frame), language="en").set_index("item")
+    >>> table.loc["energy_window_heating", ["item_label", "counted_answers"]].tolist()
+    ['I leave a window open while the heating is on.', 'never/rarely']
+    >>> round(float(table.loc["energy_window_heating", "top2_baseline"]), 3)  # never/rarely
+    0.133
+    """
+    check_language(language)
+    questionnaire = questionnaire_of(items, questionnaire)
+    described = items.copy()
+    questions = [questionnaire.item(item_id) for item_id in items["item"]]
+    described.insert(
+        described.columns.get_loc("item") + 1,
+        "item_label",
+        [item.label.get(language, item.id) for item in questions],
+    )
+    described.insert(
+        described.columns.get_loc("top2_baseline"),
+        "counted_answers",
+        [counted_answers(item, language, settings) for item in questions],
+    )
     return described

@@ -86,8 +86,19 @@ def check_frame(frame: object, columns: Iterable[str], chart: str) -> pd.DataFra
 
 
 def wrap(label: str, width: int = 32) -> str:
-    """A long label broken into lines (joined by newlines) for :data:`MULTILINE`."""
-    return "\n".join(textwrap.wrap(str(label), width)) or str(label)
+    r"""A long label broken into lines (joined by newlines) for :data:`MULTILINE`.
+
+    A line break already in ``label`` stays one.
+
+    Examples
+    --------
+    >>> wrap("Milieuvriendelijk werken is moeilijk\ngroener: (helemaal) oneens", 20).split("\n")
+    ['Milieuvriendelijk', 'werken is moeilijk', 'groener: (helemaal)', 'oneens']
+    """
+    lines = [
+        line for part in str(label).split("\n") for line in (textwrap.wrap(part, width) or [part])
+    ]
+    return "\n".join(lines)
 
 
 def in_order(values: pd.Series) -> list:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
@@ -16,6 +18,10 @@ from analysis.charts.base import (
     wrap,
 )
 from analysis.i18n import Translate, translator
+
+#: Height of one wave's dot inside a row, and of one line of a row's label (pixels).
+MIN_STEP = 16
+LINE_HEIGHT = 14
 
 
 def _dots_by_wave(
@@ -66,28 +72,40 @@ def _dots_by_wave(
         x=alt.X(f"{estimate}:Q", title=estimate_title, scale=scale, axis=axis),
         shape=alt.Shape("wave:N", scale=wave_scale(waves, shapes=True), legend=legend(_("Wave"))),
     )
-    # yOffset makes the height step the step of one wave inside a row.
-    return alt.layer(intervals, points).properties(height=alt.Step(16))
+    # yOffset makes the height step the step of one wave inside a row; a row is at least as
+    # tall as its label's lines, so that long labels never run into the next row's.
+    lines = int(frame["row_wrapped"].str.count("\n").max()) + 1
+    step = max(MIN_STEP, math.ceil(lines * LINE_HEIGHT / max(len(waves), 1)))
+    return alt.layer(intervals, points).properties(height=alt.Step(step))
 
 
 def engagement_items(shares: pd.DataFrame, *, language: str = "nl") -> alt.LayerChart:
-    """Share agreeing (top two levels) per engagement item and wave, with intervals.
+    """Share of greener answers per engagement item and wave, with intervals.
 
-    ``shares`` has ``item_label``, ``wave``, ``wave_order``, ``share``,
-    ``ci_low`` and ``ci_high`` (all shares 0–1).
+    ``shares`` has ``item_label``, ``counted_answers`` (which answers the
+    share counts for that item, :func:`analysis.wording.counted_answers`),
+    ``wave``, ``wave_order``, ``share``, ``ci_low`` and ``ci_high`` (all
+    shares 0–1), as :func:`analysis.reports.tidy.agreement_shares` gives
+    them. Each row names its item's greener answers: for a reverse-scored
+    statement they are the disagreeing ones.
     """
     _ = translator(language)
     frame = check_frame(
         shares,
-        ["item_label", "wave", "wave_order", "share", "ci_low", "ci_high"],
+        ["item_label", "counted_answers", "wave", "wave_order", "share", "ci_low", "ci_high"],
         "engagement_items",
     )
+    # The greener answers on a line of their own under the statement.
+    frame["item"] = [
+        label + "\n" + _("greener: {answers}", answers=answers)
+        for label, answers in zip(frame["item_label"], frame["counted_answers"], strict=True)
+    ]
     chart = _dots_by_wave(
         frame,
-        row="item_label",
+        row="item",
         row_title=_("Item"),
         estimate="share",
-        estimate_title=_("Share (strongly) agreeing"),
+        estimate_title=_("Share of greener answers"),
         domain=[0.0, 1.0],
         number_format=".0%",
         translate=_,
@@ -96,7 +114,8 @@ def engagement_items(shares: pd.DataFrame, *, language: str = "nl") -> alt.Layer
         axis=alt.Axis(format=".0%", tickCount=5),
     )
     description = _(
-        "Share of staff who (strongly) agree, per statement and wave, with its confidence interval."
+        "Share of staff giving the greener answers named after each statement, per statement "
+        "and wave, with its confidence interval."
     )
     return finish(chart, description=description, language=language)
 

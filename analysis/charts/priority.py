@@ -78,19 +78,24 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
 def priority_matrix(items: pd.DataFrame, *, language: str = "nl") -> alt.LayerChart:
     """One point per behaviour item: share not doing it yet (x) by willingness (y).
 
-    ``items`` has ``item_label``, ``theme_label``, ``not_yet_share`` and
+    ``items`` has ``item_label``, ``counted_answers`` (the item's greener
+    answers, :func:`analysis.wording.counted_answers`), ``theme_label``,
+    ``not_yet_share`` (the share not yet giving a greener answer) and
     ``willingness_share`` (both 0–1; the willingness is that of the item's
-    theme; items without it are left out). Light rules at 50 % split the
+    theme; items without it are left out), as
+    :func:`analysis.reports.tidy.priority_items` gives them. Light rules at 50 % split the
     matrix into quadrants; top right is where much can change and staff are
     willing.
     """
     _ = translator(language)
     frame = check_frame(
         items,
-        ["item_label", "theme_label", "not_yet_share", "willingness_share"],
+        ["item_label", "counted_answers", "theme_label", "not_yet_share", "willingness_share"],
         "priority_matrix",
     )
-    frame = frame[["item_label", "theme_label", "not_yet_share", "willingness_share"]]
+    frame = frame[
+        ["item_label", "counted_answers", "theme_label", "not_yet_share", "willingness_share"]
+    ]
     for column in ("not_yet_share", "willingness_share"):
         frame[column] = pd.to_numeric(frame[column]).astype(float)
     # An item whose theme has no willingness question has no place on the y axis.
@@ -104,9 +109,10 @@ def priority_matrix(items: pd.DataFrame, *, language: str = "nl") -> alt.LayerCh
     themes = in_order(frame["theme_label"])
     frame["label_at"] = _label_positions(frame)
 
+    not_yet = _("No greener answer yet (share of staff)")
     x = alt.X(
         "not_yet_share:Q",
-        title=_("Not doing it yet (share of staff)"),
+        title=not_yet,
         scale=alt.Scale(domain=[0, 1], nice=False),
         axis=alt.Axis(format=".0%", tickCount=5, grid=False),
     )
@@ -132,9 +138,8 @@ def priority_matrix(items: pd.DataFrame, *, language: str = "nl") -> alt.LayerCh
         tooltip=[
             alt.Tooltip("item_label:N", title=_("Item")),
             alt.Tooltip("theme_label:N", title=_("Theme")),
-            alt.Tooltip(
-                "not_yet_share:Q", title=_("Not doing it yet (share of staff)"), format=".0%"
-            ),
+            alt.Tooltip("counted_answers:N", title=_("Greener answers")),
+            alt.Tooltip("not_yet_share:Q", title=not_yet, format=".0%"),
             alt.Tooltip(
                 "willingness_share:Q", title=_("Willing to change (share of staff)"), format=".0%"
             ),
@@ -165,8 +170,8 @@ def priority_matrix(items: pd.DataFrame, *, language: str = "nl") -> alt.LayerCh
     )
     chart = alt.layer(promising, quadrants, corner, points, labels).properties(height=PLOT_HEIGHT)
     description = _(
-        "Diagnosis: for each behaviour, the share of staff not doing it yet (horizontal) against "
-        "the willingness to change in its theme (vertical). Top right: much room and much "
-        "willingness."
+        "Diagnosis: for each behaviour, the share of staff not yet giving one of its greener "
+        "answers (horizontal) against the willingness to change in its theme (vertical). Top "
+        "right: much room and much willingness."
     )
     return finish(chart, description=description, language=language)

@@ -3,8 +3,9 @@
 The savings section turns :func:`analysis.impact.estimate_impact` into rows
 of text ("low – high (central)" per quantity) and a table of every figure
 used; the action lists put each action of the climate team next to the
-measured change (impact report) or the current "not yet doing" share
-(diagnosis report) of the items it targets.
+measured change (impact report) or the current share not yet giving a
+greener answer (diagnosis report) of the items it targets, each item with
+the answers its share counts (:func:`analysis.wording.counted_answers`).
 """
 
 from __future__ import annotations
@@ -343,7 +344,10 @@ def impact_actions(
     questionnaire: Questionnaire,
     language: str,
 ) -> list[dict[str, Any]]:
-    """Each action with the top-2 change [interval] of every item it targets (item table rows)."""
+    """Each action with the change [interval] in the greener share of every item it targets.
+
+    The numbers and the answers counted are those of the item table rows ``items``.
+    """
     _ = translator(language)
     by_item = {row["item"]: row for row in items.to_dict("records")} if len(items) else {}
     shown = []
@@ -355,6 +359,7 @@ def impact_actions(
             if row is None or _missing(row.get("top2_difference")):
                 changes.append(f"{label}: –")
                 continue
+            label = _("{item} (greener: {answers})", item=label, answers=row["counted_answers"])
             estimate, low, high = (
                 number(row[key] * 100, language, 0, signed=True)
                 for key in ("top2_difference", "top2_ci_low", "top2_ci_high")
@@ -370,23 +375,22 @@ def diagnosis_actions(
     questionnaire: Questionnaire,
     language: str,
 ) -> list[dict[str, Any]]:
-    """Each action with the current "not yet (often)" share of every item it targets."""
+    """Each action with the current share not yet giving a greener answer, per targeted item."""
     _ = translator(language)
-    not_yet = (
-        dict(zip(priorities["item"], priorities["not_yet_share"], strict=True))
-        if len(priorities)
-        else {}
-    )
+    by_item = {row["item"]: row for row in priorities.to_dict("records")} if len(priorities) else {}
     shown = []
     for action in actions:
         shares = []
         for item_id in action.get("items") or []:
-            share, label = not_yet.get(item_id), _item_label(questionnaire, item_id, language)
+            row, label = by_item.get(item_id), _item_label(questionnaire, item_id, language)
             shares.append(
                 f"{label}: –"
-                if _missing(share)
+                if row is None or _missing(row["not_yet_share"])
                 else _(
-                    "{item}: {share} not yet (often)", item=label, share=percent(share, language)
+                    "{item}: {share} do not yet answer “{answers}”",
+                    item=label,
+                    share=percent(row["not_yet_share"], language),
+                    answers=row["counted_answers"],
                 )
             )
         shown.append({**_base_action(action, questionnaire, language), "changes": shares})

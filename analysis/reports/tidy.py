@@ -18,6 +18,7 @@ from analysis.scoring import greener
 from analysis.settings import Settings
 from analysis.shares import in_top
 from analysis.stats import wilson_interval
+from analysis.wording import counted_answers
 from questionnaires import SCALE_KINDS, Construct, Item, Questionnaire
 
 #: The five answer levels on the greener scale; only the ends have words.
@@ -106,9 +107,12 @@ def agreement_shares(
     *,
     threshold: int | None = None,
 ) -> pd.DataFrame:
-    """Share in the top two levels per scale item of a theme and wave, with Wilson intervals.
+    """Share of greener answers per scale item of a theme and wave, with Wilson intervals.
 
-    With ``threshold``, an item answered by fewer people in a wave is left out there.
+    The share counts the top levels after reverse scoring (:mod:`analysis.shares`);
+    ``counted_answers`` says which answers those are for each item ("(strongly)
+    agree", "(strongly) disagree", …). With ``threshold``, an item answered by
+    fewer people in a wave is left out there.
     """
     settings = settings or Settings()
     rows = []
@@ -119,6 +123,7 @@ def agreement_shares(
         rows.append(
             {
                 "item_label": item.label[language],
+                "counted_answers": counted_answers(item, language, settings),
                 "wave": wave,
                 "wave_order": order,
                 "share": top / len(answered),
@@ -139,9 +144,14 @@ def priority_items(
     *,
     threshold: int | None = None,
 ) -> pd.DataFrame:
-    """Behaviour items with the share not yet doing them and their theme's willingness.
+    """Behaviour items with the share not giving a greener answer yet, and their willingness.
 
-    With ``threshold``, items (and willingness) resting on fewer answers are left out.
+    ``not_yet_share`` is one minus the share of greener answers
+    (:mod:`analysis.shares`): for a reverse-scored item, the share not yet
+    answering "never/rarely". ``willingness_share`` is that of the theme's
+    intention item. ``counted_answers`` names the greener answers
+    of each item. With ``threshold``, items (and willingness) resting on
+    fewer answers are left out.
     """
     settings = settings or Settings()
     smallest = _smallest(threshold)
@@ -177,6 +187,7 @@ def priority_items(
                 {
                     "item": item.id,
                     "item_label": item.label[language],
+                    "counted_answers": counted_answers(item, language, settings),
                     "theme": theme.id,
                     "theme_label": theme.label[language],
                     "not_yet_share": float(1 - in_top(answered, settings).mean()),

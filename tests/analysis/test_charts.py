@@ -105,8 +105,8 @@ def engagement_shares() -> pd.DataFrame:
              "Mijn leidinggevende moedigt duurzaam gedrag aan"]  # fmt: skip
     return pd.DataFrame(
         [
-            {"item_label": item, "wave": wave, "wave_order": order, "share": share,
-             "ci_low": share - 0.08, "ci_high": share + 0.08}
+            {"item_label": item, "counted_answers": "(helemaal) eens", "wave": wave,
+             "wave_order": order, "share": share, "ci_low": share - 0.08, "ci_high": share + 0.08}
             for index, item in enumerate(items)
             for (wave, order), share in zip(WAVES, [0.45 + 0.1 * index, 0.55 + 0.1 * index],
                                             strict=True)
@@ -117,12 +117,19 @@ def engagement_shares() -> pd.DataFrame:
 def priority_items() -> pd.DataFrame:
     return pd.DataFrame(
         [
-            ("Computerscherm uitzetten bij vertrek", "Energie en water", 0.62, 0.71),
-            ("Licht uit in vergaderzaal", "Energie en water", 0.35, 0.71),
-            ("Dubbelzijdig afdrukken", "Papier en aankoop", 0.28, 0.45),
-            ("Met de fiets naar het werk", "Mobiliteit", 0.78, 0.32),
+            ("Computerscherm uitzetten bij vertrek", "vaak/altijd", "Energie en water", 0.62, 0.71),
+            ("Licht uit in vergaderzaal", "vaak/altijd", "Energie en water", 0.35, 0.71),
+            ("Dubbelzijdig afdrukken", "vaak/altijd", "Papier en aankoop", 0.28, 0.45),
+            ("Raam open met verwarming aan", "nooit/zelden", "Energie en water", 0.78, 0.71),
+            ("Met de fiets naar het werk", "vaak/altijd", "Mobiliteit", 0.78, 0.32),
         ],
-        columns=["item_label", "theme_label", "not_yet_share", "willingness_share"],
+        columns=[
+            "item_label",
+            "counted_answers",
+            "theme_label",
+            "not_yet_share",
+            "willingness_share",
+        ],
     )
 
 
@@ -170,15 +177,19 @@ CASES: dict[str, tuple[Callable[[], pd.DataFrame], Draw, dict[str, str]]] = {
         engagement_shares,
         lambda frame, language: engagement_items(frame, language=language),
         {
-            "nl": "Aandeel (helemaal) eens",
-            "fr": "Part (tout à fait) d'accord",
-            "en": "Share (strongly) agreeing",
+            "nl": "Aandeel groenere antwoorden",
+            "fr": "Part de réponses plus écologiques",
+            "en": "Share of greener answers",
         },
     ),
     "priority_matrix": (
         priority_items,
         lambda frame, language: priority_matrix(frame, language=language),
-        {"nl": "Doet het nog niet", "fr": "Ne le fait pas encore", "en": "Not doing it yet"},
+        {
+            "nl": "Nog geen groener antwoord",
+            "fr": "Pas encore de réponse plus écologique",
+            "en": "No greener answer yet",
+        },
     ),
     "theme_scores_by_wave": (
         theme_scores,
@@ -419,7 +430,7 @@ def test_analysis_charts_do_not_import_flask():
 
 def test_priority_matrix_leaves_out_items_without_willingness():
     items = priority_items()
-    items.loc[3, "willingness_share"] = math.nan
+    items.loc[4, "willingness_share"] = math.nan
     spec = priority_matrix(items).to_dict()
     assert "Met de fiets naar het werk" not in json.dumps(spec, ensure_ascii=False)
     items["willingness_share"] = math.nan

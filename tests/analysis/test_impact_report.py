@@ -72,10 +72,16 @@ WORDS = {
     },
     "Action plan per theme": {"nl": "Actieplan per thema", "fr": "Plan d'action par thème"},
     "running": {"nl": "loopt", "fr": "en cours"},
-    "{item}: {share} not yet (often)": {
-        "nl": "{item}: {share} nog niet (vaak)",
-        "fr": "{item} : {share} pas encore (souvent)",
+    "{item}: {share} do not yet answer “{answers}”": {
+        "nl": "{item}: {share} antwoordt nog niet ‘{answers}’",
+        "fr": "{item} : {share} ne répondent pas encore « {answers} »",
     },
+    "{item} (greener: {answers})": {
+        "nl": "{item} (groener: {answers})",
+        "fr": "{item} (plus écologique : {answers})",
+    },
+    "often": {"nl": "vaak", "fr": "souvent"},
+    "always": {"nl": "altijd", "fr": "toujours"},
 }
 
 
@@ -216,7 +222,10 @@ def test_actions_next_to_the_change_of_their_items(data, html, language):
         for key in ("top2_difference", "top2_ci_low", "top2_ci_high")
     )
     estimate, low, high = change.split()
-    label = Q.item("energy_pc_off").label[language].rstrip(" .")
+    label = word("{item} (greener: {answers})", language).format(
+        item=Q.item("energy_pc_off").label[language].rstrip(" ."),
+        answers=word("often", language) + "/" + word("always", language),
+    )
     expected = f"{label}: {estimate} [{low}; {high}] {word('pts', language)}"
     assert expected in energy
     # an action whose theme has no section is still listed, with its theme
@@ -233,7 +242,10 @@ def test_diagnosis_lists_actions_with_the_not_yet_share(data, language):
     priorities = priority_items(data.frame, Q, WAVES[0], language, SETTINGS).set_index("item")
     share = percent(priorities.loc["paper_duplex", "not_yet_share"], language)
     label = Q.item("paper_duplex").label[language].rstrip(" .")
-    line = word("{item}: {share} not yet (often)", language).format(item=label, share=share)
+    answers = word("often", language) + "/" + word("always", language)
+    line = word("{item}: {share} do not yet answer “{answers}”", language).format(
+        item=label, share=share, answers=answers
+    )
     assert line in plan
 
 
