@@ -69,7 +69,7 @@ def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path):
 
 
 def _count(connection, table: str) -> int:
-    return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608
+    return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
 
 
 def test_names_per_language_migrate_up_and_down_with_nothing_lost(tmp_path):
@@ -103,7 +103,7 @@ def test_names_per_language_migrate_up_and_down_with_nothing_lost(tmp_path):
         command.upgrade(config, "0008")
         assert connection.execute(text("SELECT main_language FROM organisation")).scalar() == "nl"
         for table in ("wave", "department"):
-            names = connection.execute(text(f"SELECT names FROM {table}")).scalar()  # noqa: S608
+            names = connection.execute(text(f"SELECT names FROM {table}")).scalar()
             assert names in ({}, "{}")
         connection.execute(text("""UPDATE wave SET names = '{"fr": "mesure initiale"}'"""))
     with engine.begin() as connection:
