@@ -102,9 +102,7 @@ class Factor(BaseModel):
             )
         missing = [language for language in TRANSLATED if language not in self.translations]
         if missing:
-            raise ValueError(
-                f"translations: give label, unit and source in {', '.join(missing)}"
-            )
+            raise ValueError(f"translations: give label, unit and source in {', '.join(missing)}")
         return self
 
     def text(self, language: str) -> FactorText:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import io
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -316,8 +315,10 @@ def test_bad_factor_file(tmp_path):
     with pytest.raises(FactorError, match="cannot read the file"):
         load_factors(path=tmp_path / "missing.yaml")
     path.write_text(
-        "version: 1\nfactors:\n  - {id: a_w, label: A, value: 2, unit: W, source: s, year: undated,\n"
-        "     translations: {nl: {label: A, unit: W, source: s}, fr: {label: A, unit: W, source: s}}}\n",
+        "version: 1\nfactors:\n"
+        "  - {id: a_w, label: A, value: 2, unit: W, source: s, year: undated,\n"
+        "     translations: {nl: {label: A, unit: W, source: s},\n"
+        "                    fr: {label: A, unit: W, source: s}}}\n",
         encoding="utf-8",
     )
     assert load_factors(path=path)["a_w"].year == "undated"

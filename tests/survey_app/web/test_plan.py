@@ -8,7 +8,6 @@ import pytest
 from sqlalchemy import select
 
 import questionnaires
-
 from survey_app.store.models import Action, Organisation, Workshop
 from survey_app.web.markdown import render_markdown
 from tests.conftest import csrf_token
