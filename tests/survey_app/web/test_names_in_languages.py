@@ -82,3 +82,95 @@ def test_french_survey_offers_the_departments_in_french(client, db_session):
     trial = next(w for w in organisation.campaigns[0].waves if w.name == "proefmeting")
     page = unescape(client.get(f"/s/{trial.token}?lang=fr").text)
     assert "Service technique" in page and "Technische dienst" not in page
+
+
+def test_the_name_shown_falls_back_to_the_main_language_then_the_key():
+    from survey_app.store.models import display_name
+
+    names = {"fr": "mesure initiale", "nl": "Nulmeting voorjaar"}
+    assert display_name("nulmeting", names, "fr", "nl") == "mesure initiale"
+    assert display_name("nulmeting", names, "en", "nl") == "Nulmeting voorjaar"  # main language
+    assert display_name("nulmeting", names, "en", "fr") == "mesure initiale"
+    assert display_name("nulmeting", {"fr": ""}, "fr", "nl") == "nulmeting"  # empty: the key
+    assert display_name("nulmeting", None, "fr", "nl") == "nulmeting"
+
+
+def test_wave_and_department_labels_use_their_organisations_main_language(setup, db_session):
+    setup.organisation.main_language = "fr"
+    setup.open_wave.names = {"fr": "mesure initiale", "en": "baseline"}
+    setup.organisation.departments[0].names = {"fr": "Finances"}
+    db_session.commit()
+    assert setup.open_wave.label("en") == "baseline"
+    assert setup.open_wave.label("nl") == "mesure initiale"  # main language French
+    assert setup.organisation.departments[0].label("nl") == "Finances"
+    assert setup.organisation.departments[1].label("fr") == "Technische dienst"  # the key
+
+
+def _post(client, url: str, data: dict):
+    from tests.conftest import csrf_token
+
+    page = client.get(url)
+    assert page.status_code == 200
+    return client.post(url, data={**data, "csrf_token": csrf_token(page.text)})
+
+
+def test_coach_names_departments_and_waves_in_every_language(client, auth, setup, db_session):
+    auth.login(setup.coach_email, setup.coach_password)
+    finance, technical = setup.organisation.departments
+    result = _post(
+        client,
+        f"/coach/organisations/{setup.organisation.slug}/names",
+        {
+            "main_language": "nl",
+            f"name_{finance.id}_fr": "Finances",
+            f"name_{finance.id}_en": " Finance ",
+            f"name_{technical.id}_fr": "Service technique",
+        },
+    )
+    assert result.status_code == 302
+    wave = setup.open_wave
+    result = _post(
+        client,
+        f"/coach/campaigns/{setup.campaign.id}/wave-names",
+        {f"name_{wave.id}_fr": "mesure initiale", f"name_{wave.id}_en": "baseline"},
+    )
+    assert result.status_code == 302
+    db_session.expire_all()
+    assert finance.names == {"fr": "Finances", "en": "Finance"}
+    assert technical.names == {"fr": "Service technique"}
+    assert wave.names == {"fr": "mesure initiale", "en": "baseline"}
+    page = unescape(client.get(f"/coach/campaigns/{setup.campaign.id}?lang=fr").text)
+    assert "mesure initiale" in page and ">nulmeting<" not in page
+    survey = unescape(client.get(f"/s/{wave.token}?lang=fr").text)
+    assert "Service technique" in survey and "Technische dienst" not in survey
+
+
+def test_two_waves_may_not_share_a_name_in_one_language(client, auth, setup, db_session):
+    auth.login(setup.coach_email, setup.coach_password)
+    first, second = setup.open_wave, setup.closed_wave
+    result = _post(
+        client,
+        f"/coach/campaigns/{setup.campaign.id}/wave-names",
+        {f"name_{first.id}_fr": "mesure", f"name_{second.id}_fr": "Mesure"},
+    )
+    assert result.status_code == 200 and "Mesure" in unescape(result.text)
+    db_session.expire_all()
+    assert first.names == {} and second.names == {}
+
+
+def test_a_new_campaigns_waves_are_named_in_every_language(client, auth, setup, db_session):
+    auth.login(setup.coach_email, setup.coach_password)
+    result = _post(
+        client,
+        f"/coach/organisations/{setup.organisation.slug}?lang=nl",
+        {"name": "Tweede", "questionnaire": "klimaatteam"},
+    )
+    assert result.status_code == 302
+    db_session.expire_all()
+    campaign = setup.organisation.campaigns[-1]
+    baseline = campaign.waves[0]
+    assert baseline.label("nl") == "nulmeting"
+    assert baseline.label("fr") != baseline.label("nl")
+    assert {baseline.label(language) for language in ("nl", "fr", "en")} == set(
+        baseline.names.values()
+    )
