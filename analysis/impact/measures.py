@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -204,11 +204,8 @@ def mean_pages(waves: Waves, factors: Any) -> list[Measured]:
         f"this survey: paper_pages_week at band midpoints, both waves, n = {len(values)}; "
         "range = confidence interval of the mean"
     )
-    return [
-        Measured(
-            "mean_pages_week", mean, low, high, "pages/week", source, item.id, len(values), "all"
-        )
-    ]
+    measured = Measured("mean_pages_week", mean, low, high, "pages/week", source)
+    return [replace(measured, item=item.id, n=len(values), group="all")]
 
 
 def mean_car_distance(waves: Waves, factors: Any) -> list[Measured]:
@@ -232,12 +229,5 @@ def mean_car_distance(waves: Waves, factors: Any) -> list[Measured]:
         f"this survey: mobility_distance_km of {who}, both waves, n = {len(values)}; "
         "range = confidence interval of the mean"
     )
-    return [
-        Measured(
-            "mean_car_commute_km",
-            *(mean, low, high, "km one way", source),
-            item="mobility_distance_km",
-            n=len(values),
-            group=group,
-        )
-    ]
+    measured = Measured("mean_car_commute_km", mean, low, high, "km one way", source)
+    return [replace(measured, item="mobility_distance_km", n=len(values), group=group)]
