@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,7 @@ import pandas as pd
 
 from analysis.anonymity import effective_threshold, protect_for_export
 from analysis.data import validate_responses
+from analysis.i18n import LANGUAGES
 from analysis.reports import ReportInput
 from analysis.reports.tidy import department_rates
 from questionnaires import Item, Kind, Questionnaire
@@ -38,6 +39,7 @@ from survey_app.store.models import (
     ActionStatus,
     ActionType,
     Campaign,
+    Department,
     Horizon,
     Organisation,
     Wave,
@@ -398,6 +400,18 @@ def campaign_actions(campaign: Campaign) -> list[dict]:
     ]
 
 
+def shown_names(named: Iterable[Wave] | Iterable[Department]) -> dict[str, dict[str, str]]:
+    """What each wave or department is called in every language (key → language → name)."""
+    return {
+        entry.name: {language: entry.label(language) for language in LANGUAGES} for entry in named
+    }
+
+
+def labels(named: Iterable[Wave] | Iterable[Department], language: str) -> dict[str, str]:
+    """Key → the name readers of ``language`` see (pages of the app)."""
+    return {entry.name: entry.label(language) for entry in named}
+
+
 def local_factors(organisation: Organisation) -> dict[str, float]:
     """The organisation's own figures for the estimated savings (factor id → value)."""
     return dict(organisation.impact_factors or {})
@@ -428,6 +442,8 @@ def report_context(
         "follow_up": follow_up,
         "actions": campaign_actions(campaign),
         "factor_overrides": local_factors(organisation),
+        "wave_names": shown_names(campaign.waves),
+        "department_names": shown_names(organisation.departments),
     }
 
 

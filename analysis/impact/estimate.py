@@ -252,5 +252,8 @@ def assumptions_table(table: pd.DataFrame) -> pd.DataFrame:
     rows = [{**entry, "rules": ", ".join(entry["rules"])} for entry in seen.values()]
     return pd.DataFrame(
         rows,
-        columns=["id", "kind", "value", "low", "high", "unit", "source", "year", "local", "rules"],
+        columns=[
+            *("id", "kind", "value", "low", "high", "unit", "source", "year", "local", "rules"),
+            *("item", "n", "group"),  # of a quantity measured in the survey
+        ],
     )

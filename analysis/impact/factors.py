@@ -38,7 +38,7 @@ from pydantic import (
     model_validator,
 )
 
-__all__ = ["Factor", "FactorError", "FactorSet", "load_factors", "parse_factors"]
+__all__ = ["Factor", "FactorError", "FactorSet", "FactorText", "load_factors", "parse_factors"]
 
 SHIPPED = "factors.yaml"
 Number = Annotated[float, Field(strict=True, ge=0, allow_inf_nan=False)]
@@ -54,9 +54,25 @@ class FactorError(ValueError):
         super().__init__(f"{source}: " + "; ".join(problems))
 
 
+#: The languages a factor's label, unit and source are given in besides English.
+TRANSLATED = ("nl", "fr")
+
+
+class FactorText(BaseModel):
+    """What a reader sees of a factor in one language."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    label: Text
+    unit: Text
+    source: Text
+
+
 class Factor(BaseModel):
     """One figure: value, optional published range, unit, source and year.
 
+    ``label``, ``unit`` and ``source`` are English; ``translations`` gives
+    them in every other report language (:data:`TRANSLATED`), checked here.
     ``year`` is a year (2023) or a word when the source gives none
     ("undated", "varies"). ``local`` is true for an organisation's own figure.
     """
@@ -64,6 +80,7 @@ class Factor(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: FactorId
+    label: Text
     value: Number
     low: Number | None = None
     high: Number | None = None
@@ -73,6 +90,7 @@ class Factor(BaseModel):
     note: str = ""
     kind: Literal["factor", "assumption"] = "factor"
     local: bool = False
+    translations: dict[Literal["nl", "fr"], FactorText]
 
     @model_validator(mode="after")
     def _range(self) -> Factor:
@@ -82,7 +100,23 @@ class Factor(BaseModel):
             raise ValueError(
                 f"low ≤ value ≤ high does not hold ({self.low}, {self.value}, {self.high})"
             )
+        missing = [language for language in TRANSLATED if language not in self.translations]
+        if missing:
+            raise ValueError(f"translations: give label, unit and source in {', '.join(missing)}")
         return self
+
+    def text(self, language: str) -> FactorText:
+        """Label, unit and source for a reader of ``language`` (English for en).
+
+        Examples
+        --------
+        >>> from analysis.impact import load_factors
+        >>> load_factors()["office_days"].text("fr").unit
+        'jours/an'
+        """
+        if language in self.translations:
+            return self.translations[language]  # type: ignore[index]
+        return FactorText(label=self.label, unit=self.unit, source=self.source)
 
     def record(self) -> dict[str, Any]:
         """The factor as a plain dict, as it appears in an estimate's ``assumptions``."""
@@ -183,8 +217,10 @@ def parse_factors(data: Any, source: str = SHIPPED) -> FactorSet:
 
     Examples
     --------
-    >>> parse_factors({"version": 1, "factors": [{"id": "x", "value": -1, "unit": "W",
-    ...                "source": "s", "year": 2020}]})
+    >>> text = {"label": "x", "unit": "W", "source": "s"}
+    >>> parse_factors({"version": 1, "factors": [{"id": "x", "label": "x", "value": -1,
+    ...                "unit": "W", "source": "s", "year": 2020,
+    ...                "translations": {"nl": text, "fr": text}}]})
     Traceback (most recent call last):
     ...
     analysis.impact.factors.FactorError: factors.yaml: factor 'x' (factors[0]): value: Input should be greater than or equal to 0
@@ -209,7 +245,10 @@ def parse_factors(data: Any, source: str = SHIPPED) -> FactorSet:
         for index, entry in enumerate(entries):
             where = _where(kind, index, entry)
             if not isinstance(entry, Mapping):
-                problems.append(f"{where}: expected a mapping with id, value, unit, source, year")
+                problems.append(
+                    f"{where}: expected a mapping with id, label, value, unit, source, year, "
+                    "translations"
+                )
                 continue
             try:
                 factor = Factor.model_validate({**entry, "kind": kind})

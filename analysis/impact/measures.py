@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -79,10 +79,18 @@ class Measured:
     high: float
     unit: str
     source: str
+    #: The question the quantity comes from, how many answers, and whose answers
+    #: ("all", or "car_alone" for solo drivers): the report words its source from these.
+    item: str = ""
+    n: int = 0
+    group: str = "all"
 
     def record(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "item": self.item,
+            "n": self.n,
+            "group": self.group,
             "value": self.value,
             "low": self.low,
             "high": self.high,
@@ -196,7 +204,8 @@ def mean_pages(waves: Waves, factors: Any) -> list[Measured]:
         f"this survey: paper_pages_week at band midpoints, both waves, n = {len(values)}; "
         "range = confidence interval of the mean"
     )
-    return [Measured("mean_pages_week", mean, low, high, "pages/week", source)]
+    measured = Measured("mean_pages_week", mean, low, high, "pages/week", source)
+    return [replace(measured, item=item.id, n=len(values), group="all")]
 
 
 def mean_car_distance(waves: Waves, factors: Any) -> list[Measured]:
@@ -208,15 +217,17 @@ def mean_car_distance(waves: Waves, factors: Any) -> list[Measured]:
     distance = both["mobility_distance_km"].astype("Float64").astype(float)
     car = both["mobility_mode"].astype("Float64").astype(float) == 1
     values = distance[car].dropna().to_numpy(dtype=float)
-    who = "respondents commuting by car alone"
+    who, group = "respondents commuting by car alone", "car_alone"
     if len(values) < 2:
-        values, who = (
+        values, who, group = (
             distance.dropna().to_numpy(dtype=float),
             "all respondents (too few solo drivers)",
+            "all",
         )
     mean, low, high = mean_range(values, waves.settings.confidence)
     source = (
         f"this survey: mobility_distance_km of {who}, both waves, n = {len(values)}; "
         "range = confidence interval of the mean"
     )
-    return [Measured("mean_car_commute_km", mean, low, high, "km one way", source)]
+    measured = Measured("mean_car_commute_km", mean, low, high, "km one way", source)
+    return [replace(measured, item="mobility_distance_km", n=len(values), group=group)]

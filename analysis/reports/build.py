@@ -23,6 +23,7 @@ from analysis.data import DataError, choose_waves, wave_names
 from analysis.i18n import N_, check_language, translator
 from analysis.pipeline import analyse, software_versions
 from analysis.reports import sections, tidy
+from analysis.reports.names import Names, relabel, shown
 from analysis.scoring import theme_scores
 from analysis.settings import Settings
 from analysis.wording import number, percent, verdict_label
@@ -60,6 +61,19 @@ class ReportInput:
     factor_overrides: dict[str, float] = field(default_factory=dict)
     #: Staff for the estimated savings; without it, the sum of ``headcounts``.
     headcount: int | None = None
+    #: What waves and departments are called per language (key → language → name);
+    #: without a name, the key (the ``wave``/``department`` value) is shown.
+    wave_names: Names = field(default_factory=dict)
+    department_names: Names = field(default_factory=dict)
+
+    def wave_label(self, wave: str, language: str) -> str:
+        """The name of ``wave`` for a reader of ``language``."""
+        return shown(self.wave_names, wave, language)
+
+    def relabelled(self, frame: pd.DataFrame, language: str) -> pd.DataFrame:
+        """A tidy frame with its ``wave`` and ``department`` keys as readers name them."""
+        frame = relabel(frame, "wave", self.wave_names, language)
+        return relabel(frame, "department", self.department_names, language)
 
     def total_headcount(self) -> int | None:
         """``headcount``, else the sum of ``headcounts``; ``None`` when neither is known."""
@@ -113,13 +127,13 @@ def _participation(data: ReportInput, waves: list[str], language: str) -> dict[s
     lines = [
         _(
             "{wave}: {n} responses, {rate} of the {headcount} staff.",
-            wave=wave,
+            wave=data.wave_label(wave, language),
             n=n,
             headcount=headcount,
             rate=percent(n / headcount, language),
         )
         if headcount
-        else _("{wave}: {n} responses.", wave=wave, n=n)
+        else _("{wave}: {n} responses.", wave=data.wave_label(wave, language), n=n)
         for wave, n in counts.items()
     ]
     section: dict[str, Any] = {
@@ -146,7 +160,9 @@ def _participation(data: ReportInput, waves: list[str], language: str) -> dict[s
         if not rates.empty:
             section["departments"] = _chart(
                 charts.department_response_rate(
-                    rates, threshold=section["threshold"], language=language
+                    data.relabelled(rates, language),
+                    threshold=section["threshold"],
+                    language=language,
                 ),
                 _("Participation per department"),
             )
@@ -154,7 +170,7 @@ def _participation(data: ReportInput, waves: list[str], language: str) -> dict[s
         daily = data.daily[data.daily["wave"].isin(waves)].assign(headcount=headcount)
         if not daily.empty:
             section["over_time"] = _chart(
-                charts.participation_over_time(daily, language=language),
+                charts.participation_over_time(data.relabelled(daily, language), language=language),
                 _("Participation over time"),
             )
     return section
@@ -172,6 +188,22 @@ def _enough_responses(data: ReportInput, waves: list[str]) -> None:
                 source="responses",
                 column="wave",
             )
+
+
+_WAVE_TERMS = {
+    "baseline": (N_("Baseline"), N_("the baseline"), N_("the baseline ({name})")),
+    "follow_up": (N_("Follow-up"), N_("the follow-up"), N_("the follow-up ({name})")),
+}
+
+
+def wave_phrase(data: ReportInput, wave: str, kind: str, language: str) -> str:
+    """ "the baseline (spring 2026)"; just "the baseline" when the wave is called that."""
+    _ = translator(language)
+    term, plain, named = _WAVE_TERMS[kind]
+    label = data.wave_label(wave, language)
+    if label.strip().casefold() == _(term).casefold():
+        return _(plain)
+    return _(named, name=label)
 
 
 def _base_context(data: ReportInput, kind: str, language: str) -> dict[str, Any]:
@@ -204,8 +236,11 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
     actions, other_actions = sections.group_actions(data.actions, list(themes["theme"]))
     per_theme = []
     for row in themes.to_dict("records"):
-        shares = tidy.likert_shares(
-            data.frame, q, row["theme"], waves, language, threshold=data.threshold
+        shares = data.relabelled(
+            tidy.likert_shares(
+                data.frame, q, row["theme"], waves, language, threshold=data.threshold
+            ),
+            language,
         )
         items = result.items[result.items["theme"] == row["theme"]].copy()
         items["label"] = [q.item(i).label[language] for i in items["item"]]
@@ -233,13 +268,16 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
     )
     context = _base_context(data, "impact", language)
     context.update(
-        baseline=baseline,
-        follow_up=follow_up,
+        baseline=data.wave_label(baseline, language),
+        follow_up=data.wave_label(follow_up, language),
+        baseline_phrase=wave_phrase(data, baseline, "baseline", language),
+        follow_up_phrase=wave_phrase(data, follow_up, "follow_up", language),
         themes=themes.to_dict("records"),
         per_theme=per_theme,
         change_chart=_chart(charts.theme_change(themes, language=language), _("Change per theme")),
         engagement_chart=_chart(
-            charts.engagement_items(engagement, language=language), _("Engagement and support")
+            charts.engagement_items(data.relabelled(engagement, language), language=language),
+            _("Engagement and support"),
         )
         if not engagement.empty
         else None,
@@ -283,8 +321,11 @@ def diagnosis_context(data: ReportInput, language: str) -> dict[str, Any]:
     for theme in q.themes:
         if theme.id not in scores:
             continue
-        shares = tidy.likert_shares(
-            in_wave, q, theme.id, [baseline], language, threshold=data.threshold
+        shares = data.relabelled(
+            tidy.likert_shares(
+                in_wave, q, theme.id, [baseline], language, threshold=data.threshold
+            ),
+            language,
         )
         theme_rows = priorities[priorities["theme"] == theme.id]
         per_theme.append(
@@ -307,7 +348,8 @@ def diagnosis_context(data: ReportInput, language: str) -> dict[str, Any]:
         )
     context = _base_context(data, "diagnosis", language)
     context.update(
-        baseline=baseline,
+        baseline=data.wave_label(baseline, language),
+        baseline_phrase=wave_phrase(data, baseline, "baseline", language),
         n_baseline=len(in_wave),
         per_theme=per_theme,
         largest_room=room.head(8).to_dict("records"),

@@ -21,6 +21,7 @@ from analysis.i18n import N_, translator
 from analysis.impact import (
     RULES,
     FactorError,
+    FactorSet,
     assumptions_table,
     estimate_impact,
     load_factors,
@@ -57,6 +58,22 @@ _ORIGINS = {
     "assumption": N_("assumption"),
     "local": N_("local figure"),
     "measured": N_("measured in this survey"),
+}
+#: Quantities measured in the survey itself: label and unit.
+_MEASURED = {
+    "mean_pages_week": (N_("Pages printed per week and person"), N_("pages/week")),
+    "mean_car_commute_km": (N_("Commuting distance by car"), N_("km one way")),
+}
+#: Where a measured quantity comes from, by whose answers were used.
+_MEASURED_SOURCES = {
+    "all": N_(
+        "this survey: answers to “{question}”, both waves, n = {n} (answer bands at their "
+        "middle); range = confidence interval of the mean"
+    ),
+    "car_alone": N_(
+        "this survey: answers to “{question}” of those who commute alone by car, both waves, "
+        "n = {n}; range = confidence interval of the mean"
+    ),
 }
 #: Words for the codes of an action's status, type and horizon (coach area, action plan).
 ACTION_WORDS = {
@@ -181,20 +198,62 @@ def _origin(record: Mapping[str, Any], language: str) -> str:
     return translator(language)(_ORIGINS[kind])
 
 
-def assumption_rows(table: pd.DataFrame, language: str) -> list[dict[str, Any]]:
-    """Every figure the estimates used, once: value, range, unit, source, year, origin."""
+def _measured_text(
+    record: Mapping[str, Any], questionnaire: Questionnaire, language: str
+) -> tuple[str, str, str]:
+    """Label, unit and source of a quantity measured in the survey, naming its question."""
+    _ = translator(language)
+    label, unit = _MEASURED.get(str(record["id"]), (None, None))
+    source = _MEASURED_SOURCES.get(str(record.get("group")), _MEASURED_SOURCES["all"])
+    question = _item_label(questionnaire, str(record.get("item") or ""), language)
+    return (
+        _(label) if label else str(record["id"]),
+        _(unit) if unit else str(record["unit"]),
+        _(source, question=question, n=int(record.get("n") or 0)),
+    )
+
+
+def _texts(
+    record: Mapping[str, Any],
+    factors: FactorSet | None,
+    questionnaire: Questionnaire | None,
+    language: str,
+) -> tuple[str, str, str]:
+    """Label, unit and source of a figure in ``language``; never its id or English."""
+    if record.get("kind") in ("factor", "assumption") and factors and record["id"] in factors:
+        text = factors[record["id"]].text(language)
+        return text.label, text.unit, text.source
+    if questionnaire is not None and record.get("kind") not in ("factor", "assumption"):
+        return _measured_text(record, questionnaire, language)
+    return str(record["id"]), str(record["unit"]), str(record["source"])
+
+
+def assumption_rows(
+    table: pd.DataFrame,
+    language: str,
+    factors: FactorSet | None = None,
+    questionnaire: Questionnaire | None = None,
+) -> list[dict[str, Any]]:
+    """Every figure the estimates used, once: label, value, range, unit, source, year, origin.
+
+    Labels, units and sources come from ``factors`` (in ``language``) and, for
+    quantities measured in the survey, name the question by its text in
+    ``questionnaire``.
+    """
     rows = []
     for record in assumptions_table(table).to_dict("records"):
         has_range = not (_missing(record["low"]) or _missing(record["high"]))
+        label, unit, source = _texts(record, factors, questionnaire, language)
         rows.append(
             {
                 "id": record["id"],
+                "label": label,
                 "value": _figure(record["value"], language),
                 "range": f"{_figure(record['low'], language)}–{_figure(record['high'], language)}"
                 if has_range
                 else "–",
-                "unit": record["unit"],
-                "source": record["source"],
+                "unit": unit,
+                "source": source,
                 "year": _year(record["year"], language),
                 "origin": _origin(record, language),
                 "local": bool(record["local"]) and record.get("kind") in ("factor", "assumption"),
@@ -237,7 +296,7 @@ def savings_section(
         frame, questionnaire, baseline, follow_up, int(headcount), factors, settings
     )
     section["rows"] = savings_rows(table, language)
-    section["assumptions"] = assumption_rows(table, language)
+    section["assumptions"] = assumption_rows(table, language, factors, questionnaire)
     return section
 
 

@@ -53,6 +53,25 @@ DEPARTMENTS = [
     ("Secretariaat en communicatie", 35),
     ("Vrije tijd, cultuur en sport", 25),
 ]
+#: The departments' names in the other languages (the organisation's main language is Dutch).
+DEPARTMENT_NAMES = {
+    "Burgerzaken": {"fr": "Population et état civil", "en": "Civil affairs"},
+    "Technische dienst": {"fr": "Service technique", "en": "Technical services"},
+    "Financiën": {"fr": "Finances", "en": "Finance"},
+    "Welzijn en OCMW": {"fr": "Bien-être et CPAS", "en": "Welfare and social services"},
+    "Ruimtelijke ordening en omgeving": {
+        "fr": "Urbanisme et environnement",
+        "en": "Planning and environment",
+    },
+    "Secretariaat en communicatie": {
+        "fr": "Secrétariat et communication",
+        "en": "Secretariat and communication",
+    },
+    "Vrije tijd, cultuur en sport": {
+        "fr": "Loisirs, culture et sport",
+        "en": "Leisure, culture and sport",
+    },
+}
 
 
 def _store_frame(
@@ -198,7 +217,7 @@ def create(session: Session, seed: int = 2026, *, secret: str | None = None) -> 
     questionnaire = questionnaires.load("klimaatteam")
     organisation = Organisation(slug=SLUG, name="Gemeente Demodorp", anonymity_threshold=5)
     organisation.departments = [
-        Department(name=name, headcount=headcount, position=position)
+        Department(name=name, names=DEPARTMENT_NAMES[name], headcount=headcount, position=position)
         for position, (name, headcount) in enumerate(DEPARTMENTS)
     ]
     campaign = Campaign(
@@ -211,6 +230,7 @@ def create(session: Session, seed: int = 2026, *, secret: str | None = None) -> 
     )
     baseline = Wave(
         name="nulmeting",
+        names={"fr": "mesure initiale", "en": "baseline"},
         kind=WaveKind.BASELINE,
         position=0,
         status=WaveStatus.CLOSED,
@@ -219,6 +239,7 @@ def create(session: Session, seed: int = 2026, *, secret: str | None = None) -> 
     )
     follow_up = Wave(
         name="opvolgmeting",
+        names={"fr": "mesure de suivi", "en": "follow-up"},
         kind=WaveKind.FOLLOW_UP,
         position=1,
         status=WaveStatus.CLOSED,
@@ -227,6 +248,7 @@ def create(session: Session, seed: int = 2026, *, secret: str | None = None) -> 
     )
     trial = Wave(
         name="proefmeting",
+        names={"fr": "mesure d'essai", "en": "trial run"},
         kind=WaveKind.EXTRA,
         position=2,
         status=WaveStatus.OPEN,

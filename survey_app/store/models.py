@@ -43,6 +43,30 @@ class Base(DeclarativeBase):
     pass
 
 
+def display_name(name: str, names: dict | None, language: str, main_language: str) -> str:
+    """What a reader of ``language`` sees for a wave or department called ``name``.
+
+    ``name`` is the stable key (in the organisation's main language), used in
+    the analysis frames and exports; ``names`` holds the names given per
+    language. The reader's own language first, then the organisation's main
+    language, then the key itself. This is the one fallback rule; everything
+    that shows a wave or department name goes through it.
+    """
+    names = names or {}
+    return names.get(language) or names.get(main_language) or name
+
+
+class NamedInLanguages:
+    """A wave or department: a stable ``name`` and optional ``names`` per language."""
+
+    def _main_language(self) -> str:
+        raise NotImplementedError
+
+    def label(self, language: str) -> str:
+        """The name to show in ``language`` (see :func:`display_name`)."""
+        return display_name(self.name, self.names, language, self._main_language())  # type: ignore[attr-defined]
+
+
 def _enum(enum_class: type[enum.Enum]) -> Enum:
     """Store an enum by its (lower-case) value, as plain text on every database."""
     return Enum(
@@ -94,6 +118,8 @@ class Organisation(Base):
     anonymity_threshold: Mapped[int] = mapped_column(Integer, default=5)
     #: Local figures for the savings estimate (factor id → value), e.g. the own electricity price.
     impact_factors: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: The language the department and wave names (the keys) are written in.
+    main_language: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
 
     departments: Mapped[list[Department]] = relationship(
         back_populates="organisation", order_by="Department.position", cascade="all, delete-orphan"
@@ -107,17 +133,22 @@ class Organisation(Base):
         return sum(department.headcount for department in self.departments)
 
 
-class Department(Base):
+class Department(NamedInLanguages, Base):
     __tablename__ = "department"
     __table_args__ = (UniqueConstraint("organisation_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
+    #: The name per language ({"fr": "Finances", ...}); see display_name.
+    names: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     headcount: Mapped[int] = mapped_column(Integer, default=0)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     organisation: Mapped[Organisation] = relationship(back_populates="departments")
+
+    def _main_language(self) -> str:
+        return self.organisation.main_language
 
 
 class Campaign(Base):
@@ -219,13 +250,16 @@ class Workshop(Base):
     campaign: Mapped[Campaign] = relationship(back_populates="workshops")
 
 
-class Wave(Base):
+class Wave(NamedInLanguages, Base):
     __tablename__ = "wave"
     __table_args__ = (UniqueConstraint("campaign_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    #: The stable key in the analysis frames and exports; readers see label(language).
     name: Mapped[str] = mapped_column(String(60))
+    #: The name per language ({"fr": "mesure initiale", ...}); see display_name.
+    names: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     kind: Mapped[WaveKind] = mapped_column(_enum(WaveKind))
     status: Mapped[WaveStatus] = mapped_column(_enum(WaveStatus), default=WaveStatus.DRAFT)
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -237,6 +271,9 @@ class Wave(Base):
     closed_on: Mapped[date | None] = mapped_column(Date)
 
     campaign: Mapped[Campaign] = relationship(back_populates="waves")
+
+    def _main_language(self) -> str:
+        return self.campaign.organisation.main_language
 
 
 class Response(Base):

@@ -35,3 +35,9 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     app.jinja_env.globals["url_for_language"] = url_for_language
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters["named"] = named
+
+
+def named(entry) -> str:
+    """A wave or department as the page's reader calls it (``{{ wave|named }}``)."""
+    return entry.label(str(get_locale()))

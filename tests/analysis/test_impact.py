@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -245,7 +246,16 @@ def test_rules_are_described_in_three_languages():
         assert r.theme == Q.item(next(iter(r.items))).theme
 
 
-GOOD = {"id": "x_w", "value": 5, "unit": "W", "source": "a meter", "year": 2024}
+TEXT = {"label": "Vermogen", "unit": "W", "source": "een meter"}
+GOOD = {
+    "id": "x_w",
+    "label": "Power",
+    "value": 5,
+    "unit": "W",
+    "source": "a meter",
+    "year": 2024,
+    "translations": {"nl": TEXT, "fr": {**TEXT, "label": "Puissance"}},
+}
 
 
 @pytest.mark.parametrize(
@@ -273,6 +283,18 @@ GOOD = {"id": "x_w", "value": 5, "unit": "W", "source": "a meter", "year": 2024}
             "assumption 'x_w' (assumptions[0]): the id 'x_w' is used twice",
         ),
         ({"version": 1, "factors": [{**GOOD, "colour": "red"}]}, "colour: Extra inputs"),
+        (
+            {"version": 1, "factors": [{k: v for k, v in GOOD.items() if k != "label"}]},
+            "factor 'x_w' (factors[0]): label: Field required",
+        ),
+        (
+            {"version": 1, "factors": [{**GOOD, "translations": {"nl": TEXT}}]},
+            "factor 'x_w' (factors[0]): translations: give label, unit and source in fr",
+        ),
+        (
+            {"version": 1, "factors": [{**GOOD, "translations": {"nl": TEXT, "fr": {}}}]},
+            "factor 'x_w' (factors[0]): translations.fr.label: Field required",
+        ),
         ({"version": 2, "factors": []}, "version must be 1"),
         ({"version": 1}, "'factors' must be a list"),
         ({"version": 1, "factors": [], "extra": 1}, "unknown key 'extra'"),
@@ -293,7 +315,10 @@ def test_bad_factor_file(tmp_path):
     with pytest.raises(FactorError, match="cannot read the file"):
         load_factors(path=tmp_path / "missing.yaml")
     path.write_text(
-        "version: 1\nfactors:\n  - {id: a_w, value: 2, unit: W, source: s, year: undated}\n",
+        "version: 1\nfactors:\n"
+        "  - {id: a_w, label: A, value: 2, unit: W, source: s, year: undated,\n"
+        "     translations: {nl: {label: A, unit: W, source: s},\n"
+        "                    fr: {label: A, unit: W, source: s}}}\n",
         encoding="utf-8",
     )
     assert load_factors(path=path)["a_w"].year == "undated"
@@ -332,3 +357,20 @@ def test_too_few_answers_give_no_bare_number():
     assert table.loc["printing_volume", ["kg_co2e_central", "eur_central"]].isna().all()
     assert not table["enough_data"].any()
     assert estimate_impact(synthetic_responses(Q, 12, 12), Q, None, None, 10)["enough_data"].all()
+
+
+def test_every_shipped_factor_reads_in_every_report_language():
+    """Label, unit and source in nl, fr and en, and no id or English left in nl and fr."""
+    factors = load_factors()
+    for factor in factors.values():
+        english = factor.text("en")
+        assert (english.label, english.unit, english.source) == (
+            factor.label,
+            factor.unit,
+            factor.source,
+        )
+        for language in ("nl", "fr"):
+            text = factor.text(language)
+            assert text.label != factor.label and text.source != factor.source, factor.id
+            for field in (text.label, text.unit, text.source):
+                assert not re.search(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b", field), (factor.id, field)

@@ -150,13 +150,52 @@ def test_savings_section_in_three_languages(data, html, language):
     )
     # the assumptions table: every figure used, with its value, unit, source and year
     assert word("Factors and assumptions", language) in savings
+    factors = load_factors()
+
+    def row_of(factor_id: str) -> str:
+        label = factors[factor_id].text(language).label
+        return savings.split(f'class="figure">{label}</th>', 1)[1].split("</tr>", 1)[0]
+
     for record in assumptions_table(table).to_dict("records"):
-        assert f'<th scope="row" class="id">{record["id"]}</th>' in savings
-    local_row = savings.split('class="id">electricity_price</th>', 1)[1].split("</tr>", 1)[0]
+        if record["kind"] in ("factor", "assumption"):
+            assert row_of(record["id"])
+    local_row = row_of("electricity_price")
     assert word("local figure", language) in local_row
     assert number(0.31, language, 2) in local_row
-    office_row = savings.split('class="id">office_days</th>', 1)[1].split("</tr>", 1)[0]
+    office_row = row_of("office_days")
     assert word("assumption", language) in office_row and "2026" in office_row
+
+
+#: English words of the factors file and of the measured quantities' sources.
+ENGLISH = (
+    "older university",
+    "assumption:",
+    "Klimaatpeil assumption",
+    "this survey",
+    "office day",
+    "days/year",
+    "sheets/page",
+    "km one way",
+    "pages/week",
+    "study for",
+    "both waves",
+    "no public source",
+    "midpoint",
+)
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_factor_table_names_every_figure_in_the_readers_language(html, language):
+    """No factor id, question id or English unit or source in the Dutch and French table."""
+    savings = _section(html[language], "savings")
+    table = re.sub(r"<[^>]+>", " ", savings.split('<table class="assumptions">', 1)[1])
+    identifiers = re.findall(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b", table)
+    assert identifiers == []
+    for english in ENGLISH:
+        assert english not in table, english
+    # the measured quantities name their question by its text
+    assert Q.item("paper_pages_week").label[language].rstrip(" .") in table
+    assert Q.item("mobility_distance_km").label[language].rstrip(" .") in table
 
 
 def test_savings_use_the_headcount_field_before_the_departments():

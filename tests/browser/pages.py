@@ -96,6 +96,18 @@ PAGES: list[Page] = [
         lambda d: f"/coach/organisations/{d.organisation_slug}/factors?lang=nl",
         "Lokale cijfers",
     ),
+    Page(
+        "coach-department-names",
+        "coach",
+        lambda d: f"/coach/organisations/{d.organisation_slug}/names?lang=nl",
+        "Namen van de diensten",
+    ),
+    Page(
+        "coach-wave-names",
+        "coach",
+        lambda d: f"/coach/campaigns/{d.campaign_id}/wave-names?lang=nl",
+        "Namen van de metingen",
+    ),
     Page("dashboard", "viewer", lambda d: f"/dashboard/{d.organisation_slug}?lang=nl", "Dashboard"),
     Page("admin-users", "admin", lambda d: "/admin/users?lang=nl", "directie@demodorp.be"),
     Page("admin-new-user", "admin", lambda d: "/admin/users/new?lang=nl", 'id="organisations"'),

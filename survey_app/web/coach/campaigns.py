@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -14,7 +14,43 @@ from survey_app.store.db import get_session
 from survey_app.store.models import Wave, WaveKind
 from survey_app.store.trajectory import current_phase, next_step, timeline
 from survey_app.web.coach.common import bp, campaign_or_404, coach_only
-from survey_app.web.coach.forms import ConfirmForm, RetentionForm, WaveForm
+from survey_app.web.coach.forms import (
+    ConfirmForm,
+    RetentionForm,
+    WaveForm,
+    first_clash,
+    language_name,
+    names_form,
+    names_from,
+)
+
+
+@bp.route("/campaigns/<int:campaign_id>/wave-names", methods=["GET", "POST"])
+@coach_only
+def wave_names(campaign_id: int) -> Any:
+    """The campaign's waves' names in every language (survey, pages, reports)."""
+    campaign = campaign_or_404(campaign_id)
+    languages = current_app.config["LANGUAGES"]
+    waves = campaign.waves
+    form = names_form(waves, languages, 60)
+    if form.validate_on_submit():
+        names = [names_from(form, wave, languages) for wave in waves]
+        clash = first_clash(waves, names, languages, campaign.organisation.main_language)
+        if clash is None:
+            for wave, given in zip(waves, names, strict=True):
+                wave.names = given
+            get_session().commit()
+            flash(_("Saved."), "info")
+            return redirect(url_for("coach.campaign", campaign_id=campaign.id))
+        message = _(
+            "Two waves would both be called “%(name)s” in %(language)s: give them different names.",
+            name=clash[1],
+            language=language_name(clash[0]),
+        )
+        flash(message, "error")
+    return render_template("coach/names.html", form=form, title=_("Names of the waves"),
+                           back=url_for("coach.campaign", campaign_id=campaign.id),
+                           back_label=campaign.name)  # fmt: skip
 
 
 @bp.route("/campaigns/<int:campaign_id>", methods=["GET", "POST"])

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
+from babel import Locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -17,7 +21,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from survey_app.store.models import WaveKind
+from survey_app.store.models import WaveKind, display_name
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -143,3 +147,83 @@ class RetentionForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: a button that posts with a CSRF token."""
+
+
+def language_name(language: str) -> str:
+    """A language's name as the page's reader calls it ("Frans" on a Dutch page)."""
+    return Locale.parse(language).get_display_name(str(get_locale())) or language
+
+
+def names_form(
+    entries: Sequence[Any],
+    languages: Sequence[str],
+    max_length: int,
+    base: type[FlaskForm] = FlaskForm,
+    **data: Any,
+) -> FlaskForm:
+    """One optional name per entry (wave or department) and language, filled with today's names.
+
+    Field ``name_<entry id>_<language>``; empty means "as in the organisation's
+    main language" (:func:`survey_app.store.models.display_name`). ``base``
+    adds fields of its own, filled from ``data``.
+    """
+    fields = {
+        f"name_{entry.id}_{language}": StringField(
+            f"{entry.name} — {language_name(language)}",
+            validators=[Optional(), Length(max=max_length)],
+        )
+        for entry in entries
+        for language in languages
+    }
+    data.update(
+        {
+            f"name_{entry.id}_{language}": (entry.names or {}).get(language, "")
+            for entry in entries
+            for language in languages
+        }
+    )
+    return type("NamesForm", (base,), fields)(data=data)
+
+
+def names_from(form: FlaskForm, entry: Any, languages: Sequence[str]) -> dict[str, str]:
+    """The names of ``entry`` given in ``form``, empty ones left out."""
+    names = {}
+    for language in languages:
+        value = (form[f"name_{entry.id}_{language}"].data or "").strip()
+        if value:
+            names[language] = value
+    return names
+
+
+def first_clash(
+    entries: Sequence[Any],
+    names: Sequence[dict[str, str]],
+    languages: Sequence[str],
+    main_language: str,
+) -> tuple[str, str] | None:
+    """(language, name) of the first name two entries would share; charts would merge them."""
+    for language in languages:
+        seen: set[str] = set()
+        for entry, given in zip(entries, names, strict=True):
+            shown = display_name(entry.name, given, language, main_language)
+            if shown.casefold() in seen:
+                return language, shown
+            seen.add(shown.casefold())
+    return None
+
+
+class MainLanguageForm(FlaskForm):
+    main_language = SelectField(
+        _l("Main language of the organisation"),
+        choices=[],
+        validators=[InputRequired()],
+        description=_l(
+            "The language the names of departments and waves are written in; a reader of "
+            "another language sees them in that language where no name is given."
+        ),
+    )
+
+    def offer(self, languages: Sequence[str]) -> None:
+        self.main_language.choices = [
+            SelectChoice(language, language_name(language)) for language in languages
+        ]

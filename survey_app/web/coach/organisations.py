@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -16,7 +17,17 @@ from survey_app.store.organisations import SlugTaken, create_organisation
 from survey_app.store.users import viewers_of
 from survey_app.web.auth import visible_organisations
 from survey_app.web.coach.common import bp, coach_only, organisation_or_404
-from survey_app.web.coach.forms import CampaignForm, OrganisationForm, ViewerForm, parse_departments
+from survey_app.web.coach.forms import (
+    CampaignForm,
+    MainLanguageForm,
+    OrganisationForm,
+    ViewerForm,
+    first_clash,
+    language_name,
+    names_form,
+    names_from,
+    parse_departments,
+)
 from survey_app.web.survey.forms import load_questionnaire
 
 
@@ -49,6 +60,15 @@ def new_organisation() -> Any:
     return render_template("coach/organisation_new.html", form=form)
 
 
+def _in_every_language(message: str) -> dict[str, str]:
+    """``message`` as each language of the app says it (a new wave's names)."""
+    names = {}
+    for language in current_app.config["LANGUAGES"]:
+        with force_locale(language):
+            names[language] = _(message)
+    return names
+
+
 @bp.route("/organisations/<slug>", methods=["GET", "POST"])
 @coach_only
 def organisation(slug: str) -> Any:
@@ -65,9 +85,11 @@ def organisation(slug: str) -> Any:
             questionnaire_snapshot=questionnaires.snapshot(questionnaire),
         )
         campaign.waves = [
-            Wave(name=_("baseline"), kind=WaveKind.BASELINE, position=0),
-            Wave(name=_("follow-up"), kind=WaveKind.FOLLOW_UP, position=1),
-        ]
+            Wave(name=_("baseline"), names=_in_every_language("baseline"),
+                 kind=WaveKind.BASELINE, position=0),
+            Wave(name=_("follow-up"), names=_in_every_language("follow-up"),
+                 kind=WaveKind.FOLLOW_UP, position=1),
+        ]  # fmt: skip
         session = get_session()
         session.add(campaign)
         session.commit()
@@ -81,6 +103,38 @@ def organisation(slug: str) -> Any:
         viewer_form=ViewerForm(),
         viewers=viewers,
     )
+
+
+@bp.route("/organisations/<slug>/names", methods=["GET", "POST"])
+@coach_only
+def department_names(slug: str) -> Any:
+    """The organisation's main language and its departments' names in every language."""
+    organisation = organisation_or_404(slug)
+    languages = current_app.config["LANGUAGES"]
+    departments = organisation.departments
+    form = names_form(departments, languages, 200, MainLanguageForm,
+                      main_language=organisation.main_language)  # fmt: skip
+    form.offer(languages)
+    if form.validate_on_submit():
+        names = [names_from(form, department, languages) for department in departments]
+        clash = first_clash(departments, names, languages, form.main_language.data)
+        if clash is None:
+            organisation.main_language = form.main_language.data
+            for department, given in zip(departments, names, strict=True):
+                department.names = given
+            get_session().commit()
+            flash(_("Saved."), "info")
+            return redirect(url_for("coach.organisation", slug=slug))
+        message = _(
+            "Two departments would both be called “%(name)s” in %(language)s: give them "
+            "different names.",
+            name=clash[1],
+            language=language_name(clash[0]),
+        )
+        flash(message, "error")
+    return render_template("coach/names.html", form=form, title=_("Names of the departments"),
+                           back=url_for("coach.organisation", slug=slug),
+                           back_label=organisation.name)  # fmt: skip
 
 
 @bp.route("/organisations/<slug>/viewers", methods=["POST"])

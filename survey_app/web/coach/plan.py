@@ -153,11 +153,11 @@ def delete_workshop(workshop_id: int) -> Any:
 def factors(slug: str) -> Any:
     """Local figures for the savings estimate: the own electricity price, measured wattages."""
     organisation = organisation_or_404(slug)
-    records = load_factors().records()
-    form = factors_form(records)(data=dict(organisation.impact_factors or {}))
+    published = load_factors()
+    form = factors_form(published, str(get_locale()))(data=dict(organisation.impact_factors or {}))
     if form.validate_on_submit():
-        overrides = {r["id"]: float(form[r["id"]].data) for r in records
-                     if form[r["id"]].data is not None}  # fmt: skip
+        overrides = {factor_id: float(form[factor_id].data) for factor_id in published
+                     if form[factor_id].data is not None}  # fmt: skip
         try:
             load_factors(overrides)
         except FactorError as error:
@@ -168,4 +168,4 @@ def factors(slug: str) -> Any:
             flash(_("Saved."), "info")
             return redirect(url_for("plan.factors", slug=slug))
     return render_template("coach/factors.html", organisation=organisation, form=form,
-                           records=records)  # fmt: skip
+                           factor_ids=list(published))  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel.numbers import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -15,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from analysis.impact import FactorSet
 from questionnaires import SCALE_KINDS, Kind, Questionnaire
 
 ACTION_TYPES = [
@@ -84,15 +86,20 @@ class WorkshopForm(FlaskForm):
     )
 
 
-def factors_form(records: list[dict]) -> type[FlaskForm]:
-    """A form with one optional number per impact factor (empty = the published value)."""
-    fields = {
-        record["id"]: DecimalField(
-            record["id"],
+def factors_form(factors: FactorSet, language: str) -> type[FlaskForm]:
+    """A form with one optional number per impact factor (empty = the published value).
+
+    Each field is named by the factor's id (the key stored) and labelled with
+    its label, published value, unit and source in ``language``.
+    """
+    fields = {}
+    for factor in factors.values():
+        text = factor.text(language)
+        value = format_decimal(factor.value, locale=language)
+        fields[factor.id] = DecimalField(
+            text.label,
             places=None,
             validators=[Optional(), NumberRange(min=0, max=1_000_000)],
-            description=f"{record['value']} {record['unit']} — {record['source']}",
+            description=f"{value} {text.unit} — {text.source}",
         )
-        for record in records
-    }
     return type("FactorsForm", (FlaskForm,), fields)

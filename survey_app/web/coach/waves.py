@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from analysis.anonymity import effective_threshold
-from survey_app.campaign_data import wave_participation
+from survey_app.campaign_data import labels, wave_participation
 from survey_app.store import intake, invitations
 from survey_app.store.db import get_session
 from survey_app.store.models import InvitationMode, WaveStatus
@@ -35,6 +35,7 @@ def wave(wave_id: int) -> Any:
         campaign=wave.campaign,
         organisation=organisation,
         rows=participation.departments,
+        department_names=labels(organisation.departments, str(get_locale())),
         threshold=effective_threshold(organisation.anonymity_threshold),
         total=participation.total,
         # per day only once the wave's total may be shown: days of the first few answers

@@ -21,8 +21,9 @@ from analysis import charts
 from analysis.anonymity import effective_threshold
 from analysis.data import DataError
 from analysis.reports import tidy
+from analysis.reports.names import relabel
 from analysis.scoring import theme_scores
-from survey_app.campaign_data import participation_rates, waves_frame
+from survey_app.campaign_data import participation_rates, shown_names, waves_frame
 from survey_app.store.campaigns import campaign_questionnaire
 from survey_app.store.db import get_session
 from survey_app.store.models import Campaign, Organisation, Role, Wave, WaveStatus
@@ -68,34 +69,50 @@ def dashboard_charts(campaign: Campaign, language: str) -> dict[str, Any]:
     waves = [w for w in campaign.waves if w.status is not WaveStatus.DRAFT]
     rates = participation_rates(session, campaign, language)
     rates = rates[rates["wave"].isin([w.name for w in waves])]
+    names = {
+        "wave": shown_names(campaign.waves),
+        "department": shown_names(organisation.departments),
+    }
     if not rates.empty:
-        result["rates"] = rates
+        result["rates"] = _named(rates, names, language)
         result["rates_spec"] = _spec(
-            charts.department_response_rate(rates, threshold=threshold, language=language)
+            charts.department_response_rate(result["rates"], threshold=threshold, language=language)
         )
         # over time only for waves whose total may be shown (it would give a hidden group)
         shown = set(rates.loc[~rates["total_hidden"].astype(bool), "wave"])
         daily = daily_counts(session, campaign).assign(headcount=organisation.headcount)
         daily = daily[daily["wave"].isin(shown)]
         if organisation.headcount and not daily.empty:
-            result["daily_spec"] = _spec(charts.participation_over_time(daily, language=language))
+            result["daily_spec"] = _spec(
+                charts.participation_over_time(_named(daily, names, language), language=language)
+            )
     closed = [w for w in waves if w.status is WaveStatus.CLOSED]
     if closed:
         inputs = {
             "questionnaire": campaign.questionnaire_snapshot,
             "threshold": threshold,
             "waves": wave_states(session, closed),
+            "names": names,
         }
         content = cached(
             session,
             campaign,
             f"dashboard:{language}",
             inputs,
-            lambda: json.dumps(answer_charts(campaign, closed, threshold, language)).encode(),
+            lambda: json.dumps(
+                answer_charts(campaign, closed, threshold, language, names["wave"])
+            ).encode(),
         )
         for name, value in json.loads(content).items():
             result[name] = pd.DataFrame(value) if name in ("scores", "support") else value
     return result
+
+
+def _named(table: pd.DataFrame, names: dict[str, Any], language: str) -> pd.DataFrame:
+    """``table`` with its wave and department keys as the reader calls them (for a chart)."""
+    for column, named in names.items():
+        table = relabel(table, column, named, language)
+    return table
 
 
 def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
@@ -104,7 +121,11 @@ def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def answer_charts(
-    campaign: Campaign, closed: list[Wave], threshold: int, language: str
+    campaign: Campaign,
+    closed: list[Wave],
+    threshold: int,
+    language: str,
+    wave_names: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """Theme scores and support of the closed waves: tables as rows, charts as specs."""
     try:
@@ -123,12 +144,14 @@ def answer_charts(
         summary = tidy.theme_score_summary(
             scores, frame, questionnaire, names, language, threshold=threshold
         )
+        summary = relabel(summary, "wave", wave_names, language)
         if not summary.empty:
             result["scores"] = _records(summary)
             result["scores_spec"] = _spec(charts.theme_scores_by_wave(summary, language=language))
         support = tidy.agreement_shares(
             frame, questionnaire, "engagement", names, language, threshold=threshold
         )
+        support = relabel(support, "wave", wave_names, language)
         if not support.empty:
             result["support"] = _records(support)
             result["support_spec"] = _spec(charts.engagement_items(support, language=language))

@@ -264,7 +264,7 @@ def load_questionnaire(name_or_path: str) -> Questionnaire:
     return questionnaires.load(name_or_path, reserved=reserved_item_ids())
 
 
-def department_choices(departments: Sequence[Department]) -> list[SelectChoice]:
+def department_choices(departments: Sequence[Department], language: str) -> list[SelectChoice]:
     return [SelectChoice("", _l("I'd rather not say"))] + [
-        SelectChoice(str(d.id), d.name) for d in departments
+        SelectChoice(str(d.id), d.label(language)) for d in departments
     ]

@@ -95,7 +95,7 @@ def answer(token: str) -> Any:
         current_app.logger.error("survey of wave %s cannot be shown: %s", wave.id, error)
         abort(500)
     form = form_class()
-    form.department.choices = department_choices(organisation.departments)
+    form.department.choices = department_choices(organisation.departments, language)
     if request.method == "GET":
         form.invitation.data = code or ""
 

@@ -66,3 +66,58 @@ def test_upgrade_from_the_first_schema_keeps_the_data(tmp_path):
         mode = connection.execute(text("SELECT invitation_mode FROM wave")).scalar()
         assert mode == "open"
     engine.dispose()
+
+
+def _count(connection, table: str) -> int:
+    return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+
+
+def test_names_per_language_migrate_up_and_down_with_nothing_lost(tmp_path):
+    """0008 adds names per language (empty for existing rows) and the main language (nl);
+    its downgrade removes them again and keeps every wave, department, response and answer."""
+    from alembic import command
+
+    url = fresh_database_url(tmp_path)
+    engine = create_engine(url)
+    config = alembic_config(url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0007")
+        for statement in (
+            "INSERT INTO organisation (id, slug, name, anonymity_threshold, impact_factors) "
+            "VALUES (1, 'o', 'O', 5, '{}')",
+            "INSERT INTO department (id, organisation_id, name, headcount, position) "
+            "VALUES (1, 1, 'Financiën', 12, 0)",
+            "INSERT INTO campaign (id, organisation_id, name, questionnaire_id, "
+            "questionnaire_version, questionnaire_snapshot, linking_enabled, linking_salt) "
+            "VALUES (1, 1, 'C', 'q', 1, '{}', false, 's')",
+            "INSERT INTO wave (id, campaign_id, name, kind, status, position, token, "
+            "invitation_mode) VALUES (1, 1, 'nulmeting', 'baseline', 'closed', 0, 'tok', 'open')",
+            "INSERT INTO response (id, wave_id, department_id, language) VALUES ('r1', 1, 1, 'nl')",
+            "INSERT INTO answer (response_id, item_id, number, text, not_applicable) "
+            "VALUES ('r1', 'x', 4, NULL, false)",
+        ):
+            connection.execute(text(statement))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0008")
+        assert connection.execute(text("SELECT main_language FROM organisation")).scalar() == "nl"
+        for table in ("wave", "department"):
+            names = connection.execute(text(f"SELECT names FROM {table}")).scalar()
+            assert names in ({}, "{}")
+        connection.execute(text("""UPDATE wave SET names = '{"fr": "mesure initiale"}'"""))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0007")
+    with engine.connect() as connection:
+        assert [_count(connection, t) for t in ("wave", "department", "response", "answer")] == [
+            1,
+            1,
+            1,
+            1,
+        ]
+        row = connection.execute(text("SELECT department_id, wave_id FROM response")).one()
+        assert tuple(row) == (1, 1)
+        columns = connection.execute(text("SELECT * FROM wave")).keys()
+        assert "names" not in columns
+    engine.dispose()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from sqlalchemy import select
 
+import questionnaires
 from survey_app.store.models import Action, Organisation, Workshop
 from survey_app.web.markdown import render_markdown
 from tests.conftest import csrf_token
@@ -99,8 +103,8 @@ def test_campaign_page_shows_the_trajectory(client, auth, runner, app, db_sessio
     auth.login("c@demodorp.be", password)
     page = client.get("/coach/campaigns/1?lang=en").text
     assert "Current phase:" in page and "Anchoring" in page
-    assert "Wave nulmeting opened" in page and "Workshop: Diagnosis" in page
-    assert page.index("Wave nulmeting opened") < page.index("Workshop: Diagnosis")
+    assert "Wave baseline opened" in page and "Workshop: Diagnosis" in page
+    assert page.index("Wave baseline opened") < page.index("Workshop: Diagnosis")
 
 
 def test_dashboard_shows_action_progress(client, auth, app, db_session):
@@ -130,3 +134,50 @@ def test_local_figures_are_saved_and_checked(client, auth, setup, db_session):
     assert organisation.impact_factors == {"electricity_price": 0.31}
     bad = client.post(url, data={"electricity_price": "-3", "csrf_token": csrf_token(page.text)})
     assert bad.status_code == 200
+
+
+def _visible(page: str) -> str:
+    """The text a reader sees: no tags, no attributes, no scripts."""
+    from html import unescape
+
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+SNAKE_CASE = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_action_plan_names_questions_by_their_text(
+    client, auth, klimaatteam_setup, db_session, language
+):
+    setup = klimaatteam_setup
+    db_session.add(
+        Action(campaign=setup.campaign, title="Uit is uit", theme="energy_water",
+               type="behaviour", horizon="short", items=["energy_pc_off", "paper_duplex"])
+    )  # fmt: skip
+    db_session.commit()
+    auth.login(setup.coach_email, setup.coach_password)
+    page = client.get(f"/coach/campaigns/{setup.campaign.id}/actions?lang={language}").text
+    table = _visible(page.split("<table>", 1)[1].split("</table>", 1)[0])
+    questionnaire = questionnaires.load("klimaatteam")
+    for item_id in ("energy_pc_off", "paper_duplex"):
+        assert questionnaire.item(item_id).label[language] in table
+    assert SNAKE_CASE.findall(table) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "unit"),
+    [("nl", "Kantoordagen per jaar", "dagen/jaar"), ("fr", "Jours au bureau par an", "jours/an")],
+)
+def test_local_figures_page_names_factors_in_the_readers_language(
+    client, auth, setup, language, label, unit
+):
+    auth.login(setup.coach_email, setup.coach_password)
+    page = client.get(f"/coach/organisations/{setup.organisation.slug}/factors?lang={language}")
+    main = _visible(page.text.split("<main", 1)[1].split("</main>", 1)[0])
+    assert label in main and unit in main
+    assert SNAKE_CASE.findall(main) == []
+    for english in ("older university", "Klimaatpeil assumption", "office day", "days/year",
+                    "sheets/page", "study for", "no public source"):  # fmt: skip
+        assert english not in main, english
