@@ -148,9 +148,7 @@ _VERDICT_NOTES = {
         "The behaviour changed in the less sustainable direction: the negative figures are "
         "extra use, emissions or costs."
     ),
-    Verdict.NO_CHANGE: N_(
-        "No detectable change: the range runs from a cost to a saving, so no saving is claimed."
-    ),
+    Verdict.NO_CHANGE: N_("The range runs from a cost to a saving, so no saving is claimed."),
 }
 
 
