@@ -271,9 +271,9 @@ RULES: tuple[Rule, ...] = (
             topic=N_("Commuting to work by car alone"),
         ),
         formula=N_(
-            "Fall in that share × headcount × the solo drivers' own one-way distance × 2 × office "
-            "days × (car emissions − emissions of the mode replacing it). No euro: staff pay for "
-            "the fuel."
+            "Fall in the share commuting by car alone × headcount × the solo drivers' own one-way "
+            "distance × 2 × office days × (car emissions − emissions of the mode replacing it). "
+            "No euro: staff pay for the fuel."
         ),
         factors=("car_co2", "commute_replacement_co2", "office_days"),
         change=choice_share_change("mobility_mode", 1, -1),

@@ -95,7 +95,7 @@ def test_csv_description_follows_the_direction_of_the_change(runner, tmp_path):
     assert csv.exit_code == 0, csv.output
     row = pd.read_csv(io.StringIO(csv.stdout)).set_index("rule").loc["commuting_mode"]
     assert row["change_high"] < 0
-    assert row["description"].startswith("More staff commute by car alone. Fall in that share")
+    assert row["description"].startswith("More staff commute by car alone. Fall in the share")
     assert row["verdict"] == "worsened"
 
 
