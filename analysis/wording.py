@@ -179,7 +179,9 @@ def verdict_sentence(
     """The verdict as one or two sentences with the numbers, in ``language``.
 
     When nothing could be shown, the sentence gives the minimum detectable
-    effect; with too little data, the counts and the minimum needed.
+    effect; with too little data, the counts and the minimum needed. A
+    verdict that contradicts the sign of ``difference`` ("improved" with a
+    fall) is refused with a ValueError rather than put into words.
 
     Examples
     --------
@@ -189,9 +191,18 @@ def verdict_sentence(
     Energie en water: verbeterd. De gemiddelde score steeg van 3,12 naar 3,58 op een schaal
     van 1 tot 5 (+0,46; 95% betrouwbaarheidsinterval +0,31 tot +0,61).
     """
+    verdict = Verdict(verdict)
+    if (verdict is Verdict.IMPROVED and not difference > 0) or (
+        verdict is Verdict.WORSENED and not difference < 0
+    ):
+        # "rose" above a fall would contradict the number it introduces
+        raise ValueError(
+            f"verdict {verdict.value!r} does not fit a difference of {difference!r}: "
+            "improved needs a rise, worsened a fall (see analysis.verdicts.verdict)"
+        )
     _ = translator(language)
     return _(
-        _SENTENCES[Verdict(verdict)],
+        _SENTENCES[verdict],
         theme=theme_label,
         before=number(mean_baseline, language),
         after=number(mean_follow_up, language),

@@ -360,3 +360,20 @@ def overflowing_cells(html: str) -> list[tuple[int, str, float]]:
 def test_no_table_cell_runs_into_the_next_on_a4(linked_html, language):
     """The factors table once printed "14,099–19,686pages/week": range and unit touching."""
     assert overflowing_cells(linked_html[language]) == []
+
+
+@pytest.mark.parametrize(("verdict", "difference"), [("improved", -0.3), ("worsened", 0.2)])
+def test_a_theme_sentence_never_contradicts_its_sign(verdict, difference):
+    from analysis.wording import verdict_sentence
+
+    numbers = dict(n_baseline=100, n_follow_up=100, mean_baseline=3.0, ci_low=-0.5, ci_high=0.5)
+    with pytest.raises(ValueError, match="does not fit"):
+        verdict_sentence(
+            "Afval",
+            verdict,
+            "nl",
+            mean_follow_up=3.0 + difference,
+            difference=difference,
+            mde=0.3,
+            **numbers,
+        )
