@@ -11,7 +11,7 @@ import pandas as pd
 
 from analysis.i18n import translator
 from analysis.pipeline import Analysis
-from analysis.wording import number, verdict_label
+from analysis.wording import interval, number, verdict_label
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -67,11 +67,7 @@ def to_xlsx(result: Analysis) -> bytes:
 
 
 def _interval(estimate: float, low: float, high: float, language: str, digits: int = 2) -> str:
-    return (
-        f"{number(estimate, language, digits, signed=True)} "
-        f"[{number(low, language, digits, signed=True)}; "
-        f"{number(high, language, digits, signed=True)}]"
-    )
+    return interval(estimate, low, high, language, digits)
 
 
 def _p(value: float) -> str:

@@ -42,3 +42,27 @@ def verdict(
     if math.isnan(p_adjusted) or p_adjusted >= alpha or difference == 0:
         return Verdict.NO_CHANGE
     return Verdict.IMPROVED if difference > 0 else Verdict.WORSENED
+
+
+def interval_verdict(low: float, high: float, *, enough_data: bool = True) -> Verdict:
+    """The verdict on a change from its confidence interval, the change signed so + is greener.
+
+    Used where no test of its own decides (the estimated savings): an
+    interval wholly above zero is an improvement, wholly below zero a
+    worsening; one that holds zero shows no detectable change.
+
+    Examples
+    --------
+    >>> interval_verdict(0.14, 0.36), interval_verdict(-0.14, 0.10), interval_verdict(-0.3, -0.1)
+    (<Verdict.IMPROVED: 'improved'>, <Verdict.NO_CHANGE: 'no_detectable_change'>, \
+<Verdict.WORSENED: 'worsened'>)
+    >>> interval_verdict(0.14, 0.36, enough_data=False)
+    <Verdict.TOO_LITTLE_DATA: 'too_little_data'>
+    """
+    if not enough_data or math.isnan(low) or math.isnan(high):
+        return Verdict.TOO_LITTLE_DATA
+    if low > 0:
+        return Verdict.IMPROVED
+    if high < 0:
+        return Verdict.WORSENED
+    return Verdict.NO_CHANGE

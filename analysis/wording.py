@@ -1,4 +1,4 @@
-"""Words for the numbers: verdict labels, verdict sentences, numbers as the reader writes them.
+"""Words for the numbers: verdict labels and sentences, numbers and dates as a reader writes them.
 
 The statistics (:mod:`analysis.compare`) give numbers and verdict codes
 only; the tables, the reports and :func:`analysis.pipeline.analyse` put
@@ -8,9 +8,10 @@ them into words here, in Dutch, French or English (gettext domain
 
 from __future__ import annotations
 
-import math
+from datetime import date
 
 import pandas as pd
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from analysis.i18n import N_, check_language, translator
@@ -52,20 +53,77 @@ _SENTENCES = {
 }
 
 
-def number(value: float, language: str, digits: int = 2, signed: bool = False) -> str:
+MINUS = "\u2212"
+"""The minus sign every number in a text or a table carries (not the hyphen)."""
+
+
+def number(
+    value: float | None, language: str, digits: int = 2, signed: bool = False, *, trim: bool = False
+) -> str:
     """A number as the reader writes it; "–" when there is none.
+
+    The one formatter of the numbers a reader sees: it rounds first, then
+    chooses the sign, so whatever rounds to zero prints as a plain zero (never
+    "−0,00" nor "+0"). Negative numbers carry a minus sign (U+2212); with
+    ``signed``, positive ones a "+". Thousands are grouped as in the
+    language; ``trim`` drops trailing zeros of the ``digits`` decimals.
+
+    Parameters
+    ----------
+    value : float or None
+        The number; ``None`` or NaN give "–".
+    language : {"nl", "fr", "en"}
+        The reader's language.
+    digits : int
+        Decimals shown (at most, with ``trim``).
+    signed : bool
+        Put a "+" before positive numbers (a change, a difference).
+    trim : bool
+        Drop trailing zeros after the decimal separator.
 
     Examples
     --------
     >>> number(3.584, "nl"), number(3.584, "en"), number(-0.2, "fr", 1, signed=True)
     ('3,58', '3.58', '−0,2')
+    >>> number(-0.004, "nl", signed=True), number(0.4, "nl", 0, signed=True), number(-3, "en", 0)
+    ('0,00', '0', '−3')
+    >>> number(19058.0, "nl", 0), number(0.750, "fr", 3, trim=True)
+    ('19.058', '0,75')
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or pd.isna(value):
         return "–"
-    pattern = ("+" if signed else "") + "0." + "0" * digits
-    if signed:
-        pattern += ";−0." + "0" * digits
-    return format_decimal(value, format=pattern, locale=LOCALES[check_language(language)])
+    value = float(value)
+    decimals = ("#" if trim else "0") * digits
+    pattern = "#,##0" + (f".{decimals}" if digits else "")
+    text = format_decimal(abs(value), format=pattern, locale=LOCALES[check_language(language)])
+    if not any(character in "123456789" for character in text):
+        return text  # rounds to zero: no sign
+    if value < 0:
+        return MINUS + text
+    return f"+{text}" if signed else text
+
+
+def interval(
+    estimate: float, low: float, high: float, language: str, digits: int = 2, scale: float = 1
+) -> str:
+    """A change with its confidence interval, ``+0,25 [+0,14; +0,36]``, every number signed.
+
+    The one way a change and its interval are written (theme table, item
+    table, action plan, savings); ``scale`` multiplies first (100 for a
+    share change in percentage points).
+
+    Examples
+    --------
+    >>> interval(0.2512, 0.1461, 0.3549, "nl", 0, scale=100)
+    '+25 [+15; +35]'
+    >>> interval(-0.004, -0.21, 0.2, "en")
+    '0.00 [−0.21; +0.20]'
+    """
+    estimate_text, low_text, high_text = (
+        number(None if value is None else value * scale, language, digits, signed=True)
+        for value in (estimate, low, high)
+    )
+    return f"{estimate_text} [{low_text}; {high_text}]"
 
 
 def percent(value: float, language: str) -> str:
@@ -73,10 +131,10 @@ def percent(value: float, language: str) -> str:
 
     Examples
     --------
-    >>> percent(0.425, "nl"), percent(0.425, "fr")
-    ('42,5%', '42,5 %')
+    >>> percent(0.425, "nl"), percent(0.425, "fr"), percent(-0.0001, "en")
+    ('42,5%', '42,5 %', '0%')
     """
-    text = format_decimal(value * 100, format="0.#", locale=LOCALES[check_language(language)])
+    text = number(value * 100, language, 1, trim=True)
     return f"{text} %" if language == "fr" else f"{text}%"
 
 
@@ -127,6 +185,18 @@ def counted_answers(item: Item, language: str, settings: Settings | None = None)
     return "/".join(_(LEVEL_WORDS[item.kind][code - 1]) for code in codes)
 
 
+def day(value: date, language: str) -> str:
+    """A date as the reader writes it in running text: "1 december 2026", "1 décembre 2026".
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> day(date(2026, 12, 1), "nl"), day(date(2026, 12, 1), "fr"), day(date(2026, 12, 1), "en")
+    ('1 december 2026', '1 décembre 2026', '1 December 2026')
+    """
+    return format_date(value, format="long", locale=LOCALES[check_language(language)])
+
+
 def verdict_label(verdict: Verdict | str, language: str) -> str:
     """The verdict in a few words: "verbeterd", "amélioration", "improved", …
 
@@ -157,7 +227,9 @@ def verdict_sentence(
     """The verdict as one or two sentences with the numbers, in ``language``.
 
     When nothing could be shown, the sentence gives the minimum detectable
-    effect; with too little data, the counts and the minimum needed.
+    effect; with too little data, the counts and the minimum needed. A
+    verdict that contradicts the sign of ``difference`` ("improved" with a
+    fall) is refused with a ValueError rather than put into words.
 
     Examples
     --------
@@ -167,9 +239,18 @@ def verdict_sentence(
     Energie en water: verbeterd. De gemiddelde score steeg van 3,12 naar 3,58 op een schaal
     van 1 tot 5 (+0,46; 95% betrouwbaarheidsinterval +0,31 tot +0,61).
     """
+    verdict = Verdict(verdict)
+    if (verdict is Verdict.IMPROVED and not difference > 0) or (
+        verdict is Verdict.WORSENED and not difference < 0
+    ):
+        # "rose" above a fall would contradict the number it introduces
+        raise ValueError(
+            f"verdict {verdict.value!r} does not fit a difference of {difference!r}: "
+            "improved needs a rise, worsened a fall (see analysis.verdicts.verdict)"
+        )
     _ = translator(language)
     return _(
-        _SENTENCES[Verdict(verdict)],
+        _SENTENCES[verdict],
         theme=theme_label,
         before=number(mean_baseline, language),
         after=number(mean_follow_up, language),

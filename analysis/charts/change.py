@@ -17,6 +17,7 @@ from analysis.charts.base import (
 )
 from analysis.i18n import translator
 from analysis.verdicts import Verdict
+from analysis.wording import number
 
 
 def _verdict_scale(frame: pd.DataFrame, kind: str) -> alt.Scale:
@@ -63,6 +64,10 @@ def theme_change(themes: pd.DataFrame, *, language: str = "nl") -> alt.LayerChar
     for column in ("difference", "ci_low", "ci_high"):
         frame[column] = pd.to_numeric(frame[column]).astype(float)
     frame["has_estimate"] = frame["difference"].notna()
+    # The numbers as text from the one formatter of the reports: a change that rounds to
+    # zero prints "0,00" (d3's "+" flag would print "−0,00" or "+0,00").
+    for column in ("difference", "ci_low", "ci_high"):
+        frame[f"{column}_text"] = [number(value, language, signed=True) for value in frame[column]]
     # The value sits beyond the far end of the interval: right of it when the change is
     # positive, left of it when negative, so that it never crosses the zero rule.
     rises = frame["difference"].fillna(0.0) >= 0
@@ -88,9 +93,9 @@ def theme_change(themes: pd.DataFrame, *, language: str = "nl") -> alt.LayerChar
     )
     tooltip = [
         alt.Tooltip("theme_label:N", title=_("Theme")),
-        alt.Tooltip("difference:Q", title=_("Difference (scale 1–5)"), format="+.2f"),
-        alt.Tooltip("ci_low:Q", title=f"{interval} ↓", format="+.2f"),
-        alt.Tooltip("ci_high:Q", title=f"{interval} ↑", format="+.2f"),
+        alt.Tooltip("difference_text:N", title=_("Difference (scale 1–5)")),
+        alt.Tooltip("ci_low_text:N", title=f"{interval} ↓"),
+        alt.Tooltip("ci_high_text:N", title=f"{interval} ↑"),
         alt.Tooltip("verdict_label:N", title=_("Verdict")),
     ]
     x_scale = alt.Scale(domain=[-limit, limit], nice=False)
@@ -114,7 +119,7 @@ def theme_change(themes: pd.DataFrame, *, language: str = "nl") -> alt.LayerChar
     )
     value = base.encode(
         x="label_at:Q",
-        text=alt.Text("difference:Q", format="+.2f"),
+        text=alt.Text("difference_text:N"),
         color=alt.value(MUTED_COLOUR),
     )
     rising = value.mark_text(align="left", dx=8).transform_filter(

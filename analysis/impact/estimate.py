@@ -35,6 +35,7 @@ from analysis.impact.measures import Change, Measured, Waves
 from analysis.impact.rules import RULES, Rule
 from analysis.linking import link_frame
 from analysis.settings import Settings
+from analysis.verdicts import interval_verdict
 from questionnaires import Questionnaire
 
 __all__ = ["COLUMNS", "assumptions_table", "estimate_impact", "impact_rows_json"]
@@ -55,6 +56,7 @@ EXTRA_COLUMNS = [
     "n_baseline",
     "n_follow_up",
     "enough_data",
+    "verdict",
 ]
 NAN = math.nan
 
@@ -130,7 +132,10 @@ def estimate_impact(
         ``value``, ``low``, ``high``, ``unit``, ``source``, ``year``,
         ``local``), then :data:`EXTRA_COLUMNS` (the change per staff member
         with its interval and n; ``enough_data`` is false when a wave has
-        fewer than ``settings.min_scores`` answers, as for the theme verdicts).
+        fewer than ``settings.min_scores`` answers, as for the theme verdicts;
+        ``verdict``, a :class:`~analysis.verdicts.Verdict` code from the
+        change's interval: ``improved`` when it saves, ``worsened`` when it
+        costs, ``no_detectable_change`` when the interval holds zero).
         Positive is a saving; NaN where a rule saves none of that quantity or
         the change has no interval (fewer than 2 answers in a wave).
 
@@ -183,6 +188,10 @@ def estimate_impact(
             n_baseline=change.n_baseline,
             n_follow_up=change.n_follow_up,
             enough_data=min(change.n_baseline, change.n_follow_up) >= settings.min_scores,
+        )
+        # the words above the figures follow this code, never the rule's wording alone
+        row["verdict"] = str(
+            interval_verdict(change.low, change.high, enough_data=row["enough_data"])
         )
         rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS + EXTRA_COLUMNS)

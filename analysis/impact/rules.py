@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from analysis.i18n import LANGUAGES, N_, translator
 from analysis.impact.measures import (
@@ -35,14 +36,32 @@ from analysis.impact.measures import (
     mean_pages,
     top_share_change,
 )
+from analysis.verdicts import Verdict
 from questionnaires import Kind, Questionnaire
 
-__all__ = ["RULES", "Rule", "rule"]
+__all__ = ["RULES", "Headings", "Rule", "rule"]
 
 NAN = math.nan
 SHEETS_PER_REAM = 500  # the definition of a ream
 Amounts = tuple[float, float, float]
 """kWh, kg CO2e and euro per staff member and year for a change of 1."""
+
+
+class Headings(NamedTuple):
+    """A savings row's headings, chosen by the verdict on the measured change."""
+
+    #: The change saves (more staff switching off, fewer solo drivers).
+    saving: str
+    #: The change costs: the same behaviour, the other direction.
+    cost: str
+    #: The behaviour itself, for "no detectable change" and "too little data".
+    topic: str
+
+
+_UNDECIDED = {
+    Verdict.NO_CHANGE: N_("{behaviour}: no detectable change"),
+    Verdict.TOO_LITTLE_DATA: N_("{behaviour}: too little data"),
+}
 
 
 @dataclass(frozen=True)
@@ -56,10 +75,14 @@ class Rule:
     items : mapping of item id to Kind
         The items it reads, with the kind it expects (a questionnaire without
         them, or with another kind, gets no estimate from this rule).
-    text : str
-        What the rule computes, in plain English words: the title, a full
-        stop, then the formula. Translated through the ``analysis`` catalogues;
-        :attr:`description` gives it in every language.
+    headings : Headings
+        The row's heading for each direction of the measured change, in plain
+        English words translated through the ``analysis`` catalogues:
+        :meth:`heading` picks one from the change's verdict.
+    formula : str
+        What the rule computes, in plain English words (translated too);
+        :attr:`description` gives the saving heading and the formula in every
+        language.
     factors : tuple of str
         Ids in ``factors.yaml`` (published figures and assumptions) it uses.
     change : callable
@@ -75,7 +98,8 @@ class Rule:
     id: str
     theme: str
     items: Mapping[str, Kind]
-    text: str
+    headings: Headings
+    formula: str
     factors: tuple[str, ...]
     change: Measure
     per_person: Callable[[Mapping[str, float]], Amounts]
@@ -83,14 +107,42 @@ class Rule:
 
     @property
     def description(self) -> dict[str, str]:
-        """:attr:`text` in each of nl, fr and en.
+        """The heading of a saving and the formula, in each of nl, fr and en.
 
         Examples
         --------
         >>> rule("pc_switch_off").description["nl"].split(". ")[0]
         'Meer medewerkers zetten hun pc na de werkdag volledig uit'
         """
-        return {language: translator(language)(self.text) for language in LANGUAGES}
+        return {
+            language: translator(language)(self.headings.saving)
+            + ". "
+            + translator(language)(self.formula)
+            for language in LANGUAGES
+        }
+
+    def heading(self, verdict: Verdict | str, language: str) -> str:
+        """The heading that fits the measured change: its direction, or no detectable change.
+
+        ``verdict`` is the ``verdict`` column of
+        :func:`~analysis.impact.estimate_impact` (the change signed so that
+        + saves), so "fewer solo drivers" never heads an increase.
+
+        Examples
+        --------
+        >>> commuting = rule("commuting_mode")
+        >>> commuting.heading("improved", "en"), commuting.heading("worsened", "en")
+        ('Fewer staff commute by car alone', 'More staff commute by car alone')
+        >>> commuting.heading("no_detectable_change", "nl")
+        'Alleen met de auto naar het werk: geen aantoonbare verandering'
+        """
+        _ = translator(language)
+        verdict = Verdict(verdict)
+        if verdict is Verdict.IMPROVED:
+            return _(self.headings.saving)
+        if verdict is Verdict.WORSENED:
+            return _(self.headings.cost)
+        return _(_UNDECIDED[verdict], behaviour=_(self.headings.topic))
 
     def applies_to(self, questionnaire: Questionnaire) -> bool:
         """Whether the questionnaire has every item this rule reads, of the right kind."""
@@ -115,10 +167,14 @@ RULES: tuple[Rule, ...] = (
         id="pc_switch_off",
         theme="energy_water",
         items={"energy_pc_off": Kind.FREQUENCY},
-        text=N_(
-            "More staff fully shut down their PC at the end of the day. Change in the "
-            "share doing so often or always × headcount × (power on − power off) × hours "
-            "per office day the PC no longer runs × office days."
+        headings=Headings(
+            saving=N_("More staff fully shut down their PC at the end of the day"),
+            cost=N_("Fewer staff fully shut down their PC at the end of the day"),
+            topic=N_("Fully shutting down the PC at the end of the day"),
+        ),
+        formula=N_(
+            "Change in the share doing so often or always × headcount × (power on − power off) × "
+            "hours per office day the PC no longer runs × office days."
         ),
         factors=("pc_on_w", "pc_off_w", "pc_hours_saved", *ELECTRICITY),
         change=top_share_change("energy_pc_off"),
@@ -130,10 +186,14 @@ RULES: tuple[Rule, ...] = (
         id="screens_off",
         theme="energy_water",
         items={"energy_screen_off": Kind.FREQUENCY},
-        text=N_(
-            "More staff switch off their screen when away for over an hour. Change in the"
-            " share doing so often or always × headcount × (power on − power asleep) × "
-            "hours away per office day × office days."
+        headings=Headings(
+            saving=N_("More staff switch off their screen when away for over an hour"),
+            cost=N_("Fewer staff switch off their screen when away for over an hour"),
+            topic=N_("Switching off the screen when away for over an hour"),
+        ),
+        formula=N_(
+            "Change in the share doing so often or always × headcount × (power on − power asleep) "
+            "× hours away per office day × office days."
         ),
         factors=("monitor_on_w", "monitor_sleep_w", "screen_hours_saved", *ELECTRICITY),
         change=top_share_change("energy_screen_off"),
@@ -149,10 +209,14 @@ RULES: tuple[Rule, ...] = (
         id="lights_off",
         theme="energy_water",
         items={"energy_lights_off": Kind.FREQUENCY},
-        text=N_(
-            "More staff switch off the lights when last to leave a room. Change in the "
-            "share doing so often or always × headcount × lighting power per workplace × "
-            "hours of light saved per office day × office days."
+        headings=Headings(
+            saving=N_("More staff switch off the lights when last to leave a room"),
+            cost=N_("Fewer staff switch off the lights when last to leave a room"),
+            topic=N_("Switching off the lights when last to leave a room"),
+        ),
+        formula=N_(
+            "Change in the share doing so often or always × headcount × lighting power per "
+            "workplace × hours of light saved per office day × office days."
         ),
         factors=("lighting_w_per_workplace", "lights_hours_saved", *ELECTRICITY),
         change=top_share_change("energy_lights_off"),
@@ -164,10 +228,14 @@ RULES: tuple[Rule, ...] = (
         id="printing_volume",
         theme="paper_purchasing",
         items={"paper_pages_week": Kind.CHOICE},
-        text=N_(
-            "Staff print less. Fall in the mean pages per week (band midpoints) × weeks "
-            "at the office × headcount × sheets per page, converted to paper (kg CO2e) "
-            "and reams (euro)."
+        headings=Headings(
+            saving=N_("Staff print less"),
+            cost=N_("Staff print more"),
+            topic=N_("Pages printed per week"),
+        ),
+        formula=N_(
+            "Fall in the mean pages per week (band midpoints) × weeks at the office × headcount × "
+            "sheets per page, converted to paper (kg CO2e) and reams (euro)."
         ),
         factors=("pages_top_band", "sheets_per_page", *PAPER),
         change=band_mean_change("paper_pages_week", "pages_top_band", -1, "pages/week"),
@@ -177,10 +245,14 @@ RULES: tuple[Rule, ...] = (
         id="duplex_printing",
         theme="paper_purchasing",
         items={"paper_duplex": Kind.FREQUENCY, "paper_pages_week": Kind.CHOICE},
-        text=N_(
-            "More staff print double-sided. Change in the share doing so often or always "
-            "× headcount × mean pages per week × weeks at the office × sheets saved per "
-            "page."
+        headings=Headings(
+            saving=N_("More staff print double-sided"),
+            cost=N_("Fewer staff print double-sided"),
+            topic=N_("Printing double-sided"),
+        ),
+        formula=N_(
+            "Change in the share doing so often or always × headcount × mean pages per week × "
+            "weeks at the office × sheets saved per page."
         ),
         factors=("pages_top_band", "duplex_sheets_saved_per_page", *PAPER),
         change=top_share_change("paper_duplex"),
@@ -193,10 +265,15 @@ RULES: tuple[Rule, ...] = (
         id="commuting_mode",
         theme="mobility",
         items={"mobility_mode": Kind.CHOICE, "mobility_distance_km": Kind.NUMBER},
-        text=N_(
-            "Fewer staff commute by car alone. Fall in that share × headcount × the solo "
-            "drivers' own one-way distance × 2 × office days × (car emissions − emissions"
-            " of the mode replacing it). No euro: staff pay for the fuel."
+        headings=Headings(
+            saving=N_("Fewer staff commute by car alone"),
+            cost=N_("More staff commute by car alone"),
+            topic=N_("Commuting to work by car alone"),
+        ),
+        formula=N_(
+            "Fall in the share commuting by car alone × headcount × the solo drivers' own one-way "
+            "distance × 2 × office days × (car emissions − emissions of the mode replacing it). "
+            "No euro: staff pay for the fuel."
         ),
         factors=("car_co2", "commute_replacement_co2", "office_days"),
         change=choice_share_change("mobility_mode", 1, -1),
@@ -214,10 +291,14 @@ RULES: tuple[Rule, ...] = (
         id="video_calls",
         theme="mobility",
         items={"mobility_video_calls": Kind.FREQUENCY},
-        text=N_(
-            "More staff replace meeting travel with video calls. Change in the share "
-            "doing so often or always × headcount × car kilometres avoided per person per"
-            " year (an assumption) × car emissions."
+        headings=Headings(
+            saving=N_("More staff replace meeting travel with video calls"),
+            cost=N_("Fewer staff replace meeting travel with video calls"),
+            topic=N_("Replacing meeting travel with video calls"),
+        ),
+        formula=N_(
+            "Change in the share doing so often or always × headcount × car kilometres avoided per"
+            " person per year (an assumption) × car emissions."
         ),
         factors=("video_call_car_km", "car_co2"),
         change=top_share_change("mobility_video_calls"),

@@ -26,7 +26,7 @@ from analysis.reports import sections, tidy
 from analysis.reports.names import Names, relabel, shown
 from analysis.scoring import theme_scores
 from analysis.settings import Settings
-from analysis.wording import number, percent, verdict_label
+from analysis.wording import day, interval, number, percent, verdict_label
 from questionnaires import Questionnaire
 
 KINDS = ("diagnosis", "impact")
@@ -103,6 +103,15 @@ def _environment(language: str) -> Environment:
     environment.filters["num"] = lambda value, digits=2: number(value, language, digits)
     environment.filters["signed"] = lambda value, digits=2: number(
         value, language, digits, signed=True
+    )
+    # a change and its interval, written one way everywhere: {{ row|interval("top2_", 0, 100) }}
+    environment.filters["interval"] = lambda row, prefix="", digits=2, scale=1: interval(
+        row[f"{prefix}difference"],
+        row[f"{prefix}ci_low"],
+        row[f"{prefix}ci_high"],
+        language,
+        digits,
+        scale=scale,
     )
     environment.filters["pct"] = lambda value: (
         "–"
@@ -214,7 +223,7 @@ def _base_context(data: ReportInput, kind: str, language: str) -> dict[str, Any]
         "title": _(_TITLES[kind]),
         "organisation": data.organisation,
         "campaign": data.campaign,
-        "generated": _("Produced on {date}", date=date.today().isoformat()),
+        "generated": _("Produced on {date}", date=day(date.today(), language)),
         "questionnaire": data.questionnaire,
         "software": software_versions(),
         "settings": data.settings,

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from babel.numbers import format_decimal
 
 from analysis.i18n import N_, translator
 from analysis.impact import (
@@ -27,7 +26,8 @@ from analysis.impact import (
     load_factors,
 )
 from analysis.settings import Settings
-from analysis.wording import LOCALES, number, percent, theme_label
+from analysis.verdicts import Verdict
+from analysis.wording import interval, number, percent, theme_label
 from questionnaires import Questionnaire
 
 __all__ = [
@@ -98,16 +98,22 @@ def _missing(value: Any) -> bool:
 
 
 def _amount(value: float, digits: int, language: str) -> str:
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=f"{pattern};−{pattern}", locale=LOCALES[language])
+    return number(value, language, digits)
 
 
 def range_text(
-    low: float, central: float, high: float, language: str, keep_together: bool = False
+    low: float,
+    central: float,
+    high: float,
+    language: str,
+    keep_together: bool = False,
+    with_central: bool = True,
 ) -> str:
     """``low – high (central)`` with thousands separators; "–" when there is no estimate.
 
-    With ``keep_together``, non-breaking spaces keep ``low – high`` on one line.
+    With ``keep_together``, non-breaking spaces keep ``low – high`` on one
+    line; without ``with_central``, the central value is left out (a range
+    that holds zero, where no single figure may pass for a saving).
 
     Examples
     --------
@@ -115,6 +121,8 @@ def range_text(
     '1.947 – 19.058 (11.130)'
     >>> range_text(-0.386, 0.84, 4.01, "en")
     '−0.4 – 4.0 (0.8)'
+    >>> range_text(-26.2, 32.0, 164.4, "nl", with_central=False)
+    '−26 – 164'
     >>> range_text(float("nan"), float("nan"), float("nan"), "fr")
     '–'
     """
@@ -125,7 +133,7 @@ def range_text(
     digits = 0 if largest >= 10 else 1 if largest >= 1 else 2
     low_text, central_text, high_text = (_amount(v, digits, language) for v in values)
     dash = "\u00a0–\u00a0" if keep_together else " – "
-    return f"{low_text}{dash}{high_text} ({central_text})"
+    return f"{low_text}{dash}{high_text}" + (f" ({central_text})" if with_central else "")
 
 
 def _figure(value: Any, language: str) -> str:
@@ -133,7 +141,7 @@ def _figure(value: Any, language: str) -> str:
 
 
 def _amount_trimmed(value: float, language: str) -> str:
-    return format_decimal(value, format="#,##0.###", locale=LOCALES[language])
+    return number(value, language, 3, trim=True)
 
 
 def _change_text(row: Mapping[str, Any], language: str) -> str:
@@ -146,28 +154,46 @@ def _change_text(row: Mapping[str, Any], language: str) -> str:
         scale, digits = 1, 1
         unit = _("pages per week") if row["change_unit"] == "pages/week" else ""
         unit = unit or str(row["change_unit"])
-    estimate, low, high = (
-        number(row[key] * scale, language, digits, signed=True)
-        for key in ("change", "change_low", "change_high")
+    change = interval(
+        row["change"], row["change_low"], row["change_high"], language, digits, scale=scale
     )
-    return _("Measured change (+ = saving): {change}", change=f"{estimate} [{low}; {high}] {unit}")
+    return _("Measured change (+ = saving): {change}", change=f"{change} {unit}")
+
+
+#: What the figures of a row mean when the change did not save (a cost, or nothing detectable).
+_VERDICT_NOTES = {
+    Verdict.WORSENED: N_(
+        "The behaviour changed in the less sustainable direction: the negative figures are "
+        "extra use, emissions or costs."
+    ),
+    Verdict.NO_CHANGE: N_("The range runs from a cost to a saving, so no saving is claimed."),
+}
 
 
 def savings_rows(table: pd.DataFrame, language: str) -> list[dict[str, Any]]:
-    """One row of text per rule: title, formula, measured change and the three ranges."""
+    """One row of text per rule: heading, formula, measured change and the three ranges.
+
+    The heading and the note follow the row's ``verdict`` (the measured
+    change's interval): "fewer solo drivers" only above a saving, the
+    opposite above a cost, and "no detectable change" above a range that
+    holds zero, printed without a central figure.
+    """
     _ = translator(language)
-    descriptions = {rule.id: _(rule.text) for rule in RULES}
+    rules = {rule.id: rule for rule in RULES}
     rows = []
     for row in table.to_dict("records"):
-        description = descriptions.get(row["rule"], row["rule"])
-        title, _, formula = description.partition(". ")
+        verdict = Verdict(row["verdict"])
+        rule = rules.get(row["rule"])
+        note = _VERDICT_NOTES.get(verdict)
         rows.append(
             {
                 "rule": row["rule"],
                 "theme": row["theme"],
-                "title": title if formula else description,
-                "formula": formula,
+                "verdict": str(verdict),
+                "title": rule.heading(verdict, language) if rule else str(row["rule"]),
+                "formula": _(rule.formula) if rule else "",
                 "change": _change_text(row, language),
+                "note": _(note) if note else "",
                 "enough_data": bool(row["enough_data"]),
                 **{
                     quantity: range_text(
@@ -176,6 +202,7 @@ def savings_rows(table: pd.DataFrame, language: str) -> list[dict[str, Any]]:
                         row[f"{quantity}_high"],
                         language,
                         keep_together=True,
+                        with_central=verdict is not Verdict.NO_CHANGE,
                     )
                     for quantity in QUANTITIES
                 },
@@ -249,7 +276,9 @@ def assumption_rows(
                 "id": record["id"],
                 "label": label,
                 "value": _figure(record["value"], language),
-                "range": f"{_figure(record['low'], language)}–{_figure(record['high'], language)}"
+                # a zero-width space lets a narrow column break the range after its dash
+                "range": f"{_figure(record['low'], language)}–\u200b"
+                f"{_figure(record['high'], language)}"
                 if has_range
                 else "–",
                 "unit": unit,
@@ -326,7 +355,11 @@ def savings_text(table: pd.DataFrame, headcount: int, waves: tuple[str, str], la
                 row["rule"],
                 row["theme"],
                 *(
-                    range_text(*(row[f"{q}_{end}"] for end in ("low", "central", "high")), language)
+                    range_text(
+                        *(row[f"{q}_{end}"] for end in ("low", "central", "high")),
+                        language,
+                        with_central=row["verdict"] != Verdict.NO_CHANGE,
+                    )
                     if row["enough_data"]
                     else _("too little data")
                     for q in QUANTITIES
@@ -419,11 +452,15 @@ def impact_actions(
                 changes.append(f"{label}: –")
                 continue
             label = _("{item} (greener: {answers})", item=label, answers=row["counted_answers"])
-            estimate, low, high = (
-                number(row[key] * 100, language, 0, signed=True)
-                for key in ("top2_difference", "top2_ci_low", "top2_ci_high")
+            change = interval(
+                row["top2_difference"],
+                row["top2_ci_low"],
+                row["top2_ci_high"],
+                language,
+                0,
+                scale=100,
             )
-            changes.append(f"{label}: {estimate} [{low}; {high}] {_('pts')}")
+            changes.append(f"{label}: {change} {_('pts')}")
         shown.append({**_base_action(action, questionnaire, language), "changes": changes})
     return shown
 

@@ -76,11 +76,22 @@ def parse_factor_options(options: tuple[str, ...]) -> dict[str, float]:
 
 
 def _csv(table: pd.DataFrame, language: str) -> str:
+    from analysis.i18n import translator
     from analysis.impact import COLUMNS, EXTRA_COLUMNS, RULES
 
-    descriptions = {rule.id: rule.description[language] for rule in RULES}
+    rules = {rule.id: rule for rule in RULES}
     shown = table[[c for c in COLUMNS + EXTRA_COLUMNS if c != "assumptions"]].copy()
-    shown.insert(2, "description", [descriptions.get(r, "") for r in table["rule"]])
+    # the heading follows the row's verdict: "fewer solo drivers" never above an increase
+    shown.insert(
+        2,
+        "description",
+        [
+            f"{rules[r].heading(v, language)}. {translator(language)(rules[r].formula)}"
+            if r in rules
+            else ""
+            for r, v in zip(table["rule"], table["verdict"], strict=True)
+        ],
+    )
     shown["assumptions"] = [
         "; ".join(
             f"{record['id']}={record['value']:g}{' (local)' if record.get('local') else ''}"

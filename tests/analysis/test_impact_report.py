@@ -132,10 +132,13 @@ def _table_for(data: ReportInput, headcount: int):
 def test_savings_section_in_three_languages(data, html, language):
     savings = _section(html[language], "savings")
     assert word("Estimated savings", language) in savings
-    for rule in RULES:  # one row per rule, described in the report's language
-        assert rule.description[language].split(". ")[0] in savings
     table = _table_for(data, sum(dict(DEPARTMENTS).values()))
+    verdicts = dict(zip(table["rule"], table["verdict"], strict=True))
+    for rule in RULES:  # one row per rule, headed as its change turned out, in the language
+        assert rule.heading(verdicts[rule.id], language) in savings
+        assert translator(language)(rule.formula) in savings
     row = table.set_index("rule").loc["pc_switch_off"]
+    assert row.verdict == "improved"
     expected = range_text(row.kwh_low, row.kwh_central, row.kwh_high, language, True)
     assert expected in savings
     intro = {"nl": "zelfgerapporteerd gedrag", "fr": "comportements déclarés"}
@@ -206,7 +209,7 @@ def test_savings_use_the_headcount_field_before_the_departments():
 def test_savings_never_add_up_the_rules(html):
     savings = _section(html["en"], "savings")
     rules_table = savings.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    assert rules_table.count("<tr>") == len(RULES)  # one row per rule, no total row
+    assert rules_table.count("<tr") == len(RULES)  # one row per rule, no total row
     assert "Total" not in savings
 
 
@@ -214,7 +217,9 @@ def test_too_little_data_instead_of_a_range():
     frame = synthetic_responses(Q, 8, 8, seed=2, waves=WAVES)
     html = build_report("impact", ReportInput(frame, Q, headcount=50, settings=SETTINGS), "en")
     savings = _section(html, "savings")
-    assert savings.count("too little data") == len(RULES)
+    assert savings.count('<td colspan="3" class="num">too little data</td>') == len(RULES)
+    for rule in RULES:  # and the heading says so, instead of a direction
+        assert f"<strong>{rule.heading('too_little_data', 'en')}</strong>" in savings
     assert "\u00a0–\u00a0" not in savings.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
 
 

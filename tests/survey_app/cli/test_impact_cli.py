@@ -81,6 +81,24 @@ def test_table_and_csv_output(runner, responses):
     assert {"kwh_low", "kwh_central", "kwh_high", "enough_data", "assumptions"} <= set(frame)
 
 
+def test_csv_description_follows_the_direction_of_the_change(runner, tmp_path):
+    """More solo drivers at follow-up: the row says so, never "fewer staff commute by car"."""
+    from analysis.synthetic import synthetic_responses
+
+    frame = synthetic_responses(Q, 150, 150, seed=21)
+    follow_up = frame.index[frame["wave"] == "follow_up"]
+    frame.loc[follow_up[: len(follow_up) * 3 // 4], "mobility_mode"] = 1
+    path = tmp_path / "more_drivers.csv"
+    frame.to_csv(path, index=False)
+    args = ["impact", str(path), "--headcount", "80", "--format", "csv", "--lang", "en"]
+    csv = runner.invoke(args=args)
+    assert csv.exit_code == 0, csv.output
+    row = pd.read_csv(io.StringIO(csv.stdout)).set_index("rule").loc["commuting_mode"]
+    assert row["change_high"] < 0
+    assert row["description"].startswith("More staff commute by car alone. Fall in the share")
+    assert row["verdict"] == "worsened"
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
