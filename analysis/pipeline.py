@@ -28,7 +28,8 @@ class Analysis:
         :func:`~analysis.compare.compare_themes` with ``theme_label`` and
         ``summary`` (a sentence) in the report language.
     items : pandas.DataFrame or None
-        :func:`~analysis.compare.compare_items`, when asked for.
+        :func:`~analysis.compare.compare_items` with ``item_label`` (the
+        item's text in the report language), when asked for.
     meta : dict
         Questionnaire, waves, counts, design, linking, language, settings,
         corrections and software versions.
@@ -127,6 +128,12 @@ def analyse(
     item_table = (
         compare_items(frame, questionnaire, baseline, follow_up, settings) if items else None
     )
+    if item_table is not None:  # readers see an item by its text, never by its id
+        labels = {
+            item.id: item.label.get(language) or next(iter(item.label.values()))
+            for item in questionnaire.items
+        }
+        item_table = item_table.assign(item_label=[labels.get(i, i) for i in item_table["item"]])
     meta = {
         "questionnaire": {"id": questionnaire.id, "version": questionnaire.version},
         "waves": {"baseline": baseline, "follow_up": follow_up},

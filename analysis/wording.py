@@ -8,9 +8,11 @@ them into words here, in Dutch, French or English (gettext domain
 
 from __future__ import annotations
 
+import datetime
 import math
 
 import pandas as pd
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from analysis.i18n import N_, check_language, translator
@@ -65,6 +67,18 @@ def number(value: float, language: str, digits: int = 2, signed: bool = False) -
     if signed:
         pattern += ";−0." + "0" * digits
     return format_decimal(value, format=pattern, locale=LOCALES[check_language(language)])
+
+
+def date_text(value: datetime.date, language: str) -> str:
+    """A date as the reader writes it in running text.
+
+    Examples
+    --------
+    >>> day = datetime.date(2026, 6, 30)
+    >>> date_text(day, "nl"), date_text(day, "fr"), date_text(day, "en")
+    ('30 juni 2026', '30 juin 2026', '30 June 2026')
+    """
+    return format_date(value, format="long", locale=LOCALES[check_language(language)])
 
 
 def percent(value: float, language: str) -> str:

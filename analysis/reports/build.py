@@ -25,7 +25,7 @@ from analysis.pipeline import analyse, software_versions
 from analysis.reports import sections, tidy
 from analysis.scoring import theme_scores
 from analysis.settings import Settings
-from analysis.wording import number, percent, verdict_label
+from analysis.wording import date_text, number, percent, verdict_label
 from questionnaires import Questionnaire
 
 KINDS = ("diagnosis", "impact")
@@ -156,10 +156,15 @@ def _enough_responses(data: ReportInput, waves: list[str]) -> None:
         n = int((data.frame["wave"] == wave).sum())
         if n < threshold:
             raise DataError(
-                f"wave {wave} has {n} responses, fewer than the smallest group shown"
-                f" ({threshold}): a report would show their answers",
+                N_(
+                    "wave {wave} has {n} responses, fewer than the smallest group shown"
+                    " ({threshold}): a report would show their answers"
+                ),
                 source="responses",
                 column="wave",
+                wave=wave,
+                n=n,
+                threshold=threshold,
             )
 
 
@@ -171,7 +176,7 @@ def _base_context(data: ReportInput, kind: str, language: str) -> dict[str, Any]
         "title": _(_TITLES[kind]),
         "organisation": data.organisation,
         "campaign": data.campaign,
-        "generated": _("Produced on {date}", date=date.today().isoformat()),
+        "generated": _("Produced on {date}", date=date_text(date.today(), language)),
         "questionnaire": data.questionnaire,
         "software": software_versions(),
         "settings": data.settings,
