@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 import questionnaires
 from analysis.data import DataError
 from survey_app.cli.common import (
+    N_,
     InputError,
     campaign_option,
     check_one_source,
@@ -26,6 +27,7 @@ from survey_app.cli.common import (
     load_questionnaire,
     questionnaire_option,
     responses_input,
+    say,
 )
 
 
@@ -43,9 +45,10 @@ from survey_app.cli.common import (
     help="Write CSV as Excel opens it in Belgium (UTF-8 with BOM, ';', decimal commas); "
     "analyse reads both forms.",
 )
+@language_option("Language of the messages.")
 @with_appcontext
 def export_command(
-    campaign_id: int, wave_name: str | None, out: Path | None, spreadsheet: bool
+    campaign_id: int, wave_name: str | None, out: Path | None, spreadsheet: bool, language: str
 ) -> None:
     """Write a campaign's responses in the CSV exchange format."""
     from survey_app.campaign_data import export_csv
@@ -53,24 +56,25 @@ def export_command(
 
     try:
         campaign = find_campaign(campaign_id)
+        waves = None
+        if wave_name is not None:
+            waves = [wave for wave in campaign.waves if wave.name == wave_name]
+            if not waves:
+                raise InputError(
+                    N_("campaign %(id)s has no wave '%(wave)s'; it has: %(waves)s"),
+                    id=campaign_id,
+                    wave=wave_name,
+                    waves=", ".join(wave.name for wave in campaign.waves),
+                )
     except InputError as error:
-        message = str(error)
-        raise click.ClickException(f"{message[0].upper()}{message[1:]}.") from None
-    waves = None
-    if wave_name is not None:
-        waves = [wave for wave in campaign.waves if wave.name == wave_name]
-        if not waves:
-            names = ", ".join(wave.name for wave in campaign.waves)
-            raise click.ClickException(
-                f"Campaign {campaign_id} has no wave {wave_name!r}; it has: {names}."
-            )
+        fail(error, language)
     content = export_csv(get_session(), campaign, waves, spreadsheet=spreadsheet)
     data = content if isinstance(content, bytes) else content.encode("utf-8")
     if out is None:
         click.echo(data, nl=False)
     else:
         out.write_bytes(data)
-        click.echo(f"Wrote {out}.", err=True)
+        click.echo(say(N_("Wrote %(path)s."), language, path=out), err=True)
 
 
 def _render_breakdown(
@@ -159,7 +163,7 @@ def analyse_command(
     try:
         check_one_source(responses, campaign_id)
         if output_format == "xlsx" and out is None:
-            raise InputError("--format xlsx needs --out FILE.xlsx")
+            raise InputError(N_("--format xlsx needs --out FILE.xlsx"))
         data = responses_input(responses, campaign_id, questionnaire_name, baseline, follow_up)
         if by is not None:
             if data.campaign is not None:
@@ -179,9 +183,9 @@ def analyse_command(
             )
             rendered = render(result, output_format)
     except questionnaires.QuestionnaireError as error:
-        fail_on_questionnaire(error)
+        fail_on_questionnaire(error, language)
     except (InputError, DataError) as error:
-        fail(error)
+        fail(error, language)
     _write(rendered, out)
 
 
@@ -217,7 +221,7 @@ def report_command(
     try:
         check_one_source(responses, campaign_id)
         if out.suffix.lower() not in (".html", ".htm", ".pdf"):
-            raise InputError(f"--out must end in .html or .pdf, not {out.name!r}")
+            raise InputError(N_("--out must end in .html or .pdf, not '%(name)s'"), name=out.name)
         if campaign_id is not None:
             from survey_app.campaign_data import report_input
             from survey_app.store.db import get_session
@@ -230,11 +234,11 @@ def report_command(
         data.follow_up = follow_up or data.follow_up
         html = build_report(kind, data, language)
     except questionnaires.QuestionnaireError as error:
-        fail_on_questionnaire(error)
+        fail_on_questionnaire(error, language)
     except (InputError, DataError) as error:
-        fail(error)
+        fail(error, language)
     write_report(html, out)
-    click.echo(f"Wrote {out}.", err=True)
+    click.echo(say(N_("Wrote %(path)s."), language, path=out), err=True)
 
 
 COMMANDS = (export_command, analyse_command, report_command)

@@ -96,16 +96,18 @@ def test_table_and_csv_output(runner, responses):
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(runner, responses, extra, message):
-    result = runner.invoke(args=["impact", str(responses), *extra])
+    result = runner.invoke(args=["impact", str(responses), "--lang", "en", *extra])
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("Error: ") and message in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
 
 
 def test_missing_file_and_missing_source(runner, tmp_path):
-    missing = runner.invoke(args=["impact", str(tmp_path / "none.csv"), "--headcount", "9"])
+    missing = runner.invoke(
+        args=["impact", str(tmp_path / "none.csv"), "--headcount", "9", "--lang", "en"]
+    )
     assert missing.exit_code == 2 and "cannot read the file" in missing.stderr
-    neither = runner.invoke(args=["impact", "--headcount", "9"])
+    neither = runner.invoke(args=["impact", "--headcount", "9", "--lang", "en"])
     assert neither.exit_code == 2 and "give either a RESPONSES.csv file or --campaign ID" in (
         neither.stderr
     )
@@ -158,9 +160,13 @@ def test_campaign_uses_the_organisations_local_figures(runner, db_session):
 
 
 def test_campaign_errors(runner):
-    result = runner.invoke(args=["impact", "--campaign", "7", "--format", "json"])
+    result = runner.invoke(args=["impact", "--campaign", "7", "--format", "json", "--lang", "en"])
     assert result.exit_code == 2
-    assert result.stderr == "Error: no campaign 7; campaigns in the database: none\n"
+    assert result.stderr == "Error: no campaign 7; the database holds no campaign\n"
+    result = runner.invoke(args=["impact", "--campaign", "7", "--lang", "fr"])
+    assert result.stderr == (
+        "Erreur : pas de campagne 7 ; la base de données ne contient aucune campagne\n"
+    )
 
 
 def test_report_input_carries_actions_and_local_figures(runner, db_session):
