@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -91,7 +92,8 @@ def factors_form(records: list[dict]) -> type[FlaskForm]:
             record["id"],
             places=None,
             validators=[Optional(), NumberRange(min=0, max=1_000_000)],
-            description=f"{record['value']} {record['unit']} — {record['source']}",
+            # the value as the reader writes numbers (0,5 in Dutch and French, not 0.5)
+            description=f"{format_decimal(record['value'])} {record['unit']} — {record['source']}",
         )
         for record in records
     }
