@@ -3,7 +3,8 @@
 :func:`visible_text` keeps the text of an HTML page a person reads: the
 body's text and the attribute texts a browser shows or reads aloud (title,
 alt, aria-label, placeholder, the value of a button), without scripts and
-styles. :func:`leaks` finds, in such text, code identifiers (snake_case)
+styles, but with the titles of the charts the browser draws from a spec.
+:func:`leaks` finds, in such text, code identifiers (snake_case)
 and English words that are neither Dutch nor French: in a Dutch or French
 page either means that a string skipped the catalogues, or that an id was
 shown where its label belonged.
@@ -11,9 +12,11 @@ shown where its label belonged.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 
 #: Attributes whose text a browser shows (tooltips, placeholders) or reads aloud.
 _SHOWN_ATTRIBUTES = ("title", "alt", "aria-label", "placeholder")
@@ -29,6 +32,7 @@ class _TextParser(HTMLParser):
         self._language = language
         #: Open elements: (tag, whether their content is hidden or in another language).
         self._open: list[tuple[str, bool]] = []
+        self._chart_spec: list[str] | None = None
 
     def _skipping(self) -> bool:
         return any(skipped for _, skipped in self._open)
@@ -37,6 +41,8 @@ class _TextParser(HTMLParser):
         values = dict(attrs)
         lang = values.get("lang")
         other_language = lang is not None and self._language is not None and lang != self._language
+        if tag == "script" and "data-chart-for" in values:
+            self._chart_spec = []  # a chart the browser draws: its titles are read
         if tag not in _VOID:
             self._open.append((tag, tag in _HIDDEN_ELEMENTS or other_language))
         if self._skipping() or other_language:
@@ -48,14 +54,41 @@ class _TextParser(HTMLParser):
             self.parts.append(str(values.get("value") or ""))
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._chart_spec is not None:
+            self.parts.extend(chart_titles(json.loads("".join(self._chart_spec))))
+            self._chart_spec = None
         for position in range(len(self._open) - 1, -1, -1):
             if self._open[position][0] == tag:
                 del self._open[position:]
                 return
 
     def handle_data(self, data: str) -> None:
-        if not self._skipping():
+        if self._chart_spec is not None:
+            self._chart_spec.append(data)
+        elif not self._skipping():
             self.parts.append(data)
+
+
+def chart_titles(spec: Any) -> list[str]:
+    """The titles a Vega-Lite chart shows (chart, axes, legends, tooltips), from its spec.
+
+    >>> chart_titles({"title": "Deelname", "encoding": {"x": {"field": "wave_order",
+    ...     "title": ["Meting", "per dag"]}, "tooltip": [{"title": "Aandeel"}]}})
+    ['Deelname', 'Meting', 'per dag', 'Aandeel']
+    """
+    found: list[str] = []
+    if isinstance(spec, dict):
+        for key, value in spec.items():
+            if key == "title" and isinstance(value, str):
+                found.append(value)
+            elif key == "title" and isinstance(value, list):
+                found += [line for line in value if isinstance(line, str)]
+            elif key not in ("data", "datasets"):  # data are the answers, not the app's words
+                found += chart_titles(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found += chart_titles(value)
+    return found
 
 
 def visible_text(html: str, language: str | None = None) -> str:
