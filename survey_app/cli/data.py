@@ -83,10 +83,17 @@ def _render_breakdown(
     by: str,
     threshold: int,
     output_format: str,
+    language: str,
 ) -> str | bytes:
-    """Theme scores per group as text, CSV, JSON or Excel; hidden groups show no number."""
+    """Theme scores per group as text, CSV, JSON or Excel; hidden groups show no number.
+
+    The text table is for people: headings, theme names and numbers in the
+    reader's language. The other formats keep the ids, for programs.
+    """
     from analysis.anonymity import effective_threshold
-    from analysis.breakdown import theme_means_by
+    from analysis.breakdown import NOT_GIVEN, theme_means_by
+    from analysis.i18n import translator
+    from analysis.wording import number, theme_label
 
     table = theme_means_by(frame, questionnaire, by, effective_threshold(threshold))
     if output_format == "json":
@@ -97,9 +104,27 @@ def _render_breakdown(
         buffer = io.BytesIO()
         table.to_excel(buffer, index=False, engine="openpyxl")
         return buffer.getvalue()
-    shown = table.drop(columns=["hidden"]).round(2).astype("object")
-    shown.loc[table["hidden"], "n"] = f"< {effective_threshold(threshold)}"
-    return shown.fillna("–").to_string(index=False) + "\n"
+    _ = translator(language)
+    themes = [column for column in table.columns if column not in ("wave", by, "n", "hidden")]
+    shown = pd.DataFrame(
+        {
+            _("Wave"): table["wave"],
+            _("Department") if by == "department" else _("Language"): [
+                _(NOT_GIVEN) if group == NOT_GIVEN else group for group in table[by]
+            ],
+            "n": [
+                f"< {effective_threshold(threshold)}" if hidden else f"{int(n)}"
+                for n, hidden in zip(table["n"], table["hidden"], strict=True)
+            ],
+            **{
+                theme_label(questionnaire, theme, language): [
+                    number(value, language) for value in table[theme]
+                ]
+                for theme in themes
+            },
+        }
+    )
+    return shown.to_string(index=False) + "\n"
 
 
 def _write(rendered: str | bytes, out: Path | None) -> None:
@@ -169,7 +194,7 @@ def analyse_command(
             if data.campaign is not None:
                 threshold = data.campaign.organisation.anonymity_threshold
             rendered = _render_breakdown(
-                data.frame, data.questionnaire, by, threshold, output_format
+                data.frame, data.questionnaire, by, threshold, output_format, language
             )
         else:
             result = analyse(

@@ -12,8 +12,10 @@ import pytest
 import questionnaires
 from analysis.data import read_responses
 from analysis.impact import RULES, estimate_impact, impact_rows_json, load_factors
+from analysis.impact.rules import rule
 from survey_app.campaign_data import report_input
 from survey_app.store.models import Campaign
+from tests.visible_text import leaks
 
 Q = questionnaires.load("klimaatteam")
 KEYS = ["rule", "theme", "kwh", "kg_co2e", "eur", "assumptions"]
@@ -72,7 +74,9 @@ def test_table_and_csv_output(runner, responses):
     table = runner.invoke(args=["impact", str(responses), "--headcount", "80", "--lang", "en"])
     assert table.exit_code == 0, table.output
     assert "Estimated savings per year for 80 staff" in table.stdout
-    assert "pc_switch_off" in table.stdout and "kWh per year" in table.stdout
+    title = rule("pc_switch_off").description["en"].split(". ")[0]
+    assert title in table.stdout and "kWh per year" in table.stdout
+    assert "pc_switch_off" not in table.stdout  # a rule by its title, never its id
     assert "Do not add the ranges" in table.stdout
     csv = runner.invoke(args=["impact", str(responses), "--headcount", "80", "--format", "csv"])
     assert csv.exit_code == 0, csv.output
@@ -130,6 +134,17 @@ def test_demo_campaign(runner, db_session):
     campaign = db_session.get(Campaign, 1)
     headcount = sum(d.headcount for d in campaign.organisation.departments)
     assert f"voor {headcount} medewerkers" in table.stdout
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_table_shows_titles_and_no_identifier(runner, language):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    result = runner.invoke(args=["impact", "--campaign", "1", "--lang", language])
+    assert result.exit_code == 0, result.output
+    title = rule("pc_switch_off").description[language].split(". ")[0]
+    assert title in result.stdout
+    found = leaks(result.stdout, "impact", language)
+    assert found == [], "\n".join(str(leak) for leak in found)
 
 
 def test_campaign_uses_the_organisations_local_figures(runner, db_session):
