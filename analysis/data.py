@@ -56,6 +56,11 @@ def shown(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _english(message: str, /, **values: object) -> str:
+    """A message id filled in, untranslated: what ``str(error)`` shows library users."""
+    return message.format(**values) if values else message
+
+
 class DataError(ValueError):
     """A responses file or frame that cannot be analysed; the message says where and why.
 
@@ -102,7 +107,7 @@ class DataError(ValueError):
     ) -> None:
         self.source, self.row, self.column = source, row, column
         self.message, self.values = message, values
-        super().__init__(self._text(lambda text, /, **fields: text.format(**fields)))
+        super().__init__(self._text(_english))
 
     def translated(self, language: str, *, place: bool = True) -> str:
         """The message in ``language`` (nl, fr or en), after where it happened if ``place``.
@@ -111,8 +116,8 @@ class DataError(ValueError):
         file; a reader of data the app stored has no such file, and gets
         the message alone (``place=False``).
         """
-        message = translator(language)(self.message, **self.values)
-        return self._text(translator(language)) if place else message
+        _ = translator(language)
+        return self._text(_) if place else _(self.message, **self.values)
 
     def _text(self, _: Callable[..., str]) -> str:
         message = _(self.message, **self.values)
