@@ -26,7 +26,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.browser.pages import PAGES, DemoData, install_demo
-from tests.conftest import AuthActions, make_app, require
+from tests.conftest import AuthActions, hidden_fields, make_app, require
 from tests.survey_app.web.test_page_registry import NOT_PAGES
 from tests.visible_text import Leak, leaks, visible_text
 
@@ -131,8 +131,37 @@ ERROR_PAGES = [
 ]
 
 
-def _page_leaks(demo: Demo, language: str) -> list[Leak]:
+#: Forms sent back with their error messages: (name, role, path, fields). The form's own
+#: hidden fields (CSRF token, submission key) are added.
+FORM_ERRORS = [
+    (
+        "organisation-form-errors",
+        "coach",
+        "/coach/organisations/new?lang=nl",
+        {"name": "", "slug": "Not A Slug", "departments": "Finance", "anonymity_threshold": "1"},
+    ),
+    ("survey-unanswered", None, "/s/{open_token}?lang=nl", {}),
+    ("login-failed", None, "/login?lang=nl", {"email": "nobody@example.org", "password": "x"}),
+]
+
+
+def _form_error_leaks(demo: Demo, language: str) -> list[Leak]:
     found = []
+    for name, role, path, fields in FORM_ERRORS:
+        url = _in_language(path.format(open_token=demo.data.open_token), language)
+        client = demo.clients[role]
+        form = client.get(url)
+        response = client.post(url, data={**hidden_fields(form.text), **fields})
+        if response.status_code == 302:  # a flash message on the page it leads to
+            response = client.get(response.headers["Location"])
+        page = response.text
+        assert re.search(r'class="(flash|error|[^"]*has-error)', page), (name, language)
+        found += leaks(visible_text(page, language), name, language)
+    return found
+
+
+def _page_leaks(demo: Demo, language: str) -> list[Leak]:
+    found = _form_error_leaks(demo, language)
     for name, role, method, path, status in ERROR_PAGES:
         response = demo.clients[role].open(_in_language(path, language), method=method)
         assert response.status_code == status, (name, language, response.status_code)
