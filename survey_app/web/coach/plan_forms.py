@@ -85,10 +85,27 @@ class WorkshopForm(FlaskForm):
     )
 
 
+class ReadersDecimalField(DecimalField):
+    """A number as the reader writes it: ``0,29`` in Dutch and French, ``0.29`` accepted too.
+
+    It is shown without thousands separators, so that what is shown can be sent back as is.
+    """
+
+    def _value(self) -> str:
+        if self.raw_data or self.data is None:
+            return super()._value()
+        return format_decimal(self.data, format="0.##########")
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist and "," in valuelist[0]:
+            valuelist = [valuelist[0].replace(".", "").replace(",", ".")]
+        super().process_formdata(valuelist)
+
+
 def factors_form(records: list[dict]) -> type[FlaskForm]:
     """A form with one optional number per impact factor (empty = the published value)."""
     fields = {
-        record["id"]: DecimalField(
+        record["id"]: ReadersDecimalField(
             record["id"],
             places=None,
             validators=[Optional(), NumberRange(min=0, max=1_000_000)],
