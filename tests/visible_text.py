@@ -110,8 +110,9 @@ def visible_text(html: str, language: str | None = None) -> str:
 
 
 #: A code identifier: lower-case words joined by underscores (energy_pc_off, pc_on_w),
-#: standing alone (not inside a random token such as a wave's link).
-IDENTIFIER = re.compile(r"(?<![\w\-/@])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w\-/@])")
+#: standing alone (not part of a longer word, nor of a random token such as a wave's
+#: link, whose letters may be joined by - and _; links themselves are left out).
+IDENTIFIER = re.compile(r"(?<![\w-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w-])")
 
 #: English words that are neither Dutch nor French, so a Dutch or French page never
 #: needs them. Words both languages share with English ("in", "is", "team", "items",
