@@ -17,12 +17,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.anonymity import suppress_small_groups
+from analysis.i18n import N_
 from analysis.scoring import theme_scores
 from analysis.settings import Settings
 from questionnaires import Questionnaire
 
 BREAKDOWNS = ("department", "language")
-NOT_GIVEN = "(not given)"
+#: The group of respondents who did not give theirs; translated where shown.
+NOT_GIVEN = N_("(not given)")
 
 
 def theme_means_by(

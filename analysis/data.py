@@ -28,12 +28,13 @@ import os
 import re
 import secrets
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import IO
 
 import numpy as np
 import pandas as pd
 
+from analysis.i18n import N_, translator
 from analysis.provenance import QuestionnaireLike, as_questionnaire, tag
 from questionnaires import Item, Kind, Questionnaire
 
@@ -41,6 +42,8 @@ FIXED_COLUMNS = ("response_id", "wave", "department", "language")
 #: Optional columns besides the items (the linking code is issue 7's).
 OPTIONAL_COLUMNS = ("response_id", "department", "language", "linking_code", "pair_id")
 MAX_BYTES = 200 * 1024 * 1024
+#: What messages call data that has no file name; translated where shown.
+RESPONSES = N_("responses")
 _INTEGER = re.compile(r"^[+-]?\d+(?:[.,]0+)?$")
 
 
@@ -53,8 +56,17 @@ def shown(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _english(message: str, /, **values: object) -> str:
+    """A message id filled in, untranslated: what ``str(error)`` shows library users."""
+    return message.format(**values) if values else message
+
+
 class DataError(ValueError):
     """A responses file or frame that cannot be analysed; the message says where and why.
+
+    ``str(error)`` is the message in English. The message is kept as its
+    gettext message id with the values to fill in, so that the app and the
+    command line show it in the reader's language: :meth:`translated`.
 
     Attributes
     ----------
@@ -64,38 +76,73 @@ class DataError(ValueError):
         The spreadsheet row: the header is row 1, the first response row 2.
     column : str or None
         The column's name.
+    message : str
+        The message id (English, with ``{name}`` fields), from the ``analysis`` domain.
+    values : dict
+        The values of the message's fields.
 
     Examples
     --------
-    >>> error = DataError("the wave is empty", source="export.csv", row=7, column="wave")
+    >>> error = DataError(
+    ...     N_("column '{name}' appears twice — keep one"),
+    ...     source="a.csv",
+    ...     row=1,
+    ...     column="wave",
+    ...     name="wave",
+    ... )
     >>> str(error), error.row
-    ('export.csv, row 7, column wave: the wave is empty', 7)
+    ("a.csv, row 1, column wave: column 'wave' appears twice — keep one", 1)
+    >>> error.translated("nl")
+    "a.csv, rij 1, kolom wave: de kolom 'wave' staat er twee keer in — hou er één"
     """
 
     def __init__(
-        self, message: str, *, source: str = "", row: int | None = None, column: str | None = None
+        self,
+        message: str,
+        *,
+        source: str = "",
+        row: int | None = None,
+        column: str | None = None,
+        **values: object,
     ) -> None:
         self.source, self.row, self.column = source, row, column
+        self.message, self.values = message, values
+        super().__init__(self._text(_english))
+
+    def translated(self, language: str, *, place: bool = True) -> str:
+        """The message in ``language`` (nl, fr or en), after where it happened if ``place``.
+
+        The place (file, spreadsheet row, column) helps whoever holds the
+        file; a reader of data the app stored has no such file, and gets
+        the message alone (``place=False``).
+        """
+        _ = translator(language)
+        return self._text(_) if place else _(self.message, **self.values)
+
+    def _text(self, _: Callable[..., str]) -> str:
+        message = _(self.message, **self.values)
         where = ", ".join(
             part
             for part in (
-                source,
-                f"row {row}" if row is not None else "",
-                f"column {shown(column)}" if column is not None else "",
+                _(RESPONSES) if self.source == RESPONSES else self.source,
+                _("row {row}", row=self.row) if self.row is not None else "",
+                _("column {column}", column=shown(self.column)) if self.column is not None else "",
             )
             if part
         )
-        super().__init__(f"{where}: {message}" if where else message)
+        return _("{where}: {message}", where=where, message=message) if where else message
 
 
 def _decode(raw: bytes, source: str) -> str:
     if not raw.strip():
-        raise DataError("the file is empty — export the responses again", source=source)
+        raise DataError(N_("the file is empty — export the responses again"), source=source)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError as error:
-            raise DataError(f"not valid UTF-16 text ({error.reason})", source=source) from None
+            raise DataError(
+                N_("not valid UTF-16 text ({reason})"), source=source, reason=error.reason
+            ) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -111,11 +158,14 @@ def _decode(raw: bytes, source: str) -> str:
         index = raw[line_start : error.start].count(separator.encode())
         column = names[index] if index < len(names) else f"#{index + 1}"
         raise DataError(
-            f"byte 0x{raw[error.start]:02x} is not UTF-8 text — save the file as "
-            "'CSV UTF-8' (Excel) or 'Text CSV, UTF-8' (LibreOffice)",
+            N_(
+                "byte {byte} is not UTF-8 text — save the file as "
+                "'CSV UTF-8' (Excel) or 'Text CSV, UTF-8' (LibreOffice)"
+            ),
             source=source,
             row=row,
             column=column,
+            byte=f"0x{raw[error.start]:02x}",
         ) from None
 
 
@@ -158,16 +208,18 @@ def _first_long_row(text: str, separator: str) -> int | None:
     return None
 
 
-def _suggest(name: str, known: Sequence[str]) -> str:
+def _suggest(name: str, known: Sequence[str]) -> str | None:
     close = difflib.get_close_matches(name, known, n=1)
-    return f" (did you mean {close[0]}?)" if close else ""
+    return close[0] if close else None
 
 
 def _check_columns(columns: list[str], questionnaire: Questionnaire, source: str) -> None:
     if "wave" not in columns:
         raise DataError(
-            "there is no column 'wave' — the first row must name the columns, "
-            "including wave (see docs/data-format.md)",
+            N_(
+                "there is no column 'wave' — the first row must name the columns, "
+                "including wave (see docs/data-format.md)"
+            ),
             source=source,
             row=1,
         )
@@ -176,20 +228,35 @@ def _check_columns(columns: list[str], questionnaire: Questionnaire, source: str
     for position, name in enumerate(columns, start=1):
         if name in seen:
             raise DataError(
-                f"column '{shown(name)}' appears twice — keep one",
+                N_("column '{name}' appears twice — keep one"),
                 source=source,
                 row=1,
                 column=name,
+                name=shown(name),
             )
         seen.add(name)
         if name not in known:
+            suggestion = _suggest(name, known)
             raise DataError(
-                f"'{shown(name)}' (column {position}) is not an item of questionnaire "
-                f"{questionnaire.id} v{questionnaire.version}{_suggest(name, known)} "
-                "— rename or remove the column, or choose the right --questionnaire",
+                N_(
+                    "'{name}' (column {position}) is not an item of questionnaire "
+                    "{questionnaire} v{version} (did you mean {suggestion}?) — rename or "
+                    "remove the column, or choose the right --questionnaire"
+                )
+                if suggestion
+                else N_(
+                    "'{name}' (column {position}) is not an item of questionnaire "
+                    "{questionnaire} v{version} — rename or remove the column, or choose "
+                    "the right --questionnaire"
+                ),
                 source=source,
                 row=1,
                 column=name,
+                name=shown(name),
+                position=position,
+                questionnaire=questionnaire.id,
+                version=questionnaire.version,
+                suggestion=suggestion,
             )
 
 
@@ -210,13 +277,22 @@ def _coded_column(values: pd.Series, item: Item, source: str) -> pd.Series:
     if bad.any():
         first = int(np.flatnonzero(bad.to_numpy())[0])
         more = int(bad.sum()) - 1
-        extra = f" (and {more} more rows in this column)" if more else ""
         raise DataError(
-            f"'{shown(values.iloc[first])}' is not a valid answer to a {item.kind.value} item — "
-            f"use {_valid_codes(item)}, or leave the cell empty{extra}",
+            N_(
+                "'{value}' is not a valid answer to this item — use {codes}, or leave the "
+                "cell empty (and {more} more rows in this column)"
+            )
+            if more
+            else N_(
+                "'{value}' is not a valid answer to this item — use {codes}, or leave the "
+                "cell empty"
+            ),
             source=source,
             row=first + 2,
             column=item.id,
+            value=shown(values.iloc[first]),
+            codes=_valid_codes(item),
+            more=more,
         )
     return numbers.where(~empty).astype("Int64")
 
@@ -233,11 +309,16 @@ def _number_column(values: pd.Series, item: Item, source: str, decimal_comma: bo
     if bad.any():
         first = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataError(
-            f"'{shown(values.iloc[first])}' is not a number from {item.min} to {item.max} — "
-            "correct it or leave the cell empty",
+            N_(
+                "'{value}' is not a number from {low} to {high} — correct it or leave the "
+                "cell empty"
+            ),
             source=source,
             row=first + 2,
             column=item.id,
+            value=shown(values.iloc[first]),
+            low=item.min,
+            high=item.max,
         )
     return numbers.astype("Float64")
 
@@ -247,7 +328,7 @@ def _fixed_columns(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     if (waves == "").any():
         first = int(np.flatnonzero((waves == "").to_numpy())[0])
         raise DataError(
-            "the wave is empty — every response needs the name of its wave",
+            N_("the wave is empty — every response needs the name of its wave"),
             source=source,
             row=first + 2,
             column="wave",
@@ -258,11 +339,11 @@ def _fixed_columns(raw: pd.DataFrame, source: str) -> pd.DataFrame:
         if duplicated.any():
             first = int(np.flatnonzero(duplicated.to_numpy())[0])
             raise DataError(
-                f"response id '{shown(ids.iloc[first])}' appears twice — "
-                "each response needs its own id",
+                N_("response id '{id}' appears twice — each response needs its own id"),
                 source=source,
                 row=first + 2,
                 column="response_id",
+                id=shown(ids.iloc[first]),
             )
         ids = ids.where(ids != "", pd.Series([secrets.token_hex(16) for _ in ids], index=ids.index))
     else:
@@ -325,7 +406,7 @@ def validate_responses(
     columns = [str(column) for column in raw.columns]
     _check_columns(columns, questionnaire, source)
     if raw.empty:
-        raise DataError("the file has a header but no responses", source=source)
+        raise DataError(N_("there are no responses to analyse yet"), source=source)
     raw = raw.astype("str").fillna("")
     frame = _fixed_columns(raw, source)
     for item in questionnaire.items:
@@ -388,10 +469,14 @@ def read_responses(
             with open(path_or_buffer, "rb") as handle:
                 raw_bytes = handle.read(MAX_BYTES + 1)
         except OSError as error:
-            raise DataError(f"cannot read the file ({error.strerror})", source=source) from None
+            raise DataError(
+                N_("cannot read the file ({reason})"), source=source, reason=error.strerror
+            ) from None
     source = os.path.basename(str(source))
     if len(raw_bytes) > MAX_BYTES:
-        raise DataError(f"the file is larger than {MAX_BYTES // 2**20} MB", source=source)
+        raise DataError(
+            N_("the file is larger than {size} MB"), source=source, size=MAX_BYTES // 2**20
+        )
     text = _decode(raw_bytes, source)
     header = text.split("\n", 1)[0]
     separator = _separator(header)
@@ -411,12 +496,14 @@ def read_responses(
     except (pd.errors.ParserError, pd.errors.ParserWarning) as error:
         match = re.search(r"line (\d+)", str(error))
         raise DataError(
-            "a row has more cells than the header has columns — check separators and quotes",
+            N_("a row has more cells than the header has columns — check separators and quotes"),
             source=source,
             row=int(match.group(1)) if match else _first_long_row(text, separator),
         ) from None
     except pd.errors.EmptyDataError:
-        raise DataError("the file is empty — export the responses again", source=source) from None
+        raise DataError(
+            N_("the file is empty — export the responses again"), source=source
+        ) from None
     try:
         header_cells = next(csv.reader(io.StringIO(text, newline=""), delimiter=separator), [])
     except csv.Error:  # pandas parsed it; keep pandas' names
@@ -425,6 +512,11 @@ def read_responses(
         raw.columns = [str(cell).strip() for cell in header_cells]  # pandas renames repeats
     else:
         raw.columns = [str(column).strip() for column in raw.columns]
+    if raw.empty:
+        _check_columns(
+            [str(column) for column in raw.columns], as_questionnaire(questionnaire), source
+        )
+        raise DataError(N_("the file has a header but no responses"), source=source)
     return validate_responses(raw, questionnaire, source=source, decimal_comma=separator == ";")
 
 
@@ -463,10 +555,11 @@ def choose_waves(
     for name in (baseline, follow_up):
         if name is not None and name not in names:
             raise DataError(
-                f"unknown wave '{shown(name)}' — the data has waves: "
-                + ", ".join(shown(n) for n in names),
+                N_("unknown wave '{wave}' — the data has waves: {waves}"),
                 source=source,
                 column="wave",
+                wave=shown(name),
+                waves=", ".join(shown(n) for n in names),
             )
     if baseline is None or follow_up is None:
         remaining = [name for name in names if name not in (baseline, follow_up)]
@@ -476,9 +569,11 @@ def choose_waves(
             follow_up = remaining.pop(0)
     if baseline is None or follow_up is None or baseline == follow_up:
         raise DataError(
-            "two different waves are needed to compare, the data has: "
-            + (", ".join(shown(n) for n in names) or "none"),
+            N_("two different waves are needed to compare, the data has: {waves}")
+            if names
+            else N_("two different waves are needed to compare, the data has none"),
             source=source,
             column="wave",
+            waves=", ".join(shown(n) for n in names),
         )
     return baseline, follow_up

@@ -70,10 +70,13 @@ def _interval(estimate: float, low: float, high: float, language: str, digits: i
     return interval(estimate, low, high, language, digits)
 
 
-def _p(value: float) -> str:
+def _p(value: float, language: str) -> str:
+    """A p-value with three decimals in the reader's notation; below 0.001 as "<0,001"."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    return "<0.001" if value < 0.001 else f"{value:.3f}"
+    if value < 0.001:
+        return "<" + number(0.001, language, 3)
+    return number(value, language, 3)
 
 
 def to_table(result: Analysis) -> str:
@@ -94,16 +97,16 @@ def to_table(result: Analysis) -> str:
             _("difference [CI]"): [
                 _interval(r.difference, r.ci_low, r.ci_high, language) for r in themes.itertuples()
             ],
-            "p (Holm)": [_p(v) for v in themes["p_holm"]],
-            "g [CI]": [
+            _("p (Holm)"): [_p(v, language) for v in themes["p_holm"]],
+            _("g [CI]"): [
                 _interval(r.hedges_g, r.g_ci_low, r.g_ci_high, language)
                 for r in themes.itertuples()
             ],
-            "alpha": [
+            _("alpha"): [
                 f"{number(r.alpha_baseline, language)}/{number(r.alpha_follow_up, language)}"
                 for r in themes.itertuples()
             ],
-            "mde": [number(v, language) for v in themes["mde"]],
+            _("smallest detectable"): [number(v, language) for v in themes["mde"]],
             _("verdict"): [verdict_label(v, language) for v in themes["verdict"]],
         }
     )
@@ -126,7 +129,7 @@ def to_table(result: Analysis) -> str:
         items = result.items
         table = pd.DataFrame(
             {
-                _("item"): items["item"],
+                _("item"): items["item_label"],
                 "n": [f"{r.n_baseline}/{r.n_follow_up}" for r in items.itertuples()],
                 _("greener answers"): items["counted_answers"],
                 _("share"): [
@@ -145,7 +148,7 @@ def to_table(result: Analysis) -> str:
                     for r in items.itertuples()
                 ],
                 "P(X>Y)": [number(v, language) for v in items["prob_superiority"]],
-                "p (BH)": [_p(v) for v in items["p_bh"]],
+                _("p (BH)"): [_p(v, language) for v in items["p_bh"]],
             }
         )
         lines += ["", _("Items (exploratory)"), table.to_string(index=False)]

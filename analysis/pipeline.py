@@ -137,6 +137,12 @@ def analyse(
         if items
         else None
     )
+    if item_table is not None:  # readers see an item by its text, never by its id
+        labels = {
+            item.id: item.label.get(language) or next(iter(item.label.values()))
+            for item in questionnaire.items
+        }
+        item_table = item_table.assign(item_label=[labels.get(i, i) for i in item_table["item"]])
     meta = {
         "questionnaire": {"id": questionnaire.id, "version": questionnaire.version},
         "waves": {"baseline": baseline, "follow_up": follow_up},

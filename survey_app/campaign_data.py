@@ -100,9 +100,8 @@ def with_pairs(
 
 def _checked(campaign: Campaign, frame: pd.DataFrame) -> pd.DataFrame:
     """Stored rows through the exchange format's checks, typed as ``analysis`` wants them."""
-    return validate_responses(
-        frame, campaign_questionnaire(campaign), source=f"campaign {campaign.id}"
-    )
+    # the campaign's own name: messages are shown in the reader's language, and a name needs none
+    return validate_responses(frame, campaign_questionnaire(campaign), source=campaign.name)
 
 
 def campaign_frame(

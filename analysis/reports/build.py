@@ -192,10 +192,15 @@ def _enough_responses(data: ReportInput, waves: list[str]) -> None:
         n = int((data.frame["wave"] == wave).sum())
         if n < threshold:
             raise DataError(
-                f"wave {wave} has {n} responses, fewer than the smallest group shown"
-                f" ({threshold}): a report would show their answers",
+                N_(
+                    "wave {wave} has {n} responses, fewer than the smallest group shown"
+                    " ({threshold}): a report would show their answers"
+                ),
                 source="responses",
                 column="wave",
+                wave=wave,
+                n=n,
+                threshold=threshold,
             )
 
 

@@ -348,12 +348,13 @@ def savings_text(table: pd.DataFrame, headcount: int, waves: tuple[str, str], la
     ``headcount`` staff between the two ``waves``.
     """
     _ = translator(language)
-    rows = [["rule", "theme", *(_(QUANTITY_HEADINGS[q]) for q in QUANTITIES)]]
+    # each rule by its title in the reader's language, as the report shows it (never its id)
+    titles = {row["rule"]: row["title"] for row in savings_rows(table, language)}
+    rows = [[_("Behaviour"), *(_(QUANTITY_HEADINGS[q]) for q in QUANTITIES)]]
     for row in table.to_dict("records"):
         rows.append(
             [
-                row["rule"],
-                row["theme"],
+                titles[row["rule"]],
                 *(
                     range_text(
                         *(row[f"{q}_{end}"] for end in ("low", "central", "high")),

@@ -14,7 +14,7 @@ from flask import current_app
 from flask.cli import run_command as flask_run_command
 from flask.cli import with_appcontext
 
-from survey_app.cli.common import InputError, fail, find_campaign
+from survey_app.cli.common import N_, InputError, fail, find_campaign
 from survey_app.store import backup as backups
 from survey_app.store.db import display_url, get_engine, get_session, upgrade
 from survey_app.store.models import Campaign, WaveStatus
@@ -148,12 +148,12 @@ def purge_command(campaign_id: int | None, expired: bool, yes: bool) -> None:
     session = get_session()
     try:
         if (campaign_id is None) == (not expired):
-            raise InputError("give either --campaign ID or --expired")
+            raise InputError(N_("give either --campaign ID or --expired"))
         campaigns = (
             expired_campaigns(session, date.today()) if expired else [find_campaign(campaign_id)]
         )
     except InputError as error:
-        fail(error)
+        fail(error, "en")  # the server commands speak English, like their store errors
     for campaign in campaigns:
         count = response_count(session, campaign)
         question = (

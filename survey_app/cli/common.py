@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 import click
 import pandas as pd
+from flask_babel import force_locale, gettext
 
 import questionnaires
 from questionnaires import Questionnaire
@@ -22,19 +23,65 @@ from survey_app import LANGUAGES
 from survey_app.store.models import Campaign
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogues where it is written; it is translated where shown."""
+    return message
+
+
 class InputError(ValueError):
-    """Bad input on the command line; the message is shown as one line."""
+    """Bad input on the command line, shown as one line in the reader's language.
+
+    ``message`` is a message id of the app's catalogues (English, with
+    ``%(name)s`` fields) and ``values`` fill in its fields; ``str(error)``
+    is the English text, :meth:`translated` the text in a language.
+
+    Examples
+    --------
+    >>> str(InputError(N_("no campaign %(id)s"), id=7))
+    'no campaign 7'
+    """
+
+    def __init__(self, message: str, **values: object) -> None:
+        self.message, self.values = message, values
+        super().__init__(message % values if values else message)
+
+    def translated(self, language: str) -> str:
+        """The message in ``language`` (needs the app context, as every command has)."""
+        with force_locale(language):
+            return gettext(self.message, **self.values)
 
 
-def fail(message: object) -> NoReturn:
-    """One line on standard error, exit code 2, no traceback."""
-    click.echo(f"Error: {' '.join(str(message).split())}", err=True)
+def translated(error: BaseException, language: str) -> str:
+    """An error's message in ``language``: the app's and the analysis package's own errors."""
+    from analysis.data import DataError
+
+    if isinstance(error, InputError | DataError):
+        return error.translated(language)
+    return str(error)
+
+
+def say(message_id: str, language: str, /, **values: object) -> str:
+    """One of the app's messages (a message id) in ``language``."""
+    with force_locale(language):
+        return gettext(message_id, **values)
+
+
+def fail(error: BaseException | str, language: str = "nl") -> NoReturn:
+    """One line on standard error in ``language``, exit code 2, no traceback."""
+    text = error if isinstance(error, str) else translated(error, language)
+    click.echo(say(N_("Error: %(message)s"), language, message=" ".join(text.split())), err=True)
     sys.exit(2)
 
 
-def fail_on_questionnaire(error: questionnaires.QuestionnaireError) -> NoReturn:
-    """Every problem of a questionnaire file, one per line, exit code 2."""
-    click.echo(f"{error.source}: {len(error.problems)} problem(s):", err=True)
+def fail_on_questionnaire(
+    error: questionnaires.QuestionnaireError, language: str = "nl"
+) -> NoReturn:
+    """Every problem of a questionnaire file, one per line, exit code 2.
+
+    The problems themselves are in English, like the questionnaire files'
+    field names they refer to.
+    """
+    click.echo(say(N_("Problems in %(source)s:"), language, source=error.source), err=True)
     for problem in error.problems:
         click.echo(f"  - {problem}", err=True)
     sys.exit(2)
@@ -82,8 +129,14 @@ def find_campaign(campaign_id: int) -> Campaign:
     session = get_session()
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
-        ids = ", ".join(str(i) for i in campaign_ids(session)) or "none"
-        raise InputError(f"no campaign {campaign_id}; campaigns in the database: {ids}")
+        ids = ", ".join(str(i) for i in campaign_ids(session))
+        if not ids:
+            raise InputError(
+                N_("no campaign %(id)s; the database holds no campaign"), id=campaign_id
+            )
+        raise InputError(
+            N_("no campaign %(id)s; campaigns in the database: %(ids)s"), id=campaign_id, ids=ids
+        )
     return campaign
 
 
@@ -95,7 +148,7 @@ class ResponsesInput:
     questionnaire: Questionnaire
     baseline: str | None
     follow_up: str | None
-    #: What the messages call the data: the file's name or "campaign N".
+    #: What the messages call the data: the file's name or the campaign's.
     source: str
     #: The campaign they were read from; ``None`` for a CSV file.
     campaign: Campaign | None = None
@@ -104,7 +157,7 @@ class ResponsesInput:
 def check_one_source(responses: Path | None, campaign_id: int | None) -> None:
     """Exactly one of a CSV file and ``--campaign``."""
     if (responses is None) == (campaign_id is None):
-        raise InputError("give either a RESPONSES.csv file or --campaign ID")
+        raise InputError(N_("give either a RESPONSES.csv file or --campaign ID"))
 
 
 def responses_input(
@@ -136,7 +189,7 @@ def responses_input(
             questionnaire=campaign_questionnaire(campaign),
             baseline=baseline or default_baseline,
             follow_up=follow_up or default_follow_up,
-            source=f"campaign {campaign_id}",
+            source=campaign.name,
             campaign=campaign,
         )
     questionnaire = load_questionnaire(questionnaire_name)

@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 import questionnaires
 from analysis.data import DataError
 from survey_app.cli.common import (
+    N_,
     InputError,
     campaign_option,
     check_one_source,
@@ -26,6 +27,7 @@ from survey_app.cli.common import (
     load_questionnaire,
     questionnaire_option,
     responses_input,
+    say,
 )
 
 
@@ -43,9 +45,10 @@ from survey_app.cli.common import (
     help="Write CSV as Excel opens it in Belgium (UTF-8 with BOM, ';', decimal commas); "
     "analyse reads both forms.",
 )
+@language_option("Language of the messages.")
 @with_appcontext
 def export_command(
-    campaign_id: int, wave_name: str | None, out: Path | None, spreadsheet: bool
+    campaign_id: int, wave_name: str | None, out: Path | None, spreadsheet: bool, language: str
 ) -> None:
     """Write a campaign's responses in the CSV exchange format."""
     from survey_app.campaign_data import export_csv
@@ -53,24 +56,25 @@ def export_command(
 
     try:
         campaign = find_campaign(campaign_id)
+        waves = None
+        if wave_name is not None:
+            waves = [wave for wave in campaign.waves if wave.name == wave_name]
+            if not waves:
+                raise InputError(
+                    N_("campaign %(id)s has no wave '%(wave)s'; it has: %(waves)s"),
+                    id=campaign_id,
+                    wave=wave_name,
+                    waves=", ".join(wave.name for wave in campaign.waves),
+                )
     except InputError as error:
-        message = str(error)
-        raise click.ClickException(f"{message[0].upper()}{message[1:]}.") from None
-    waves = None
-    if wave_name is not None:
-        waves = [wave for wave in campaign.waves if wave.name == wave_name]
-        if not waves:
-            names = ", ".join(wave.name for wave in campaign.waves)
-            raise click.ClickException(
-                f"Campaign {campaign_id} has no wave {wave_name!r}; it has: {names}."
-            )
+        fail(error, language)
     content = export_csv(get_session(), campaign, waves, spreadsheet=spreadsheet)
     data = content if isinstance(content, bytes) else content.encode("utf-8")
     if out is None:
         click.echo(data, nl=False)
     else:
         out.write_bytes(data)
-        click.echo(f"Wrote {out}.", err=True)
+        click.echo(say(N_("Wrote %(path)s."), language, path=out), err=True)
 
 
 def _render_breakdown(
@@ -79,10 +83,17 @@ def _render_breakdown(
     by: str,
     threshold: int,
     output_format: str,
+    language: str,
 ) -> str | bytes:
-    """Theme scores per group as text, CSV, JSON or Excel; hidden groups show no number."""
+    """Theme scores per group as text, CSV, JSON or Excel; hidden groups show no number.
+
+    The text table is for people: headings, theme names and numbers in the
+    reader's language. The other formats keep the ids, for programs.
+    """
     from analysis.anonymity import effective_threshold
-    from analysis.breakdown import theme_means_by
+    from analysis.breakdown import NOT_GIVEN, theme_means_by
+    from analysis.i18n import translator
+    from analysis.wording import number, theme_label
 
     table = theme_means_by(frame, questionnaire, by, effective_threshold(threshold))
     if output_format == "json":
@@ -93,9 +104,27 @@ def _render_breakdown(
         buffer = io.BytesIO()
         table.to_excel(buffer, index=False, engine="openpyxl")
         return buffer.getvalue()
-    shown = table.drop(columns=["hidden"]).round(2).astype("object")
-    shown.loc[table["hidden"], "n"] = f"< {effective_threshold(threshold)}"
-    return shown.fillna("–").to_string(index=False) + "\n"
+    _ = translator(language)
+    themes = [column for column in table.columns if column not in ("wave", by, "n", "hidden")]
+    shown = pd.DataFrame(
+        {
+            _("Wave"): table["wave"],
+            _("Department") if by == "department" else _("Language"): [
+                _(NOT_GIVEN) if group == NOT_GIVEN else group for group in table[by]
+            ],
+            "n": [
+                f"< {effective_threshold(threshold)}" if hidden else f"{int(n)}"
+                for n, hidden in zip(table["n"], table["hidden"], strict=True)
+            ],
+            **{
+                theme_label(questionnaire, theme, language): [
+                    number(value, language) for value in table[theme]
+                ]
+                for theme in themes
+            },
+        }
+    )
+    return shown.to_string(index=False) + "\n"
 
 
 def _write(rendered: str | bytes, out: Path | None) -> None:
@@ -159,13 +188,13 @@ def analyse_command(
     try:
         check_one_source(responses, campaign_id)
         if output_format == "xlsx" and out is None:
-            raise InputError("--format xlsx needs --out FILE.xlsx")
+            raise InputError(N_("--format xlsx needs --out FILE.xlsx"))
         data = responses_input(responses, campaign_id, questionnaire_name, baseline, follow_up)
         if by is not None:
             if data.campaign is not None:
                 threshold = data.campaign.organisation.anonymity_threshold
             rendered = _render_breakdown(
-                data.frame, data.questionnaire, by, threshold, output_format
+                data.frame, data.questionnaire, by, threshold, output_format, language
             )
         else:
             result = analyse(
@@ -179,9 +208,9 @@ def analyse_command(
             )
             rendered = render(result, output_format)
     except questionnaires.QuestionnaireError as error:
-        fail_on_questionnaire(error)
+        fail_on_questionnaire(error, language)
     except (InputError, DataError) as error:
-        fail(error)
+        fail(error, language)
     _write(rendered, out)
 
 
@@ -217,7 +246,7 @@ def report_command(
     try:
         check_one_source(responses, campaign_id)
         if out.suffix.lower() not in (".html", ".htm", ".pdf"):
-            raise InputError(f"--out must end in .html or .pdf, not {out.name!r}")
+            raise InputError(N_("--out must end in .html or .pdf, not '%(name)s'"), name=out.name)
         if campaign_id is not None:
             from survey_app.campaign_data import report_input
             from survey_app.store.db import get_session
@@ -230,11 +259,11 @@ def report_command(
         data.follow_up = follow_up or data.follow_up
         html = build_report(kind, data, language)
     except questionnaires.QuestionnaireError as error:
-        fail_on_questionnaire(error)
+        fail_on_questionnaire(error, language)
     except (InputError, DataError) as error:
-        fail(error)
+        fail(error, language)
     write_report(html, out)
-    click.echo(f"Wrote {out}.", err=True)
+    click.echo(say(N_("Wrote %(path)s."), language, path=out), err=True)
 
 
 COMMANDS = (export_command, analyse_command, report_command)

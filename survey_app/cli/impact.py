@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 
 import questionnaires
 from survey_app.cli.common import (
+    N_,
     InputError,
     campaign_option,
     check_one_source,
@@ -23,6 +24,7 @@ from survey_app.cli.common import (
     language_option,
     questionnaire_option,
     responses_input,
+    say,
 )
 
 __all__ = ["impact_command", "parse_factor_options", "parse_headcount"]
@@ -45,7 +47,10 @@ def parse_headcount(value: str) -> int:
     except ValueError:
         number = 0
     if number < 1:
-        raise InputError(f"--headcount must be a whole number of staff, at least 1, not {value!r}")
+        raise InputError(
+            N_("--headcount must be a whole number of staff, at least 1, not '%(value)s'"),
+            value=value,
+        )
     return number
 
 
@@ -66,11 +71,15 @@ def parse_factor_options(options: tuple[str, ...]) -> dict[str, float]:
         factor_id, equals, value = option.partition("=")
         factor_id = factor_id.strip()
         if not equals or not factor_id:
-            raise InputError(f"--factor {option!r}: write it as ID=VALUE, e.g. pc_on_w=55")
+            raise InputError(
+                N_("--factor '%(option)s': write it as ID=VALUE, e.g. pc_on_w=55"), option=option
+            )
         try:
             number = float(value.strip().replace(",", "."))
         except ValueError:
-            raise InputError(f"--factor {option}: the value must be a number") from None
+            raise InputError(
+                N_("--factor %(option)s: the value must be a number"), option=option
+            ) from None
         overrides[factor_id] = number
     return overrides
 
@@ -120,11 +129,22 @@ def _render(
     return savings_text(table, headcount, waves, language)
 
 
-def _questionnaire_problem(name_or_path: str, error: questionnaires.QuestionnaireError) -> str:
-    """A questionnaire's problems as one line: the first, and how many more."""
-    first = str(error.problems[0]) if error.problems else "invalid"
-    more = f" (and {len(error.problems) - 1} more)" if len(error.problems) > 1 else ""
-    return f"questionnaire {name_or_path}: {first}{more}"
+def _questionnaire_problem(
+    name_or_path: str, error: questionnaires.QuestionnaireError
+) -> InputError:
+    """A questionnaire's problems as one line: the first, and how many more.
+
+    The problem itself stays in English, like the questionnaire file's field names.
+    """
+    first = str(error.problems[0]) if error.problems else "?"
+    if len(error.problems) > 1:
+        return InputError(
+            N_("questionnaire %(name)s: %(problem)s (and %(more)s more)"),
+            name=name_or_path,
+            problem=first,
+            more=len(error.problems) - 1,
+        )
+    return InputError(N_("questionnaire %(name)s: %(problem)s"), name=name_or_path, problem=first)
 
 
 @click.command("impact")
@@ -175,23 +195,26 @@ def impact_command(
         overrides = parse_factor_options(factors)
         staff = parse_headcount(headcount) if headcount is not None else None
         if campaign_id is None and responses is not None and staff is None:
-            raise InputError("--headcount N is required with a RESPONSES.csv file")
+            raise InputError(N_("--headcount N is required with a RESPONSES.csv file"))
         try:
             data = responses_input(responses, campaign_id, questionnaire_name, baseline, follow_up)
         except questionnaires.QuestionnaireError as error:
-            raise InputError(_questionnaire_problem(questionnaire_name, error)) from None
+            raise _questionnaire_problem(questionnaire_name, error) from None
         local, local_source = {}, ""
         if data.campaign is not None:
             organisation = data.campaign.organisation
             if staff is None and organisation.headcount < 1:
                 raise InputError(
-                    f"campaign {campaign_id}: its organisation has no headcount; set the "
-                    "departments' headcounts or give --headcount N"
+                    N_(
+                        "campaign %(id)s: its organisation has no headcount; set the "
+                        "departments' headcounts or give --headcount N"
+                    ),
+                    id=campaign_id,
                 )
             staff = staff or organisation.headcount
             local, local_source = (
                 local_factors(organisation),
-                f"local figures of {organisation.name}",
+                say(N_("local figures of %(name)s"), language, name=organisation.name),
             )
         factor_set = load_factors().with_overrides(local, source=local_source)
         factor_set = factor_set.with_overrides(overrides, source="--factor")
@@ -200,11 +223,9 @@ def impact_command(
             data.frame, data.questionnaire, *waves, headcount=staff, factors=factor_set
         )
     except (InputError, DataError, FactorError) as error:
-        fail(str(error))
+        fail(error, language)
     if table.empty and output_format == "table":
-        click.echo(
-            "No estimate: the questionnaire has none of the items the savings rules read.",
-            err=True,
-        )
+        message = N_("No estimate: the questionnaire has none of the items the savings rules read.")
+        click.echo(say(message, language), err=True)
         return
     click.echo(_render(table, output_format, staff, waves, language), nl=False)

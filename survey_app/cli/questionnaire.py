@@ -14,7 +14,7 @@ def _load_or_exit(name_or_path: str) -> questionnaires.Questionnaire:
     try:
         return load_questionnaire(name_or_path)
     except questionnaires.QuestionnaireError as error:
-        fail_on_questionnaire(error)
+        fail_on_questionnaire(error, "en")  # like the problems, and the file's field names
 
 
 @click.group("questionnaire")

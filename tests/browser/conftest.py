@@ -118,47 +118,9 @@ def watched_page(browser) -> Iterator[Watched]:
 @pytest.fixture
 def demo_server(live_server):
     """The live server with Gemeente Demodorp, a coach, a viewer, an admin and a draft wave."""
-    from sqlalchemy import select
+    from tests.browser.pages import install_demo
 
-    from survey_app.store import demo
-    from survey_app.store.models import Organisation, User, Wave, WaveKind, WaveStatus
-    from survey_app.store.users import create_user
-    from tests.browser.pages import DemoData
-
-    session = live_server.session_factory()
-    try:
-        campaign = demo.create(session, seed=2026, secret=live_server.app.config["LINKING_KEY"])
-        campaign.waves.append(Wave(name="tussenmeting", kind=WaveKind.EXTRA, position=3))
-        session.commit()
-        accounts = {
-            "coach": (
-                "coach@demodorp.be",
-                create_user(session, "coach@demodorp.be", "coach", [demo.SLUG])[1],
-            ),
-            "viewer": (
-                "directie@demodorp.be",
-                create_user(session, "directie@demodorp.be", "viewer", [demo.SLUG])[1],
-            ),
-            "admin": (
-                "beheer@klimaatpeil.be",
-                create_user(session, "beheer@klimaatpeil.be", "admin")[1],
-            ),
-        }
-        viewer = session.scalar(select(User).where(User.email == "directie@demodorp.be"))
-        waves = {wave.status: wave for wave in campaign.waves}
-        data = DemoData(
-            open_token=waves[WaveStatus.OPEN].token,
-            closed_token=campaign.waves[0].token,
-            campaign_id=campaign.id,
-            wave_id=campaign.waves[0].id,
-            organisation_slug=session.query(Organisation).one().slug,
-            accounts=accounts,
-            action_id=campaign.actions[0].id,
-            workshop_id=campaign.workshops[0].id,
-            user_id=viewer.id,
-        )
-    finally:
-        session.close()
+    data = install_demo(live_server.session_factory, live_server.app.config["LINKING_KEY"])
     return live_server, data
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -115,3 +116,47 @@ PAGES: list[Page] = [
         "admin-user", "admin", lambda d: f"/admin/users/{d.user_id}?lang=nl", "directie@demodorp.be"
     ),
 ]
+
+
+def install_demo(session_factory: Any, linking_key: str) -> DemoData:
+    """Gemeente Demodorp, a coach, a viewer, an admin and a draft wave, in a fresh database."""
+    from sqlalchemy import select
+
+    from survey_app.store import demo
+    from survey_app.store.models import Organisation, User, Wave, WaveKind, WaveStatus
+    from survey_app.store.users import create_user
+
+    session = session_factory()
+    try:
+        campaign = demo.create(session, seed=2026, secret=linking_key)
+        campaign.waves.append(Wave(name="tussenmeting", kind=WaveKind.EXTRA, position=3))
+        session.commit()
+        accounts = {
+            "coach": (
+                "coach@demodorp.be",
+                create_user(session, "coach@demodorp.be", "coach", [demo.SLUG])[1],
+            ),
+            "viewer": (
+                "directie@demodorp.be",
+                create_user(session, "directie@demodorp.be", "viewer", [demo.SLUG])[1],
+            ),
+            "admin": (
+                "beheer@klimaatpeil.be",
+                create_user(session, "beheer@klimaatpeil.be", "admin")[1],
+            ),
+        }
+        viewer = session.scalar(select(User).where(User.email == "directie@demodorp.be"))
+        waves = {wave.status: wave for wave in campaign.waves}
+        return DemoData(
+            open_token=waves[WaveStatus.OPEN].token,
+            closed_token=campaign.waves[0].token,
+            campaign_id=campaign.id,
+            wave_id=campaign.waves[0].id,
+            organisation_slug=session.query(Organisation).one().slug,
+            accounts=accounts,
+            action_id=campaign.actions[0].id,
+            workshop_id=campaign.workshops[0].id,
+            user_id=viewer.id,
+        )
+    finally:
+        session.close()

@@ -56,3 +56,14 @@ def download(
         as_attachment=not inline,
         download_name=filename,
     )
+
+
+@bp.app_template_global()
+def questionnaire_title(campaign: Campaign) -> str:
+    """The title of a campaign's questionnaire in the reader's language, never its id."""
+    from flask_babel import get_locale
+
+    from survey_app.store.campaigns import campaign_questionnaire
+
+    titles = campaign_questionnaire(campaign).title
+    return titles.get(str(get_locale())) or next(iter(titles.values()))

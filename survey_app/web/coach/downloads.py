@@ -106,7 +106,8 @@ def campaign_report(campaign_id: int, kind: str, fmt: str) -> Any:
         else:
             content = html()
     except DataError as error:
-        flash(_("The report could not be made: %(reason)s", reason=str(error)), "error")
+        reason = error.translated(language, place=False)  # rows and columns of no file
+        flash(_("The report could not be made: %(reason)s", reason=reason), "error")
         return redirect(url_for("coach.campaign", campaign_id=campaign.id))
     slug = campaign.organisation.slug
     filename = secure_filename(f"{slug}-{kind}-{campaign.id}-{language}.{fmt}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -69,12 +69,22 @@ def _in_every_language(message: str) -> dict[str, str]:
     return names
 
 
+def _questionnaire_choices() -> list[SelectChoice]:
+    """The shipped questionnaires, each shown by its title in the reader's language."""
+    language = str(get_locale())
+    choices = []
+    for name in questionnaires.available():
+        titles = questionnaires.load(name).title
+        choices.append(SelectChoice(name, titles.get(language) or next(iter(titles.values()))))
+    return choices
+
+
 @bp.route("/organisations/<slug>", methods=["GET", "POST"])
 @coach_only
 def organisation(slug: str) -> Any:
     organisation = organisation_or_404(slug)
     form = CampaignForm()
-    form.questionnaire.choices = [SelectChoice(name, name) for name in questionnaires.available()]
+    form.questionnaire.choices = _questionnaire_choices()
     if form.validate_on_submit():
         questionnaire = load_questionnaire(form.questionnaire.data)
         campaign = Campaign(

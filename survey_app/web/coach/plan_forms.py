@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from babel.numbers import format_decimal
+from flask_babel import format_decimal as locale_decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -86,17 +87,35 @@ class WorkshopForm(FlaskForm):
     )
 
 
+class ReadersDecimalField(DecimalField):
+    """A number as the reader writes it: ``0,29`` in Dutch and French, ``0.29`` accepted too.
+
+    It is shown without thousands separators, so that what is shown can be sent back as is.
+    """
+
+    def _value(self) -> str:
+        if self.raw_data or self.data is None:
+            return super()._value()
+        return locale_decimal(self.data, format="0.##########")
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist and "," in valuelist[0]:
+            valuelist = [valuelist[0].replace(".", "").replace(",", ".")]
+        super().process_formdata(valuelist)
+
+
 def factors_form(factors: FactorSet, language: str) -> type[FlaskForm]:
     """A form with one optional number per impact factor (empty = the published value).
 
     Each field is named by the factor's id (the key stored) and labelled with
-    its label, published value, unit and source in ``language``.
+    its label, published value, unit and source in ``language``; it takes the
+    number as the reader writes it (0,29 in Dutch and French).
     """
     fields = {}
     for factor in factors.values():
         text = factor.text(language)
         value = format_decimal(factor.value, locale=language)
-        fields[factor.id] = DecimalField(
+        fields[factor.id] = ReadersDecimalField(
             text.label,
             places=None,
             validators=[Optional(), NumberRange(min=0, max=1_000_000)],

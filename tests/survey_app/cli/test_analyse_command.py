@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from questionnaires import load
+from tests.visible_text import leaks
 
 IMPROVED = {"energy_water", "paper_purchasing"}
 
@@ -58,7 +62,20 @@ def test_table_in_three_languages(runner, demo, language, word):
     result = runner.invoke(args=["analyse", "--campaign", "1", "--lang", language, "--items"])
     assert result.exit_code == 0, result.output
     assert word in result.output
-    assert "energy_pc_off" in result.output  # the item table
+    # the item table shows each item by its text in the reader's language, never by its id
+    questionnaire = load("klimaatteam")
+    assert questionnaire.item("energy_pc_off").label[language] in result.output
+    assert "energy_pc_off" not in result.output
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+@pytest.mark.parametrize("table", [["--items"], ["--by", "department"]])
+def test_table_has_no_english_and_no_identifier(runner, demo, language, table):
+    result = runner.invoke(args=["analyse", "--campaign", "1", "--lang", language, *table])
+    assert result.exit_code == 0, result.output
+    found = leaks(result.output, "analyse --items", language)
+    assert found == [], "\n".join(str(leak) for leak in found)
+    assert re.search(r"\b\d,\d\d\b", result.output)  # numbers with the reader's decimal comma
 
 
 def test_csv_and_xlsx_formats(runner, demo, tmp_path: Path):
@@ -119,7 +136,7 @@ def test_malformed_csv_gives_one_line_and_exit_2(runner, tmp_path: Path, content
         path.write_bytes(content)
     else:
         path.write_text(content, encoding="utf-8")
-    result = runner.invoke(args=["analyse", str(path), *args])
+    result = runner.invoke(args=["analyse", str(path), "--lang", "en", *args])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
     lines = result.output.strip().splitlines()
@@ -128,8 +145,34 @@ def test_malformed_csv_gives_one_line_and_exit_2(runner, tmp_path: Path, content
     assert expected in lines[0]
 
 
+@pytest.mark.parametrize(
+    ("language", "args", "expected"),
+    [
+        ("nl", [], "Fout: bad.csv, rij 2, kolom energy_pc_off: '7' is geen geldig antwoord"),
+        ("fr", [], "Erreur : bad.csv, ligne 2, colonne energy_pc_off : « 7 » n'est pas une"),
+        ("nl", ["--follow-up", "derde"], "kolom wave: onbekende meting 'derde' — de gegevens"),
+        ("fr", ["--follow-up", "derde"], "colonne wave : mesure inconnue « derde »"),
+    ],
+)
+def test_errors_in_the_readers_language(runner, tmp_path: Path, language, args, expected):
+    path = tmp_path / "bad.csv"
+    path.write_text(GOOD if args else GOOD.replace(",4\n", ",7\n"), encoding="utf-8")
+    result = runner.invoke(args=["analyse", str(path), "--lang", language, *args])
+    assert result.exit_code == 2
+    assert expected in result.output
+    # the file's own column names (energy_pc_off, wave) are data; everything else is words
+    found = [
+        leak
+        for leak in leaks(result.output, "analyse error", language)
+        if leak.word not in ("energy_pc_off", "wave")
+    ]
+    assert found == [], "\n".join(str(leak) for leak in found)
+
+
 def test_analyse_needs_a_file_or_a_campaign(runner):
-    result = runner.invoke(args=["analyse"])
+    result = runner.invoke(args=["analyse", "--lang", "en"])
     assert result.exit_code == 2 and "either a RESPONSES.csv" in result.output
-    result = runner.invoke(args=["analyse", "--campaign", "42"])
+    result = runner.invoke(args=["analyse", "--campaign", "42", "--lang", "en"])
     assert result.exit_code == 2 and "no campaign 42" in result.output
+    result = runner.invoke(args=["analyse", "--campaign", "42"])  # Dutch by default
+    assert result.output == "Fout: geen campagne 42; de databank bevat geen enkele campagne\n"

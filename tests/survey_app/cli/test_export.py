@@ -113,9 +113,12 @@ def test_export_command_writes_the_same_csv(runner, setup, client, tmp_path):
     result = runner.invoke(args=["export", "--campaign", str(setup.campaign.id), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8").startswith("response_id,wave,department,language,freq")
-    missing = runner.invoke(args=["export", "--campaign", "999"])
-    assert missing.exit_code == 1
-    assert "No campaign 999" in missing.output
+    missing = runner.invoke(args=["export", "--campaign", "999", "--lang", "en"])
+    assert missing.exit_code == 2
+    assert "Error: no campaign 999" in missing.output
+    no_wave = runner.invoke(args=["export", "--campaign", str(setup.campaign.id), "--wave", "x"])
+    assert no_wave.exit_code == 2
+    assert f"Fout: campagne {setup.campaign.id} heeft geen meting 'x'; ze heeft: " in no_wave.output
 
 
 def test_a_spreadsheet_export_opens_in_belgian_excel_and_analyses_the_same(

@@ -12,8 +12,10 @@ import pytest
 import questionnaires
 from analysis.data import read_responses
 from analysis.impact import RULES, estimate_impact, impact_rows_json, load_factors
+from analysis.impact.rules import rule
 from survey_app.campaign_data import report_input
 from survey_app.store.models import Campaign
+from tests.visible_text import leaks
 
 Q = questionnaires.load("klimaatteam")
 KEYS = ["rule", "theme", "kwh", "kg_co2e", "eur", "assumptions"]
@@ -72,7 +74,9 @@ def test_table_and_csv_output(runner, responses):
     table = runner.invoke(args=["impact", str(responses), "--headcount", "80", "--lang", "en"])
     assert table.exit_code == 0, table.output
     assert "Estimated savings per year for 80 staff" in table.stdout
-    assert "pc_switch_off" in table.stdout and "kWh per year" in table.stdout
+    title = rule("pc_switch_off").description["en"].split(". ")[0]
+    assert title in table.stdout and "kWh per year" in table.stdout
+    assert "pc_switch_off" not in table.stdout  # a rule by its title, never its id
     assert "Do not add the ranges" in table.stdout
     csv = runner.invoke(args=["impact", str(responses), "--headcount", "80", "--format", "csv"])
     assert csv.exit_code == 0, csv.output
@@ -114,16 +118,18 @@ def test_csv_description_follows_the_direction_of_the_change(runner, tmp_path):
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(runner, responses, extra, message):
-    result = runner.invoke(args=["impact", str(responses), *extra])
+    result = runner.invoke(args=["impact", str(responses), "--lang", "en", *extra])
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("Error: ") and message in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
 
 
 def test_missing_file_and_missing_source(runner, tmp_path):
-    missing = runner.invoke(args=["impact", str(tmp_path / "none.csv"), "--headcount", "9"])
+    missing = runner.invoke(
+        args=["impact", str(tmp_path / "none.csv"), "--headcount", "9", "--lang", "en"]
+    )
     assert missing.exit_code == 2 and "cannot read the file" in missing.stderr
-    neither = runner.invoke(args=["impact", "--headcount", "9"])
+    neither = runner.invoke(args=["impact", "--headcount", "9", "--lang", "en"])
     assert neither.exit_code == 2 and "give either a RESPONSES.csv file or --campaign ID" in (
         neither.stderr
     )
@@ -146,6 +152,17 @@ def test_demo_campaign(runner, db_session):
     campaign = db_session.get(Campaign, 1)
     headcount = sum(d.headcount for d in campaign.organisation.departments)
     assert f"voor {headcount} medewerkers" in table.stdout
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_table_shows_titles_and_no_identifier(runner, language):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    result = runner.invoke(args=["impact", "--campaign", "1", "--lang", language])
+    assert result.exit_code == 0, result.output
+    title = rule("pc_switch_off").description[language].split(". ")[0]
+    assert title in result.stdout
+    found = leaks(result.stdout, "impact", language)
+    assert found == [], "\n".join(str(leak) for leak in found)
 
 
 def test_campaign_uses_the_organisations_local_figures(runner, db_session):
@@ -176,9 +193,13 @@ def test_campaign_uses_the_organisations_local_figures(runner, db_session):
 
 
 def test_campaign_errors(runner):
-    result = runner.invoke(args=["impact", "--campaign", "7", "--format", "json"])
+    result = runner.invoke(args=["impact", "--campaign", "7", "--format", "json", "--lang", "en"])
     assert result.exit_code == 2
-    assert result.stderr == "Error: no campaign 7; campaigns in the database: none\n"
+    assert result.stderr == "Error: no campaign 7; the database holds no campaign\n"
+    result = runner.invoke(args=["impact", "--campaign", "7", "--lang", "fr"])
+    assert result.stderr == (
+        "Erreur : pas de campagne 7 ; la base de données ne contient aucune campagne\n"
+    )
 
 
 def test_report_input_carries_actions_and_local_figures(runner, db_session):

@@ -181,3 +181,20 @@ def test_local_figures_page_names_factors_in_the_readers_language(
     for english in ("older university", "Klimaatpeil assumption", "office day", "days/year",
                     "sheets/page", "study for", "no public source"):  # fmt: skip
         assert english not in main, english
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_local_figures_are_written_with_a_decimal_comma(client, auth, setup, db_session, language):
+    auth.login(setup.coach_email, setup.coach_password)
+    url = f"/coach/organisations/{setup.organisation.slug}/factors?lang={language}"
+    page = client.get(url)
+    assert 'value="0,25"' not in page.text  # empty: the published figure is shown below
+    assert "0,25 EUR/kWh" in page.text  # the published figure, written the reader's way
+    result = client.post(
+        url, data={"electricity_price": "0,29", "csrf_token": csrf_token(page.text)}
+    )
+    assert result.status_code == 302
+    db_session.expire_all()
+    organisation = db_session.get(Organisation, setup.organisation.id)
+    assert organisation.impact_factors == {"electricity_price": 0.29}
+    assert 'value="0,29"' in client.get(url).text

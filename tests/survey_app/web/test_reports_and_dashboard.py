@@ -9,10 +9,11 @@ import pytest
 from pypdf import PdfReader
 
 from survey_app.store import demo
-from survey_app.store.models import Organisation
+from survey_app.store.models import Organisation, WaveStatus
 from survey_app.store.users import create_user
 from tests.conftest import csrf_token
 from tests.survey_app.conftest import make_setup
+from tests.visible_text import leaks, visible_text
 
 
 @pytest.fixture
@@ -65,7 +66,7 @@ def test_cli_report_on_a_csv_with_only_a_baseline(runner, demo_accounts, tmp_pat
     impact = runner.invoke(
         args=["report", str(exported), "--kind", "impact", "--out", str(tmp_path / "impact.html")]
     )
-    assert impact.exit_code == 2 and "two different waves" in impact.output
+    assert impact.exit_code == 2 and "twee verschillende metingen" in impact.output  # nl by default
 
 
 def test_cli_report_refuses_a_bad_suffix(runner, tmp_path):
@@ -80,7 +81,7 @@ def test_cli_report_refuses_a_bad_suffix(runner, tmp_path):
             str(tmp_path / "impact.docx"),
         ]
     )
-    assert result.exit_code == 2 and ".html or .pdf" in result.output
+    assert result.exit_code == 2 and ".html of .pdf" in result.output  # Dutch by default
 
 
 def test_coach_downloads_both_reports(client, auth, demo_accounts):
@@ -100,6 +101,29 @@ def test_report_without_follow_up_answers_gets_a_message(client, auth, setup):
     assert result.status_code == 302
     page = client.get(result.headers["Location"])
     assert "kon niet worden gemaakt" in page.text or "could not be made" in page.text
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("nl", "Het rapport kon niet worden gemaakt: er zijn nog geen antwoorden om te analyseren"),
+        ("fr", "Le rapport n&#39;a pas pu être établi : il n&#39;y a pas encore de réponses"),
+    ],
+)
+def test_a_report_error_is_shown_in_the_coachs_language(
+    client, auth, setup, db_session, language, expected
+):
+    for wave in (setup.open_wave, setup.draft_wave):
+        wave.status = WaveStatus.CLOSED  # two closed waves without a single response
+    db_session.commit()
+    auth.login(setup.coach_email, setup.coach_password)
+    url = f"/coach/campaigns/{setup.campaign.id}/report/impact.html?lang={language}"
+    result = client.get(url)
+    assert result.status_code == 302
+    page = client.get(result.headers["Location"])
+    assert expected in page.text
+    found = leaks(visible_text(page.text, language), "campaign page", language)
+    assert found == [], "\n".join(str(leak) for leak in found)
 
 
 def test_viewer_sees_own_dashboard_only(client, auth, demo_accounts, db_session, every_kind):
