@@ -245,7 +245,10 @@ def test_analyse_items_table_names_the_greener_answers(frame):
     result = analyse(frame, Q, *WAVES, items=True, settings=SETTINGS, language="nl")
     rendered = render(result, "table")
     for item_id in RAW:
-        line = next(line for line in rendered.splitlines() if line.strip().startswith(item_id))
+        # the table names items by their text (never by their id)
+        assert item_id not in rendered
+        label = Q.item(item_id).label["nl"]
+        line = next(line for line in rendered.splitlines() if line.strip().startswith(label))
         _check_says_its_answers(line, item_id, "nl")
         shares = [greener_share(frame, item_id, wave) for wave in WAVES]
         assert " → ".join(f"{number(s * 100, 'nl', 0)}%" for s in shares) in line, line

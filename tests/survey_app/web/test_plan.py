@@ -189,7 +189,7 @@ def test_local_figures_are_written_with_a_decimal_comma(client, auth, setup, db_
     url = f"/coach/organisations/{setup.organisation.slug}/factors?lang={language}"
     page = client.get(url)
     assert 'value="0,25"' not in page.text  # empty: the published figure is shown below
-    assert "0,25 EUR/kWh" in page.text  # the published figure, written the reader's way
+    assert "0,25 €/kWh" in page.text  # the published figure, written the reader's way
     result = client.post(
         url, data={"electricity_price": "0,29", "csrf_token": csrf_token(page.text)}
     )
