@@ -20,7 +20,13 @@ breakdown on its own:
   "fewer than k". Telling the two apart says that a complementary group
   holds at least k people, so that the small groups hold at most "hidden
   total - k per complementary group"; where that bound would be tighter
-  than "fewer than k", no hidden group of the breakdown is called small.
+  than "fewer than k", no hidden group of the breakdown is called small;
+- where readers know how many people a group can hold at most (its
+  headcount, shown next to its rate: ``capacity``), "hidden total minus
+  what the other hidden groups can hold" is a floor under a small group,
+  so more groups are hidden until that floor is 0 for every small group,
+  with and without the labels (a breakdown where even that is not enough
+  shows nothing, as one below the threshold).
 
 One breakdown's cells never hide another's: the waves are different
 responses and no table adds cells up across waves, so a small group in a
@@ -62,25 +68,73 @@ def effective_threshold(threshold: int | None) -> int:
 # --- tables --------------------------------------------------------------------------------
 
 
-def _complement(counts: pd.Series, hidden: set, limit: int) -> set:
+def _complement(
+    counts: pd.Series,
+    hidden: set,
+    limit: int,
+    capacity: Mapping | None = None,
+    small: set = frozenset(),
+) -> set:
     """Hide more groups of one breakdown until "total minus the shown" reveals no small group.
 
     When a hidden group holds fewer than ``limit`` people, the non-empty
     hidden groups must be at least two and hold at least ``limit`` people
     together; the smallest non-empty shown group is hidden next (empty
     groups protect nothing). A hidden group of ``limit`` or more (one never
-    published, like "not given") needs no protection of its own.
+    published, like "not given") needs no protection of its own. With
+    ``capacity``, the other hidden groups must also be able to hold the
+    whole hidden total, so that no ``small`` group has a floor above 0
+    (:func:`_floors`).
     """
     hidden = set(hidden)
     while True:
         hidden_counts = counts[counts.index.isin(list(hidden))]
         nonzero = hidden_counts[hidden_counts > 0]
-        if (nonzero >= limit).all() or (len(nonzero) >= 2 and nonzero.sum() >= limit):
+        protected = (nonzero >= limit).all() or (len(nonzero) >= 2 and nonzero.sum() >= limit)
+        if protected and not _floors(counts, hidden, small, capacity):
             return hidden
         candidates = counts[~counts.index.isin(list(hidden)) & (counts > 0)]
         if candidates.empty:
             return hidden
         hidden.add(candidates.sort_values(kind="stable").index[0])
+
+
+def _floors(
+    counts: pd.Series,
+    hidden: set,
+    small: set,
+    capacity: Mapping | None,
+    ceilings: Mapping | None = None,
+) -> dict:
+    """The small hidden groups that a reader can bound from below, with that floor.
+
+    A reader knows the hidden total (total minus the shown groups) and, for
+    each other hidden group, the most it can hold: ``ceilings`` (what its
+    label says, e.g. "fewer than k"), else its ``capacity`` (its headcount),
+    else nothing; an empty group holds nothing (a reader may know it is
+    empty). What the others cannot hold is in the small group.
+    """
+    if not capacity and not ceilings:
+        return {}
+    hidden_total = int(counts[counts.index.isin(list(hidden))].sum())
+    found = {}
+    for name in small:
+        room = 0.0
+        for other in hidden:
+            if other == name:
+                continue
+            if counts[other] == 0:  # a reader may know it is empty: it holds nothing
+                continue
+            bounds = []
+            most = (capacity or {}).get(other)
+            if most is not None and most > 0:  # a headcount of 0 is one nobody entered
+                bounds.append(most)
+            if ceilings and other in ceilings:
+                bounds.append(ceilings[other])
+            room += min(bounds) if bounds else math.inf
+        if hidden_total - room > 0:
+            found[name] = hidden_total - room
+    return found
 
 
 def suppress_small_groups(
@@ -91,6 +145,7 @@ def suppress_small_groups(
     count: str = "responses",
     by: str | None = "wave",
     never_shown: Collection = (),
+    capacity: Mapping | None = None,
 ) -> pd.DataFrame:
     """Mark the groups that must be hidden: ``counts`` with ``hidden``, ``small``, ``total_hidden``.
 
@@ -111,6 +166,12 @@ def suppress_small_groups(
         Groups that are never published (like "not given"): always hidden,
         so they protect the others when they hold people, and never
         hidden for their own sake.
+    capacity : mapping, optional
+        The most people each group can hold, as readers know it (a
+        department's headcount, shown next to its rate); groups left out,
+        or with 0, have no known bound. More groups are hidden until no
+        small group can be bounded from below by "hidden total minus what
+        the others can hold".
 
     ``hidden`` marks the groups that must not be shown. ``small`` marks the
     hidden groups that may be described as "fewer than threshold" (true
@@ -148,6 +209,18 @@ def suppress_small_groups(
 
     Tech is not called "fewer than 5" there: with 8 in all and Finance at
     least 5, it would say that Tech holds at most 3.
+
+    A headcount is a bound too: with Finance (6 answers of its 6 staff)
+    hiding Tech (2), "8 hidden, Finance holds at most 6" would give Tech at
+    least 2; Legal is hidden as well.
+
+    >>> counts = pd.DataFrame({"group": ["Finance", "Tech", "Legal"], "responses": [6, 2, 9]})
+    >>> marked = suppress_small_groups(counts, 5, by=None, capacity={"Finance": 6, "Legal": 40})
+    >>> marked[["group", "hidden", "small"]]
+         group  hidden  small
+    0  Finance    True  False
+    1     Tech    True   True
+    2    Legal    True  False
     """
     limit = effective_threshold(threshold)
     unpublished = set(never_shown)
@@ -167,12 +240,17 @@ def suppress_small_groups(
             hidden_of[key] = set(series.index)
             small_of[key] = primary  # every group of a total below k is below k
             continue
-        hidden = _complement(series, primary | unpublished, limit)
+        hidden = _complement(series, primary | unpublished, limit, capacity, primary)
         nonzero = series[series.index.isin(list(hidden)) & (series > 0)]
         if len(nonzero) == 1 and nonzero.iloc[0] < limit:  # the total would give it
             withheld.add(key)
+        if _floors(series, hidden, primary, capacity):  # even hiding all leaves a floor
+            withheld.add(key)
+            hidden = set(series.index)
         hidden_of[key] = hidden
-        safe = _labels_safe(series, hidden, primary, unpublished, limit)
+        safe = _labels_safe(series, hidden, primary, unpublished, limit) and not _floors(
+            series, hidden, primary, capacity, dict.fromkeys(primary, limit - 1)
+        )
         small_of[key] = primary if safe else set()
     result = counts.copy()
     result["total_hidden"] = [key in withheld for key in keys]

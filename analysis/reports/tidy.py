@@ -259,6 +259,8 @@ def department_rates(
     department at all (``total_hidden``: its total must not be shown
     either). ``small`` marks the hidden departments that may be called
     "fewer than threshold"; the other hidden ones protect a small group.
+    The headcounts are shown, so they bound what a hidden department can
+    hold: the suppression takes them into account (``capacity``).
     """
     waves = list(dict.fromkeys(counts["wave"]))
     names = list(headcounts)
@@ -273,7 +275,13 @@ def department_rates(
     not_given = translator(language)(NOT_GIVEN)
     table["department"] = table["department"].fillna(not_given)
     marked = suppress_small_groups(
-        table, threshold, group="department", count="responses", never_shown=[not_given]
+        table,
+        threshold,
+        group="department",
+        count="responses",
+        never_shown=[not_given],
+        # the headcounts are shown next to the rates: a bound every reader has
+        capacity=headcounts,
     )
     marked = marked[marked["department"] != not_given].copy()
     marked["headcount"] = marked["department"].map(headcounts).astype(int)

@@ -103,7 +103,9 @@ def test_breakdown_hides_a_wave_with_fewer_than_k_answers():
 NOT_GIVEN = "(not given)"
 
 
-def _check_not_derivable(cells: pd.DataFrame, threshold: int) -> None:
+def _check_not_derivable(
+    cells: pd.DataFrame, threshold: int, headcounts: dict[str, int] | None = None
+) -> None:
     """``cells``: wave, group, count, published, total_published, small; one row per cell.
 
     What is published: the cells marked published, each wave's total where
@@ -123,6 +125,11 @@ def _check_not_derivable(cells: pd.DataFrame, threshold: int) -> None:
     must say no more than "fewer than k" does. Each wave is its own table:
     no published figure adds cells of different waves up (only whole
     waves), so a check per wave covers comparing waves.
+
+    ``headcounts`` are shown next to the rates: a hidden group holds at most
+    its headcount, so "hidden total minus what the other hidden groups can
+    hold (headcount, or k - 1 for one called fewer than k)" is a floor under
+    a small group; it must be 0, or the reader learns more than "fewer than k".
     """
     totals = cells.groupby("wave")["count"].sum()
     published_waves = set(cells.loc[cells["total_published"], "wave"])
@@ -152,6 +159,23 @@ def _check_not_derivable(cells: pd.DataFrame, threshold: int) -> None:
             assert bound >= threshold - 1, (
                 f"wave {wave}: the labels bound the small cells to at most {bound}"
             )
+        if headcounts is not None:
+            hidden_total = int(unknown["count"].sum())
+            for cell in unknown[
+                (unknown["count"] < threshold) & (unknown["group"] != NOT_GIVEN)
+            ].itertuples():
+                room = 0.0
+                for other in unknown[unknown["group"] != cell.group].itertuples():
+                    if other.count == 0:  # empty cells protect nothing (see above)
+                        continue
+                    bounds = [headcounts[other.group]] if headcounts.get(other.group) else []
+                    bounds += [threshold - 1] if other.small else []
+                    room += min(bounds) if bounds else float("inf")
+                assert hidden_total - room <= 0, (
+                    f"wave {wave}: {cell.group} ({cell.count}) holds at least "
+                    f"{hidden_total - room:g}: the headcounts of the other hidden groups cannot "
+                    f"hold the hidden total of {hidden_total}"
+                )
     # "fewer than k" only where it is true
     untrue = cells[cells["small"] & (cells["count"] >= threshold)]
     assert untrue.empty, f"called fewer than {threshold}: {untrue.to_dict('records')}"
@@ -179,13 +203,20 @@ def _counts_frame(waves: list[list[int]], not_given: list[int] | None) -> pd.Dat
     counts_strategy,
     st.integers(1, 10),
     st.one_of(st.none(), st.just([0, 0, 0]), st.lists(st.integers(0, 8), min_size=3, max_size=3)),
+    st.lists(st.integers(0, 4), min_size=5, max_size=5),
 )
-def test_department_rates_let_no_hidden_cell_be_computed_back(waves, threshold, not_given):
-    """The table behind the wave page, the dashboard and the reports' participation chart."""
+def test_department_rates_let_no_hidden_cell_be_computed_back(waves, threshold, not_given, slack):
+    """The table behind the wave page, the dashboard and the reports' participation chart.
+
+    Headcounts are shown too: each department's is its largest wave count
+    plus a little (often nothing: everybody answered), so they bound cells.
+    """
     counts = _counts_frame(waves, not_given)
     k = effective_threshold(threshold)
     names = sorted(set(counts["department"].dropna()))
-    rates = department_rates(counts, {name: 10 for name in names}, k, "en")
+    most = counts.groupby("department")["responses"].max()
+    headcounts = {name: int(most[name]) + slack[i] for i, name in enumerate(names)}
+    rates = department_rates(counts, headcounts, k, "en")
     published = rates.assign(published=~rates["hidden"])[
         ["wave", "department", "published", "small"]
     ]
@@ -200,11 +231,31 @@ def test_department_rates_let_no_hidden_cell_be_computed_back(waves, threshold, 
     cells = cells.rename(columns={"department": "group", "responses": "count"})
     # each wave's table is the one it has alone: a trial wave's answer hides no real wave
     for wave in counts["wave"].unique():
-        alone = department_rates(counts[counts["wave"] == wave], dict.fromkeys(names, 10), k, "en")
+        alone = department_rates(counts[counts["wave"] == wave], headcounts, k, "en")
         columns = ["department", "responses", "hidden", "small", "total_hidden"]
         together = rates[rates["wave"] == wave][columns].reset_index(drop=True)
         pd.testing.assert_frame_equal(together, alone[columns])
-    _check_not_derivable(cells, k)
+    _check_not_derivable(cells, k, headcounts)
+
+
+def test_a_headcount_does_not_pin_a_small_department():
+    """Finance 4 hidden with Vrije tijd, whose 6 staff all answered: "10 hidden, Vrije tijd
+    holds at most 6" would give Finance 4 exactly, next to its label "fewer than 5"."""
+    counts = pd.DataFrame(
+        {
+            "wave": ["nulmeting"] * 3,
+            "department": ["Financiën", "Vrije tijd", "Technische dienst"],
+            "responses": [4, 6, 27],
+        }
+    )
+    headcounts = {"Financiën": 12, "Vrije tijd": 6, "Technische dienst": 70}
+    rates = department_rates(counts, headcounts, 5, "nl").set_index("department")
+    assert rates.loc["Financiën", "hidden"]
+    # the other hidden departments can hold the whole hidden total without Financiën
+    hidden = rates[rates["hidden"]]
+    hidden_total = int(counts.set_index("department").loc[hidden.index, "responses"].sum())
+    room = sum(headcounts[name] for name in hidden.index if name != "Financiën")
+    assert hidden_total - room <= 0, hidden.index.tolist()
 
 
 @settings(max_examples=300, deadline=None)
