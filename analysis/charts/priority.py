@@ -24,9 +24,8 @@ GREEN = LEVEL_COLOURS[-1]
 PLOT_HEIGHT = 350
 #: Plot width once the y axis has taken its share of WIDTH (for label placement only).
 PLOT_WIDTH = WIDTH - 75
-#: The point labels stop here (pixels); the tooltip has the full text.
-LABEL_LIMIT = 130
-LABEL_SIZE = 10
+#: Point labels are numbers (the item's row in the report's table), never cut off.
+LABEL_SIZE = 11
 #: Where a label may go around its point, in order of preference.
 LABEL_STYLES = {
     "above": {"baseline": "bottom", "dy": -8},
@@ -49,8 +48,8 @@ def _label_positions(frame: pd.DataFrame) -> list[str]:
     ]
     boxes = [(px - 6, py - 6, px + 6, py + 6) for px, py in points]
     positions = []
-    for (px, py), text in zip(points, frame["item_label"].astype(str), strict=True):
-        width = min(len(text) * LABEL_SIZE * 0.55, LABEL_LIMIT)
+    for (px, py), text in zip(points, frame["label"].astype(str), strict=True):
+        width = len(text) * LABEL_SIZE * 0.62
         candidates = {
             "above": (px - width / 2, py - 8 - LABEL_SIZE * 1.2, px + width / 2, py - 8),
             "below": (px - width / 2, py + 8, px + width / 2, py + 8 + LABEL_SIZE * 1.2),
@@ -78,6 +77,12 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
 def priority_matrix(items: pd.DataFrame, *, language: str = "nl") -> alt.LayerChart:
     """One point per behaviour item: share not doing it yet (x) by willingness (y).
 
+    Each point carries a number, not its question: the items of a theme
+    share its willingness and sit on one line, where question texts ran
+    into each other. The number is ``items["number"]`` when given (the
+    diagnosis report numbers the rows of its table so), else the item's rank
+    by room for improvement (1 = most room); the tooltip has the question.
+
     ``items`` has ``item_label``, ``counted_answers`` (the item's greener
     answers, :func:`analysis.wording.counted_answers`), ``theme_label``,
     ``not_yet_share`` (the share not yet giving a greener answer) and
@@ -93,9 +98,17 @@ def priority_matrix(items: pd.DataFrame, *, language: str = "nl") -> alt.LayerCh
         ["item_label", "counted_answers", "theme_label", "not_yet_share", "willingness_share"],
         "priority_matrix",
     )
+    numbers = (
+        items["number"]
+        if "number" in items
+        else pd.to_numeric(items["not_yet_share"])
+        .rank(ascending=False, method="first")
+        .fillna(0)
+        .astype(int)
+    )
     frame = frame[
         ["item_label", "counted_answers", "theme_label", "not_yet_share", "willingness_share"]
-    ]
+    ].assign(label=[str(number) for number in numbers])
     for column in ("not_yet_share", "willingness_share"):
         frame[column] = pd.to_numeric(frame[column]).astype(float)
     # An item whose theme has no willingness question has no place on the y axis.
@@ -136,6 +149,7 @@ def priority_matrix(items: pd.DataFrame, *, language: str = "nl") -> alt.LayerCh
             legend=theme_legend,
         ),
         tooltip=[
+            alt.Tooltip("label:N", title=_("No.")),
             alt.Tooltip("item_label:N", title=_("Item")),
             alt.Tooltip("theme_label:N", title=_("Theme")),
             alt.Tooltip("counted_answers:N", title=_("Greener answers")),
@@ -145,10 +159,10 @@ def priority_matrix(items: pd.DataFrame, *, language: str = "nl") -> alt.LayerCh
             ),
         ],
     )
-    label = base.encode(text="item_label:N", color=alt.value(MUTED_COLOUR))
+    label = base.encode(text="label:N", color=alt.value(MUTED_COLOUR))
     labels = alt.layer(
         *(
-            label.mark_text(fontSize=LABEL_SIZE, limit=LABEL_LIMIT, **style).transform_filter(
+            label.mark_text(fontSize=LABEL_SIZE, fontWeight="bold", **style).transform_filter(
                 alt.datum.label_at == position
             )
             for position, style in LABEL_STYLES.items()
@@ -170,8 +184,8 @@ def priority_matrix(items: pd.DataFrame, *, language: str = "nl") -> alt.LayerCh
     )
     chart = alt.layer(promising, quadrants, corner, points, labels).properties(height=PLOT_HEIGHT)
     description = _(
-        "Diagnosis: for each behaviour, the share of staff not yet giving one of its greener "
-        "answers (horizontal) against the willingness to change in its theme (vertical). Top "
-        "right: much room and much willingness."
+        "Diagnosis: for each behaviour, numbered as in the table of behaviours, the share of "
+        "staff not yet giving one of its greener answers (horizontal) against the willingness "
+        "to change in its theme (vertical). Top right: much room and much willingness."
     )
     return finish(chart, description=description, language=language)

@@ -325,7 +325,9 @@ def diagnosis_context(data: ReportInput, language: str) -> dict[str, Any]:
     priorities = tidy.priority_items(
         data.frame, q, baseline, language, settings, threshold=data.threshold
     )
+    # every behaviour, most room first, numbered: the numbers label the matrix's points
     room = priorities.sort_values("not_yet_share", ascending=False, kind="stable")
+    room = room.assign(number=range(1, len(room) + 1))
     ranked = priorities.assign(
         priority=priorities["not_yet_share"] * priorities["willingness_share"].fillna(0)
     ).sort_values("priority", ascending=False, kind="stable")
@@ -366,10 +368,10 @@ def diagnosis_context(data: ReportInput, language: str) -> dict[str, Any]:
         baseline_phrase=wave_phrase(data, baseline, "baseline", language),
         n_baseline=len(in_wave),
         per_theme=per_theme,
-        largest_room=room.head(8).to_dict("records"),
+        largest_room=room.to_dict("records"),
         starting_points=ranked.head(5).to_dict("records"),
         matrix_chart=_chart(
-            charts.priority_matrix(priorities, language=language),
+            charts.priority_matrix(room, language=language),
             _("Priorities: room for improvement and willingness"),
         )
         if not priorities.empty

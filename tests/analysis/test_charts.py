@@ -414,10 +414,22 @@ def test_participation_refuses_a_changing_headcount():
 
 def test_priority_labels_do_not_pile_up_on_one_line():
     items = pd.DataFrame(
-        {"item_label": ["Fiets", "Trein", "Carpool"], "theme_label": ["Mobiliteit"] * 3,
-         "not_yet_share": [0.40, 0.42, 0.44], "willingness_share": [0.3, 0.3, 0.3]}
+        {"label": ["1", "12", "3"], "theme_label": ["Mobiliteit"] * 3,
+         "not_yet_share": [0.400, 0.405, 0.410], "willingness_share": [0.3, 0.3, 0.3]}
     )  # fmt: skip
     assert len(set(_label_positions(items))) == 3
+
+
+def test_priority_points_are_numbered_not_labelled_with_their_question():
+    """Question texts of one theme's line ran into each other; a number never does."""
+    items = priority_items()
+    spec = json.dumps(priority_matrix(items).to_dict())
+    assert '"text": {"field": "label"' in spec
+    assert '"text": {"field": "item_label"' not in spec
+    numbered = priority_items().assign(number=range(7, 7 + len(items)))
+    datasets = priority_matrix(numbered).to_dict()["datasets"].values()
+    labels = {row["label"] for rows in datasets for row in rows if "label" in row}
+    assert labels == {str(n) for n in numbered["number"]}
 
 
 def test_analysis_charts_do_not_import_flask():

@@ -95,7 +95,8 @@ def _rows_of(html: str, item_id: str, language: str) -> list[tuple[dict, list[st
         (table, row)
         for table in html_tables(html)
         for row in table["rows"]
-        if row and row[0] == label
+        # the question, or (numbered rows) the number and then the question
+        if row and (row[0] == label or (row[0].isdigit() and row[1:2] == [label]))
     ]
 
 
@@ -222,7 +223,12 @@ def test_diagnosis_ranks_and_words_by_greener_answers(frame, diagnosis, language
             behaviours, key=lambda item: -(1 - greener_share(frame, item.id, baseline))
         )
         expected = [item.label[language] for item in by_room][: len(table["rows"])]
-        assert [r[0] for r in table["rows"]] == expected
+        # the rows are numbered 1, 2, … (the numbers of the matrix's points), then the question
+        if table["rows"][0][0].isdigit():
+            assert [r[0] for r in table["rows"]] == [str(i + 1) for i in range(len(expected))]
+            assert [r[1] for r in table["rows"]] == expected
+        else:
+            assert [r[0] for r in table["rows"]] == expected
     for table in html_tables(html):
         assert not [cell for cell in table["head"] if names_answers(cell, language)]
     # the starting points and the action plan say, per item, which answers are still missing
