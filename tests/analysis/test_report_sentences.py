@@ -231,7 +231,9 @@ def test_number_never_signs_a_zero(value, digits, signed, trim, language):
     separator = "." if language == "en" else ","
     plain = text.replace("\u2212", "-").replace("+", "")
     plain = re.sub(r"[^\d" + re.escape(separator) + "-]", "", plain).replace(separator, ".")
-    assert float(plain) == pytest.approx(round(value, digits), abs=10 ** (-digits))
+    # (Babel rounds the decimal text, Python's round() the binary float: 0.35 may go either
+    # way, so one unit of the last digit, plus float noise, is allowed)
+    assert float(plain) == pytest.approx(round(value, digits), abs=10 ** (-digits) + 1e-9)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
