@@ -30,7 +30,7 @@ from analysis.stats import (
     welch_ttest,
     wilcoxon_pratt,
 )
-from analysis.verdicts import verdict
+from analysis.verdicts import Reason, verdict
 from questionnaires import SCALE_KINDS, Kind, Questionnaire
 
 THEME_COLUMNS = [
@@ -56,6 +56,7 @@ THEME_COLUMNS = [
     "verdict",
 ]
 THEME_EXTRA_COLUMNS = [
+    "reason",
     "design",
     "n_pairs",
     "n_prorated_baseline",
@@ -106,6 +107,27 @@ def _pair_correlation(split: Samples) -> float:
     return float(np.corrcoef(b, f)[0, 1])
 
 
+#: The test each design gets (:func:`_difference_test`), named also where it could not run.
+_TESTS = {
+    INDEPENDENT: "welch_t",
+    PAIRED: "paired_t",
+    PARTIALLY_PAIRED: "partially_overlapping_t",
+}
+
+
+def _no_spread(split: Samples) -> str:
+    """Why no t, interval or MDE can be computed from these scores ("" when they can).
+
+    Every score the same within each wave; or, when every respondent is
+    linked, every pair's change the same (the paired t divides by its spread).
+    """
+    if all(np.ptp(values) == 0 for values in (split.baseline, split.follow_up)):
+        return Reason.NO_SPREAD.value
+    if split.design == PAIRED and np.ptp(split.follow_up_paired - split.baseline_paired) == 0:
+        return Reason.NO_SPREAD_IN_CHANGE.value
+    return ""
+
+
 def _difference_test(split: Samples, settings: Settings) -> pd.Series:
     """Welch t, paired t or the partially overlapping samples t, as the design allows."""
     confidence = settings.confidence
@@ -129,8 +151,20 @@ def _theme_row(split: Samples, settings: Settings) -> dict:
         "n_follow_up": len(follow_up),
         "design": split.design,
         "n_pairs": split.n_pairs,
+        "reason": "",
     }
-    if len(baseline) >= 2 and len(follow_up) >= 2:
+    no_spread = _no_spread(split) if len(baseline) >= 2 and len(follow_up) >= 2 else ""
+    if no_spread:
+        # a theme everyone scored alike has no spread to test a change against; it is
+        # "too little data" with its reason, and the other themes go on as usual
+        row.update(
+            test=_TESTS[split.design],
+            mean_baseline=float(baseline.mean()),
+            mean_follow_up=float(follow_up.mean()),
+            difference=float(follow_up.mean() - baseline.mean()),
+            reason=no_spread,
+        )
+    elif len(baseline) >= 2 and len(follow_up) >= 2:
         test = _difference_test(split, settings)
         row.update(
             {
@@ -248,7 +282,14 @@ def compare_themes(
         row["n_prorated_follow_up"] = int(summary_f.loc[theme_id, "n_prorated"])
         rows.append(row)
     table = pd.DataFrame(rows).reindex(columns=THEME_COLUMNS + THEME_EXTRA_COLUMNS)
-    table["p_holm"] = holm(table["p_value"].to_numpy(dtype=float))
+    few = (table["n_baseline"] < settings.min_scores) | (table["n_follow_up"] < settings.min_scores)
+    table.loc[few & (table["reason"] == ""), "reason"] = Reason.FEW_SCORES.value
+    # Holm over the themes actually tested: one that is "too little data" makes no claim,
+    # so it must not make the others' bar higher (m = number of tested themes)
+    tested = (table["reason"] == "").to_numpy()
+    p_values = table["p_value"].to_numpy(dtype=float)
+    table["p_holm"] = np.nan
+    table.loc[tested, "p_holm"] = holm(p_values[tested])
     table["verdict"] = [
         verdict(
             int(r.n_baseline),
@@ -257,6 +298,7 @@ def compare_themes(
             float(r.p_holm),
             min_scores=settings.min_scores,
             alpha=settings.alpha,
+            testable=not r.reason,
         ).value
         for r in table.itertuples()
     ]

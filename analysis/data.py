@@ -356,7 +356,37 @@ def _fixed_columns(raw: pd.DataFrame, source: str) -> pd.DataFrame:
         if column in raw:
             code = raw[column].str.strip()
             frame[column] = code.where(code != "").astype("str")
+    if "pair_id" in frame:
+        _check_pair_ids(frame, source)
     return frame
+
+
+def _check_pair_ids(frame: pd.DataFrame, source: str) -> None:
+    """A pair id links at most one response per wave, so every response has at most one partner.
+
+    A pair id given twice in one wave would let the comparison pair either
+    response with the other wave's one, arbitrarily (and count the pair twice).
+    """
+    keyed = frame[frame["pair_id"].notna()].reset_index(drop=True)
+    positions = np.flatnonzero(frame["pair_id"].notna().to_numpy())
+    repeated = keyed.duplicated(["wave", "pair_id"], keep=False).to_numpy()
+    if not repeated.any():
+        return
+    first = int(np.flatnonzero(repeated)[0])
+    pair, wave = keyed.at[first, "pair_id"], keyed.at[first, "wave"]
+    same = np.flatnonzero(((keyed["pair_id"] == pair) & (keyed["wave"] == wave)).to_numpy())
+    raise DataError(
+        N_(
+            "pair id '{id}' is given to more than one response of wave '{wave}' (rows {rows}) "
+            "— a pair id links one response per wave: correct it or leave it empty"
+        ),
+        source=source,
+        row=int(positions[first]) + 2,
+        column="pair_id",
+        id=shown(pair),
+        wave=shown(wave),
+        rows=", ".join(str(int(positions[i]) + 2) for i in same),
+    )
 
 
 def validate_responses(

@@ -19,6 +19,14 @@ class Verdict(StrEnum):
     TOO_LITTLE_DATA = "too_little_data"
 
 
+class Reason(StrEnum):
+    """Why a theme is "too little data" (the ``reason`` column; empty when it was tested)."""
+
+    FEW_SCORES = "few_scores"
+    NO_SPREAD = "no_spread"
+    NO_SPREAD_IN_CHANGE = "no_spread_in_change"
+
+
 def verdict(
     n_baseline: int,
     n_follow_up: int,
@@ -27,8 +35,12 @@ def verdict(
     *,
     min_scores: int = 10,
     alpha: float = 0.05,
+    testable: bool = True,
 ) -> Verdict:
     """Improved, worsened, no detectable change, or too little data.
+
+    ``testable=False`` (a theme with a :class:`Reason` such as no spread)
+    gives "too little data" whatever the numbers.
 
     Examples
     --------
@@ -37,7 +49,7 @@ def verdict(
     >>> verdict(8, 110, 0.4, 0.001)
     <Verdict.TOO_LITTLE_DATA: 'too_little_data'>
     """
-    if n_baseline < min_scores or n_follow_up < min_scores:
+    if n_baseline < min_scores or n_follow_up < min_scores or not testable:
         return Verdict.TOO_LITTLE_DATA
     if math.isnan(p_adjusted) or p_adjusted >= alpha or difference == 0:
         return Verdict.NO_CHANGE

@@ -18,7 +18,7 @@ from analysis.i18n import N_, check_language, translator
 from analysis.provenance import QuestionnaireLike, questionnaire_of
 from analysis.settings import Settings
 from analysis.shares import counted_codes
-from analysis.verdicts import Verdict
+from analysis.verdicts import Reason, Verdict
 from questionnaires import Item, Kind, Questionnaire
 
 #: Babel locales for numbers: 3,58 in Dutch and French, 3.58 in English.
@@ -49,6 +49,19 @@ _SENTENCES = {
     Verdict.TOO_LITTLE_DATA: N_(
         "{theme}: too little data to judge a change ({n1} scores at baseline, {n2} at "
         "follow-up; at least {minimum} per wave are needed)."
+    ),
+}
+#: A "too little data" sentence for a reason other than too few scores.
+_REASON_SENTENCES = {
+    Reason.NO_SPREAD: N_(
+        "{theme}: too little data to judge a change. All {n1} scores at baseline were {before} "
+        "and all {n2} at follow-up were {after}: without any spread in the answers no change "
+        "can be tested."
+    ),
+    Reason.NO_SPREAD_IN_CHANGE: N_(
+        "{theme}: too little data to judge a change. Each of the {n1} respondents who "
+        "answered both waves changed by exactly the same amount ({diff}): without any spread "
+        "in the changes no change can be tested."
     ),
 }
 
@@ -223,11 +236,13 @@ def verdict_sentence(
     mde: float,
     confidence: float = 0.95,
     min_scores: int = 10,
+    reason: Reason | str = "",
 ) -> str:
     """The verdict as one or two sentences with the numbers, in ``language``.
 
     When nothing could be shown, the sentence gives the minimum detectable
-    effect; with too little data, the counts and the minimum needed. A
+    effect; with too little data, the counts and the minimum needed, or the
+    ``reason`` (:class:`~analysis.verdicts.Reason`) when another one applies. A
     verdict that contradicts the sign of ``difference`` ("improved" with a
     fall) is refused with a ValueError rather than put into words.
 
@@ -249,8 +264,11 @@ def verdict_sentence(
             "improved needs a rise, worsened a fall (see analysis.verdicts.verdict)"
         )
     _ = translator(language)
+    sentence = _SENTENCES[verdict]
+    if verdict is Verdict.TOO_LITTLE_DATA and reason:
+        sentence = _REASON_SENTENCES.get(Reason(reason), sentence)
     return _(
-        _SENTENCES[verdict],
+        sentence,
         theme=theme_label,
         before=number(mean_baseline, language),
         after=number(mean_follow_up, language),
@@ -329,6 +347,7 @@ def describe_themes(
             mde=r.mde,
             confidence=settings.confidence,
             min_scores=settings.min_scores,
+            reason=getattr(r, "reason", "") if isinstance(getattr(r, "reason", ""), str) else "",
         )
         for r in described.itertuples()
     ]

@@ -170,10 +170,15 @@ def partially_overlapping_z(
     Notes
     -----
     z = (p₂ - p₁) / sqrt(p̄(1 - p̄)(1/n₁ + 1/n₂ - 2 r n₁₂ / (n₁ n₂))) with
-    the pooled share p̄; the interval is difference ± z_(1-α/2) times the
-    same standard error, as in R (which reports p₁ - p₂: swap the waves to
-    compare signs). Where R returns p = 1 when p̄ is 0 or 1, this function
-    returns NaN for the statistic, p-value and interval.
+    the pooled share p̄, as in R (which reports p₁ - p₂: swap the waves to
+    compare signs). The pooled standard error holds under the null only, so
+    the interval uses each wave's own share (the unpooled Wald form with
+    the pairs' covariance r·sqrt(p₁q₁p₂q₂)·n₁₂/(n₁n₂)):
+    difference ± z_(1-α/2) · sqrt(p₁q₁/n₁ + p₂q₂/n₂ - 2 r n₁₂ sqrt(p₁q₁p₂q₂)
+    / (n₁ n₂)) with q = 1 - p, clipped to [-1, 1]; R's package prints the
+    pooled one. Where R returns p = 1 when p̄ is 0 or 1, this function
+    returns NaN for the statistic and p-value; the interval is NaN when the
+    unpooled variance is 0 (both shares 0 or 1).
 
     Examples
     --------
@@ -184,7 +189,7 @@ def partially_overlapping_z(
     ...     [1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0],
     ... )[["difference", "ci_low", "ci_high", "statistic", "p_value"]].round(4)
        difference  ci_low  ci_high  statistic  p_value
-    0      0.2262 -0.0027   0.4551     1.9367   0.0528
+    0      0.2262   0.007   0.4454     1.9367   0.0528
     """
     level = check_confidence(confidence)
     parts = [
@@ -210,8 +215,16 @@ def partially_overlapping_z(
         se = np.sqrt(spread)
         statistic = difference / se
         p_value = float(2 * stats.norm.sf(abs(statistic)))
-        margin = float(stats.norm.ppf(0.5 + level / 2)) * se
-        low, high = difference - margin, difference + margin
+    # The interval is not under the null: each wave's own share gives the variance
+    # (unpooled), and a difference of two shares lies in [-1, 1].
+    unpooled = (
+        p1 * (1 - p1) / n1
+        + p2 * (1 - p2) / n2
+        - 2 * r * n_pairs * np.sqrt(p1 * (1 - p1) * p2 * (1 - p2)) / (n1 * n2)
+    )
+    if unpooled > 0:
+        margin = float(stats.norm.ppf(0.5 + level / 2)) * np.sqrt(unpooled)
+        low, high = max(difference - margin, -1.0), min(difference + margin, 1.0)
     return one_row(
         test="partially_overlapping_z",
         n_baseline=n1,

@@ -57,8 +57,9 @@ def cronbach_alpha(
     Returns
     -------
     pandas.DataFrame
-        One row: ``alpha``, ``ci_low``, ``ci_high``, ``n`` (respondents used
-        for the interval), ``n_items``.
+        One row: ``alpha``, ``ci_low``, ``ci_high``, ``n`` (respondents behind
+        the interval, see Notes), ``n_items`` (items used), ``dropped`` (the
+        items left out for having no variance, comma-separated; empty if none).
 
     Notes
     -----
@@ -66,16 +67,22 @@ def cronbach_alpha(
     matrix C, exactly as ``pingouin.cronbach_alpha``. Feldt, Woodruff & Salih
     (1987): ``1 - (1 - alpha) · F(1 - γ/2 or γ/2; n - 1, (n - 1)(k - 1))``.
 
-    Which n: with "pairwise", n is every respondent who answered at least
-    one item (pingouin uses all rows; identical unless a row is entirely
-    empty). With "listwise", n is the number of complete rows. pingouin
+    Items without variance are left out first and named in ``dropped``, as
+    ``psych::alpha`` does ("Item = q3 had no variance and was deleted"):
+    a constant item would otherwise raise k / (k - 1) while adding nothing.
+
+    Which n: with "pairwise", each covariance rests on the respondents who
+    answered both items, so n is the harmonic mean of these pairwise counts
+    (over the item pairs). Without missing answers it is the number of rows,
+    as pingouin; under heavy missingness the rows answering any item would
+    overstate the precision. With "listwise", n is the number of complete rows. pingouin
     keeps the row count from before the listwise deletion, so for its
     ``cronbach_wide_missing`` data it prints [0.581, 0.933] with n = 12
     where this function gives [0.533, 0.947] with the 9 rows actually used.
 
     alpha is NaN with fewer than 2 respondents, when an item pair has no
-    two common respondents (pairwise), or when the total score has no
-    variance. Fewer than 2 items is an error.
+    two common respondents (pairwise), when fewer than 2 items vary, or when
+    the total score has no variance. Fewer than 2 items is an error.
 
     Examples
     --------
@@ -84,8 +91,8 @@ def cronbach_alpha(
     >>> items = pd.DataFrame({"q1": [3, 4, 2, 5, 4, 3], "q2": [3, 5, 2, 4, 4, 2],
     ...                       "q3": [2, 4, 3, 5, 5, None]})
     >>> cronbach_alpha(items).round(3)
-       alpha  ci_low  ci_high  n  n_items
-    0  0.883   0.503    0.982  6        3
+       alpha  ci_low  ci_high      n  n_items dropped
+    0  0.883   0.441    0.986  5.294        3
     """
     if nan_policy not in ("pairwise", "listwise"):
         raise ValueError(f'nan_policy must be "pairwise" or "listwise", got {nan_policy!r}.')
@@ -96,9 +103,25 @@ def cronbach_alpha(
         raise ValueError("Cronbach's alpha needs at least 2 items.")
     if nan_policy == "listwise":
         frame = frame.dropna(how="any")
-    n = frame.shape[0]
+    # an item everybody answered alike adds nothing to the true score but its k to
+    # k / (k - 1): psych::alpha drops it ("had no variance and was deleted")
+    constant = [
+        column
+        for column in frame.columns
+        if frame[column].notna().sum() >= 2 and np.ptp(frame[column].dropna()) == 0
+    ]
+    frame = frame.drop(columns=constant).dropna(how="all")
+    n_items = frame.shape[1]
+    observed = frame.notna().to_numpy(dtype=float)
+    if nan_policy == "pairwise" and n_items >= 2:
+        # each covariance rests on the respondents who answered both items: the
+        # harmonic mean of those counts (n when nothing is missing)
+        together = (observed.T @ observed)[np.triu_indices(n_items, k=1)]
+        n = float(len(together) / np.sum(1 / together)) if (together > 0).all() else 0.0
+    else:
+        n = float(frame.shape[0])
     alpha = low = high = np.nan
-    if n >= 2:
+    if n >= 2 and n_items >= 2:
         covariance = frame.cov().to_numpy()
         total = covariance.sum()
         if np.isfinite(total) and total > 0:
@@ -107,7 +130,14 @@ def cronbach_alpha(
             tail = (1 - level) / 2
             low = 1 - (1 - alpha) * float(stats.f.isf(tail, df1, df2))
             high = 1 - (1 - alpha) * float(stats.f.isf(1 - tail, df1, df2))
-    return one_row(alpha=alpha, ci_low=low, ci_high=high, n=n, n_items=n_items)
+    return one_row(
+        alpha=alpha,
+        ci_low=low,
+        ci_high=high,
+        n=n,
+        n_items=n_items,
+        dropped=", ".join(str(column) for column in constant),
+    )
 
 
 def _scaled_eigen(uniqueness: np.ndarray, correlation: np.ndarray):

@@ -160,7 +160,7 @@ def test_the_comparison_has_numbers_and_codes_but_no_words(frame):
     table = compare_themes(frame, Q, "baseline", "follow_up", FAST)
     assert "summary" not in table and "theme_label" not in table
     text_columns = [c for c in table if table[c].dtype == object or table[c].dtype == "str"]
-    assert sorted(text_columns) == ["design", "test", "theme", "verdict"]
+    assert sorted(text_columns) == ["design", "reason", "test", "theme", "verdict"]  # codes
     assert set(table["verdict"]) <= {str(v) for v in Verdict}
     described = describe_themes(table, Q, "fr", FAST)
     assert list(described.columns) == [*table.columns, "theme_label", "summary"]

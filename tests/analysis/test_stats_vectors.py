@@ -99,12 +99,14 @@ def test_vector2_partially_overlapping_z() -> None:
     # R: Partiallyoverlapping::Prop.test(a, b, stacked = TRUE, conf.level = .95)
     #      -> p.value = 0.053 (published)
     assert close(result["p_value"], 0.053, 3)
-    # Recomputed: z = -1.93674, p = 0.052777, CI (-0.45509, 0.00271) for p_a - p_b;
-    # here a is the baseline, so the difference p_b - p_a has the opposite sign.
+    # Recomputed: z = -1.93674, p = 0.052777 for p_a - p_b; here a is the baseline, so
+    # the difference p_b - p_a has the opposite sign. (R's interval, (-0.45509, 0.00271),
+    # uses the pooled null SE; the interval here does not, see
+    # test_partially_overlapping_z_interval_is_unpooled_and_clipped.)
     assert close(result["statistic"], 1.93674, 5)
     assert close(result["p_value"], 0.052777, 6)
-    assert close(result["ci_low"], -0.00271, 5)
-    assert close(result["ci_high"], 0.45509, 5)
+    assert close(result["ci_low"], 0.007012, 6)
+    assert close(result["ci_high"], 0.445369, 6)
 
 
 # --- Vector 3: Wilcoxon signed rank (Hollander & Wolfe) --------------------
@@ -190,9 +192,15 @@ def test_vector6_cronbach_pairwise(cronbach_wide_missing: pd.DataFrame) -> None:
     # pingouin: pg.cronbach_alpha(data=data)  -> (0.732661, array([0.435, 0.909]))
     # (R: psych::alpha(data, use = "pairwise"))
     assert close(result["alpha"], 0.732661, 6)
-    assert close(result["ci_low"], 0.435, 3)
-    assert close(result["ci_high"], 0.909, 3)
-    assert (result["n"], result["n_items"]) == (12, 11)
+    # pingouin's interval takes n = 12 rows; the covariances rest on fewer. The 4 missing
+    # cells (row 3: Q1 and Q5; row 6: Q3; row 10: Q9) leave, of the 55 item pairs, 21
+    # answered by 12, 29 by 11 and 5 by 10 respondents: harmonic mean
+    # n = 55 / (21/12 + 29/11 + 5/10) = 11.255814. Feldt by hand:
+    # 1 - (1 - 0.732661) * qf(c(.975, .025), n - 1, (n - 1) * 10) -> 0.422258, 0.913633
+    assert close(result["n"], 11.255814, 6)
+    assert result["n_items"] == 11
+    assert close(result["ci_low"], 0.422258, 6)
+    assert close(result["ci_high"], 0.913633, 6)
 
 
 def test_vector6_cronbach_listwise(cronbach_wide_missing: pd.DataFrame) -> None:
