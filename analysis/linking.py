@@ -17,8 +17,9 @@ Examples
 >>> baseline = pd.Series(["a-b-3-1-7", "c-d-5-0-2", "e-f-1-2-9"], index=["r1", "r2", "r3"])
 >>> follow_up = pd.Series(["a-b-3-1-7", "c-x-5-0-2", "q-q-9-9-9"], index=["s1", "s2", "s3"])
 >>> result = match_codes(split_codes(baseline), split_codes(follow_up))
->>> result.counts
-{'exact': 1, 'tolerant': 1, 'ambiguous': 0, 'unmatched_baseline': 1, 'unmatched_follow_up': 1}
+>>> result.counts  # doctest: +NORMALIZE_WHITESPACE
+{'exact': 1, 'tolerant': 1, 'ambiguous': 0, 'unmatched_baseline': 1, 'unmatched_follow_up': 1,
+ 'n_pairs': 2, 'estimated_false': 0.0, 'estimated_false_share': 0.0, 'exact_only': 0}
 >>> sorted(result.pairs.items())
 [('r1', 's1'), ('r2', 's2')]
 

@@ -409,7 +409,7 @@ def linking_lines(
     Examples
     --------
     >>> counts = {"exact": 180, "tolerant": 23, "n_pairs": 180, "estimated_false": 5.0,
-    ...           "estimated_false_share": 0.0245, "exact_only": 1}
+    ...           "estimated_false_share": 0.025, "exact_only": 1}
     >>> print(linking_lines(counts, "en", {}, 0.02)[0])  # doctest: +NORMALIZE_WHITESPACE
     Codes that differed in one element were not used: judging from the codes themselves,
     about 5 of the 23 pairs found that way would be wrong (2.5% of all pairs, more than
