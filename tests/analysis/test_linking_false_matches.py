@@ -167,7 +167,7 @@ def test_analyse_falls_back_and_says_so_in_every_language():
     assert "zijn niet gebruikt" in table and "meer dan de aanvaarde 2%" in table
     french = to_table(analyse(frame, Q, settings=settings, language="fr"))
     assert f"Codes de liaison : {linking['n_pairs']} paires utilisées" in french
-    assert "n’ont pas été utilisés" in french and "plus que les 2 % acceptés" in french
+    assert "n'ont pas été utilisés" in french and "plus que les 2 % acceptés" in french
 
 
 def test_analyse_keeps_tolerant_pairs_below_the_level_with_a_sensitivity_line():
@@ -230,3 +230,17 @@ def test_analyse_json_carries_the_numbers():
     linking = json.loads(to_json(result))["meta"]["linking"]
     for key in ("exact", "tolerant", "n_pairs", "estimated_false", "estimated_false_share"):
         assert key in linking
+
+
+def test_analyse_campaign_shows_the_estimate_from_hashed_codes(runner):
+    # the demo campaign's codes are stored as keyed hashes only; the estimate needs no more
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    result = runner.invoke(args=["analyse", "--campaign", "1", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    linking = json.loads(result.output)["meta"]["linking"]
+    assert linking["n_pairs"] == linking["pairs"] > 0
+    assert {"estimated_false", "estimated_false_share", "exact_only"} <= set(linking)
+    if linking["tolerant"] and not linking["exact_only"]:
+        assert len(linking["exact_only_themes"]) == 5
+    table = runner.invoke(args=["analyse", "--campaign", "1", "--lang", "nl"]).output
+    assert f"Koppelcodes: {linking['n_pairs']} paren gebruikt; {linking['exact']} exact" in table
