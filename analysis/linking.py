@@ -187,10 +187,15 @@ def estimate_false_tolerant(
 
     Examples
     --------
-    >>> wave = {("a", "b", str(i), "1", "7"): i for i in range(3)}  # 3 near pairs of 3
-    >>> other = {("c", "d", "1", str(i), "2"): i for i in range(3)}
-    >>> round(estimate_false_tolerant(wave, other, 3, 3, 1), 3)
-    1.0
+    One of the 12 within-wave pairs differs in one element (q = 1/12); of one
+    tolerant match among 3 × 3 codes left, about a tenth is expected wrong:
+
+    >>> baseline = {("a", "b", "1", "1", "7"): "r1", ("a", "b", "2", "1", "7"): "r2",
+    ...             ("c", "d", "5", "0", "2"): "r3", ("e", "f", "9", "3", "4"): "r4"}
+    >>> follow_up = {("g", "h", "1", "1", "7"): "s1", ("k", "l", "3", "2", "5"): "s2",
+    ...              ("m", "n", "8", "4", "1"): "s3", ("p", "q", "6", "0", "9"): "s4"}
+    >>> round(estimate_false_tolerant(baseline, follow_up, 3, 3, 1), 3)
+    0.112
     """
     within = len(unique_b) * (len(unique_b) - 1) // 2 + len(unique_f) * (len(unique_f) - 1) // 2
     if tolerant == 0 or within == 0:
