@@ -17,8 +17,9 @@ Examples
 >>> baseline = pd.Series(["a-b-3-1-7", "c-d-5-0-2", "e-f-1-2-9"], index=["r1", "r2", "r3"])
 >>> follow_up = pd.Series(["a-b-3-1-7", "c-x-5-0-2", "q-q-9-9-9"], index=["s1", "s2", "s3"])
 >>> result = match_codes(split_codes(baseline), split_codes(follow_up))
->>> result.counts
-{'exact': 1, 'tolerant': 1, 'ambiguous': 0, 'unmatched_baseline': 1, 'unmatched_follow_up': 1}
+>>> result.counts  # doctest: +NORMALIZE_WHITESPACE
+{'exact': 1, 'tolerant': 1, 'ambiguous': 0, 'unmatched_baseline': 1, 'unmatched_follow_up': 1,
+ 'n_pairs': 2, 'estimated_false': 0.0, 'estimated_false_share': 0.0, 'exact_only': 0}
 >>> sorted(result.pairs.items())
 [('r1', 's1'), ('r2', 's2')]
 
@@ -78,7 +79,9 @@ class MatchResult:
     """Pairs (baseline response id → follow-up response id) and how they were found."""
 
     pairs: dict[Hashable, Hashable] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int | float] = field(default_factory=dict)
+    #: The exact matches alone, for the sensitivity check against exact matching.
+    exact_pairs: dict[Hashable, Hashable] = field(default_factory=dict)
 
 
 def split_codes(codes: pd.Series, separator: str = "-") -> pd.Series:
@@ -132,7 +135,99 @@ def _candidates(codes: Mapping[Hashable, Hashable], others: Mapping[Hashable, Ha
     return {code: set().union(*(index.get(key, set()) for key in _keys(code))) for code in codes}
 
 
-def match_codes(baseline: pd.Series, follow_up: pd.Series, *, tolerant: bool = True) -> MatchResult:
+def _near_pairs(codes: Mapping[Hashable, Hashable]) -> int:
+    """Unordered pairs of distinct codes that differ in exactly one element.
+
+    Two distinct codes share at most one leave-one-out key, so counting pairs
+    per key counts every such pair once.
+    """
+    buckets: dict[tuple, int] = defaultdict(int)
+    for code in codes:
+        for key in _keys(code):
+            buckets[key] += 1
+    return sum(size * (size - 1) // 2 for size in buckets.values())
+
+
+def estimate_false_tolerant(
+    unique_b: Mapping[Hashable, Hashable],
+    unique_f: Mapping[Hashable, Hashable],
+    rest_b: int,
+    rest_f: int,
+    tolerant: int,
+) -> float:
+    """The expected number of wrong pairs among ``tolerant`` tolerant matches.
+
+    Codes given within one wave belong to different people by construction
+    (a code given twice is dropped as ambiguous), so the share ``q`` of
+    within-wave pairs of codes that differ in one element estimates how often
+    two *different* people's codes would pass the tolerant rule — from the
+    data, with its real distribution of initials and birth months, and the
+    same for raw codes and keyed hashes. Among the ``rest_b`` × ``rest_f``
+    codes left after exact matching, a pair of different people is a near
+    pair with probability ``q``; it becomes a match only when neither code
+    has another candidate, with probability ``s = (1 − q)^(rest_b + rest_f)``
+    and only when neither has its own returning partner nearby. With ``t``
+    true near pairs among the rest, the expected tolerant matches are
+    ``s·t + q·s·(rest_b − t)(rest_f − t)``; solving that for ``t`` at the
+    observed count gives the wrong ones, ``tolerant − s·t``.
+
+    Parameters
+    ----------
+    unique_b, unique_f : mapping
+        Each wave's codes given by exactly one respondent (code → response id).
+    rest_b, rest_f : int
+        How many of them were left after exact matching.
+    tolerant : int
+        Tolerant matches found.
+
+    Returns
+    -------
+    float
+        Estimated wrong pairs, between 0 and ``tolerant``.
+
+    Examples
+    --------
+    One of the 12 within-wave pairs differs in one element (q = 1/12); of one
+    tolerant match among 3 × 3 codes left, about a tenth is expected wrong:
+
+    >>> baseline = {("a", "b", "1", "1", "7"): "r1", ("a", "b", "2", "1", "7"): "r2",
+    ...             ("c", "d", "5", "0", "2"): "r3", ("e", "f", "9", "3", "4"): "r4"}
+    >>> follow_up = {("g", "h", "1", "1", "7"): "s1", ("k", "l", "3", "2", "5"): "s2",
+    ...              ("m", "n", "8", "4", "1"): "s3", ("p", "q", "6", "0", "9"): "s4"}
+    >>> round(estimate_false_tolerant(baseline, follow_up, 3, 3, 1), 3)
+    0.112
+    """
+    within = len(unique_b) * (len(unique_b) - 1) // 2 + len(unique_f) * (len(unique_f) - 1) // 2
+    if tolerant == 0 or within == 0:
+        return 0.0
+    q = (_near_pairs(unique_b) + _near_pairs(unique_f)) / within
+    survive = (1.0 - q) ** (rest_b + rest_f)
+
+    def expected(true_near: float) -> float:
+        wrong = q * (rest_b - true_near) * (rest_f - true_near)
+        return survive * (true_near + wrong)
+
+    # expected() grows with t while q·(rest_b + rest_f) < 2; bisect on [0, min(rest)]
+    low, high = 0.0, float(min(rest_b, rest_f))
+    if expected(low) >= tolerant:
+        high = low
+    elif expected(high) <= tolerant:
+        low = high
+    for _ in range(100):
+        if high - low < 1e-9:
+            break
+        middle = (low + high) / 2
+        low, high = (middle, high) if expected(middle) < tolerant else (low, middle)
+    return min(float(tolerant), max(0.0, tolerant - survive * (low + high) / 2))
+
+
+def match_codes(
+    baseline: pd.Series,
+    follow_up: pd.Series,
+    *,
+    tolerant: bool = True,
+    max_false_share: float | None = None,
+) -> MatchResult:
     """Match linking codes one-to-one between two waves.
 
     Parameters
@@ -144,6 +239,19 @@ def match_codes(baseline: pd.Series, follow_up: pd.Series, *, tolerant: bool = T
     tolerant : bool
         Also match codes that differ in one element (a typo, a forgotten
         sibling), when exactly one candidate exists on both sides.
+    max_false_share : float, optional
+        When the estimated share of wrong pairs among all pairs
+        (:func:`estimate_false_tolerant`) exceeds it, keep the exact matches
+        only (``counts["exact_only"]`` is then 1).
+
+    Returns
+    -------
+    MatchResult
+        ``pairs`` as used; ``exact_pairs`` the exact ones alone; ``counts``
+        with ``exact``, ``tolerant`` (found, also when not used),
+        ``ambiguous``, ``unmatched_*``, ``n_pairs`` (used),
+        ``estimated_false`` (wrong pairs expected among the tolerant ones),
+        ``estimated_false_share`` (of ``exact + tolerant``) and ``exact_only``.
     """
     unique_b, ambiguous_b = _unique_codes(baseline)
     unique_f, ambiguous_f = _unique_codes(follow_up)
@@ -151,6 +259,7 @@ def match_codes(baseline: pd.Series, follow_up: pd.Series, *, tolerant: bool = T
     exact = set(unique_b) & set(unique_f)
     for code in exact:
         pairs[unique_b[code]] = unique_f[code]
+    exact_pairs = dict(pairs)
     rest_b = {c: r for c, r in unique_b.items() if c not in exact}
     rest_f = {c: r for c, r in unique_f.items() if c not in exact}
     n_tolerant, ambiguous = 0, len(ambiguous_b) + len(ambiguous_f)
@@ -166,6 +275,12 @@ def match_codes(baseline: pd.Series, follow_up: pd.Series, *, tolerant: bool = T
                     continue
             if len(near) > 1:
                 ambiguous += 1
+    false = estimate_false_tolerant(unique_b, unique_f, len(rest_b), len(rest_f), n_tolerant)
+    found = len(exact) + n_tolerant
+    share = false / found if found else 0.0
+    exact_only = max_false_share is not None and n_tolerant > 0 and share > max_false_share
+    if exact_only:
+        pairs = dict(exact_pairs)
     n_b = sum(_usable(code) for code in baseline)
     n_f = sum(_usable(code) for code in follow_up)
     counts = {
@@ -174,8 +289,12 @@ def match_codes(baseline: pd.Series, follow_up: pd.Series, *, tolerant: bool = T
         "ambiguous": ambiguous,
         "unmatched_baseline": n_b - len(pairs),
         "unmatched_follow_up": n_f - len(pairs),
+        "n_pairs": len(pairs),
+        "estimated_false": round(false, 1),
+        "estimated_false_share": round(share, 4),
+        "exact_only": int(exact_only),
     }
-    return MatchResult(pairs=pairs, counts=counts)
+    return MatchResult(pairs=pairs, counts=counts, exact_pairs=exact_pairs)
 
 
 def pair_ids(frame: pd.DataFrame, result: MatchResult) -> pd.Series:
@@ -193,13 +312,20 @@ def pair_ids(frame: pd.DataFrame, result: MatchResult) -> pd.Series:
 
 
 def link_frame(
-    frame: pd.DataFrame, baseline: str, follow_up: str, codes: Sequence | pd.Series | None = None
-) -> tuple[pd.DataFrame, dict[str, int]]:
+    frame: pd.DataFrame,
+    baseline: str,
+    follow_up: str,
+    codes: Sequence | pd.Series | None = None,
+    *,
+    tolerant: bool = True,
+    max_false_share: float | None = None,
+) -> tuple[pd.DataFrame, dict[str, int | float]]:
     """Add a ``pair_id`` column by matching the codes of two waves.
 
     ``codes`` are element tuples or :class:`LeaveOneOut` codes aligned with
     ``frame``; without them, the raw ``linking_code`` column is split and
-    used. Returns the frame and the match counts.
+    used. ``tolerant`` and ``max_false_share`` are :func:`match_codes`'s.
+    Returns the frame and the match counts.
     """
     if codes is None:
         if "linking_code" not in frame:
@@ -207,6 +333,11 @@ def link_frame(
         codes = split_codes(frame["linking_code"])
     codes = pd.Series(list(codes), index=frame["response_id"].to_numpy(), dtype=object)
     waves = frame["wave"].to_numpy()
-    result = match_codes(codes[waves == baseline], codes[waves == follow_up])
+    result = match_codes(
+        codes[waves == baseline],
+        codes[waves == follow_up],
+        tolerant=tolerant,
+        max_false_share=max_false_share,
+    )
     linked = frame.assign(pair_id=pair_ids(frame, result))
     return linked, result.counts

@@ -11,7 +11,7 @@ import pandas as pd
 
 from analysis.i18n import translator
 from analysis.pipeline import Analysis
-from analysis.wording import interval, number, verdict_label
+from analysis.wording import interval, linking_lines, number, verdict_label
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -125,6 +125,25 @@ def to_table(result: Analysis) -> str:
         "",
         *themes["summary"].tolist(),
     ]
+    linking = result.meta.get("linking", {})
+    if "estimated_false" in linking:
+        lines += [
+            "",
+            _(
+                "Linking codes: {pairs} pairs used; {exact} exact matches and {tolerant} "
+                "with one element differing, about {false} of which are wrong.",
+                pairs=linking["n_pairs"],
+                exact=linking["exact"],
+                tolerant=linking["tolerant"],
+                false=number(linking["estimated_false"], language, 1, trim=True),
+            ),
+            *linking_lines(
+                linking,
+                language,
+                dict(zip(themes["theme"], themes["theme_label"], strict=True)),
+                result.meta["settings"]["max_false_match_share"],
+            ),
+        ]
     if result.items is not None and not result.items.empty:
         items = result.items
         table = pd.DataFrame(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
@@ -61,6 +62,40 @@ def _overall_design(themes: pd.DataFrame) -> str:
     return "independent"
 
 
+def exact_only_sensitivity(themes: pd.DataFrame, exact: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each theme's difference and verdict as reported and with exact matches only.
+
+    Parameters
+    ----------
+    themes, exact : pandas.DataFrame
+        :func:`~analysis.compare.compare_themes` with the pairs used and with
+        the exact pairs alone.
+
+    Returns
+    -------
+    list of dict
+        Per theme: ``theme``, ``difference``, ``verdict``, ``n_pairs`` and the
+        same with the suffix ``_exact``, and ``verdict_changed``.
+    """
+    exact = exact.set_index("theme")
+    rows = []
+    for row in themes.itertuples():
+        other = exact.loc[row.theme]
+        rows.append(
+            {
+                "theme": row.theme,
+                "difference": float(row.difference),
+                "difference_exact": float(other["difference"]),
+                "verdict": row.verdict,
+                "verdict_exact": other["verdict"],
+                "n_pairs": int(row.n_pairs),
+                "n_pairs_exact": int(other["n_pairs"]),
+                "verdict_changed": bool(row.verdict != other["verdict"]),
+            }
+        )
+    return rows
+
+
 def analyse(
     frame: pd.DataFrame,
     questionnaire: QuestionnaireLike | None = None,
@@ -71,6 +106,8 @@ def analyse(
     settings: Settings | None = None,
     language: str = "nl",
     source: str = "responses",
+    linking: Mapping[str, Any] | None = None,
+    exact_pairs: Mapping[Hashable, str] | None = None,
 ) -> Analysis:
     """Compare the baseline and follow-up waves of ``frame`` theme by theme.
 
@@ -94,6 +131,16 @@ def analyse(
         Language of the theme labels and sentences.
     source : str
         What to call the data in messages.
+    linking : mapping, optional
+        When ``frame`` comes with a ``pair_id`` matched elsewhere (the app),
+        the match counts (:func:`~analysis.linking.match_codes`), for
+        ``meta["linking"]``.
+    exact_pairs : mapping of response id to pair id, optional
+        When ``frame`` comes with a ``pair_id`` matched elsewhere (the app),
+        the pair ids of the exact matches alone; with fewer pairs than
+        ``pair_id``, ``meta["linking"]["exact_only_themes"]`` compares the
+        themes under both (:func:`exact_only_sensitivity`), as it does when
+        the codes are matched here.
 
     Returns
     -------
@@ -119,13 +166,27 @@ def analyse(
     questionnaire = questionnaire_of(frame, questionnaire)
     settings = settings or Settings()
     baseline, follow_up = choose_waves(frame, baseline, follow_up, source=source)
-    linking: dict[str, Any] = {}
+    linking = dict(linking or {})
+    exact_frame = None
     if "pair_id" not in frame and "linking_code" in frame:
-        frame, linking = link_frame(frame, baseline, follow_up)
+        codes = frame
+        frame, linking = link_frame(
+            codes, baseline, follow_up, max_false_share=settings.max_false_match_share
+        )
+        if linking["tolerant"] and not linking["exact_only"]:
+            # the sensitivity line: the same themes on the exact pairs alone
+            exact_frame, _ = link_frame(codes, baseline, follow_up, tolerant=False)
+    elif "pair_id" in frame and exact_pairs is not None:
+        exact_ids = frame["response_id"].map(exact_pairs).astype("str")
+        if exact_ids.notna().sum() < frame["pair_id"].notna().sum():
+            exact_frame = frame.assign(pair_id=exact_ids)
     if "pair_id" in frame:
         in_waves = frame["wave"].isin([baseline, follow_up])
         linking["pairs"] = int(frame.loc[in_waves, "pair_id"].dropna().duplicated().sum())
     themes = compare_themes(frame, questionnaire, baseline, follow_up, settings)
+    if exact_frame is not None:
+        exact = compare_themes(exact_frame, questionnaire, baseline, follow_up, settings)
+        linking["exact_only_themes"] = exact_only_sensitivity(themes, exact)
     themes = describe_themes(themes, questionnaire, language, settings)
     item_table = (
         describe_items(

@@ -30,6 +30,10 @@ class Settings:
         Seed of the bootstrap, so that a report can be reproduced.
     top_levels : int
         How many of the five levels count as "top" (often/always, agree/strongly agree).
+    max_false_match_share : float
+        Linking codes: when the estimated share of wrong pairs among all pairs
+        (from the codes themselves, :func:`analysis.linking.estimate_false_tolerant`)
+        exceeds this, only exact matches are used (docs/statistics.md).
     """
 
     min_answered_share: float = 0.5
@@ -40,6 +44,7 @@ class Settings:
     n_resamples: int = 2000
     seed: int = 20260101
     top_levels: int = 2
+    max_false_match_share: float = 0.02
 
     def __post_init__(self) -> None:
         if not 0 < self.min_answered_share <= 1:
@@ -48,6 +53,8 @@ class Settings:
             raise ValueError("confidence, alpha and power must be between 0 and 1")
         if self.min_scores < 2:
             raise ValueError("min_scores must be at least 2")
+        if not 0 <= self.max_false_match_share < 1:
+            raise ValueError("max_false_match_share must be in [0, 1)")
         if not 1 <= self.top_levels <= 4:
             raise ValueError("top_levels must be between 1 and 4")
 

@@ -8,7 +8,9 @@ them into words here, in Dutch, French or English (gettext domain
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from babel.dates import format_date
@@ -408,3 +410,85 @@ def describe_items(
         [counted_answers(item, language, settings) for item in questions],
     )
     return described
+
+
+def linking_lines(
+    linking: Mapping[str, Any],
+    language: str,
+    theme_labels: Mapping[str, str],
+    limit: float,
+) -> list[str]:
+    """What the reader should know about the tolerant matching of linking codes.
+
+    One line with the estimated wrong pairs among the tolerant matches (or
+    that they were left out, above ``limit``), and one comparing each theme's
+    difference with the one from exact matches alone (the sensitivity line).
+    Nothing when the codes were matched exactly or not at all.
+
+    Examples
+    --------
+    >>> counts = {"exact": 180, "tolerant": 23, "n_pairs": 180, "estimated_false": 5.0,
+    ...           "estimated_false_share": 0.025, "exact_only": 1}
+    >>> print(linking_lines(counts, "en", {}, 0.02)[0])  # doctest: +NORMALIZE_WHITESPACE
+    Codes that differed in one element were not used: judging from the codes themselves,
+    about 5 of the 23 pairs found that way would be wrong (2.5% of all pairs, more than
+    the 2% accepted). Only the 180 exact matches are linked.
+    """
+    _ = translator(language)
+    lines = []
+    if linking.get("tolerant") and "estimated_false" in linking:
+        values = {
+            "false": number(linking["estimated_false"], language, 1, trim=True),
+            "tolerant": linking["tolerant"],
+            "share": percent(linking["estimated_false_share"], language),
+            "limit": percent(limit, language),
+            "exact": linking["exact"],
+            "pairs": linking["n_pairs"],
+        }
+        if linking.get("exact_only"):
+            lines.append(
+                _(
+                    "Codes that differed in one element were not used: judging from the codes "
+                    "themselves, about {false} of the {tolerant} pairs found that way would be "
+                    "wrong ({share} of all pairs, more than the {limit} accepted). Only the "
+                    "{exact} exact matches are linked.",
+                    **values,
+                )
+            )
+        else:
+            lines.append(
+                _(
+                    "Codes that differ in one element can pair two different people: judging "
+                    "from the codes themselves, about {false} of the {tolerant} pairs found "
+                    "that way are wrong ({share} of all {pairs} pairs; up to {limit} is "
+                    "accepted).",
+                    **values,
+                )
+            )
+    rows = linking.get("exact_only_themes") or []
+    if rows:
+        differences = ", ".join(
+            f"{theme_labels.get(row['theme'], row['theme'])} "
+            f"{number(row['difference_exact'], language, signed=True)}"
+            for row in rows
+        )
+        changed = [theme_labels.get(r["theme"], r["theme"]) for r in rows if r["verdict_changed"]]
+        values = {
+            "pairs": max(row["n_pairs_exact"] for row in rows),
+            "differences": differences,
+            "themes": ", ".join(changed),
+        }
+        lines.append(
+            _(
+                "With exact matches only ({pairs} pairs) the differences per theme are "
+                "{differences}; the verdict changes for {themes}.",
+                **values,
+            )
+            if changed
+            else _(
+                "With exact matches only ({pairs} pairs) the differences per theme are "
+                "{differences}; no verdict changes.",
+                **values,
+            )
+        )
+    return lines

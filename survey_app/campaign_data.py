@@ -88,14 +88,21 @@ def report_waves(campaign: Campaign, kind: str) -> list[Wave]:
 
 def with_pairs(
     session: Session, campaign: Campaign, frame: pd.DataFrame
-) -> tuple[pd.DataFrame, dict]:
-    """Add opaque pair ids from the linking codes of the baseline and follow-up waves."""
+) -> tuple[pd.DataFrame, dict, dict[str, str]]:
+    """Add opaque pair ids from the linking codes of the baseline and follow-up waves.
+
+    Also returns the match counts and the pair ids of the exact matches alone by
+    response id (``analysis.pipeline.analyse(exact_pairs=...)``, the sensitivity line).
+    """
     baseline, follow_up = default_waves(campaign)
     read = set(frame["wave"])
     if not campaign.linking_enabled or baseline not in read or follow_up not in read:
-        return frame, {}  # pairs need both waves' answers (the diagnosis reads one)
-    ids, counts = campaign_pair_ids(session, campaign, frame, baseline, follow_up)
-    return frame.assign(pair_id=ids.to_numpy()), counts
+        return frame, {}, {}  # pairs need both waves' answers (the diagnosis reads one)
+    ids, counts, exact = campaign_pair_ids(session, campaign, frame, baseline, follow_up)
+    exact_pairs = {
+        rid: pair for rid, pair in zip(frame["response_id"], exact, strict=True) if pd.notna(pair)
+    }
+    return frame.assign(pair_id=ids.to_numpy()), counts, exact_pairs
 
 
 def _checked(campaign: Campaign, frame: pd.DataFrame) -> pd.DataFrame:
@@ -114,8 +121,17 @@ def campaign_frame(
     """The responses of ``waves`` (default: all), checked, with pair ids unless ``pairs=False``."""
     frame = responses_frame(session, campaign, waves)
     if pairs:
-        frame, _ = with_pairs(session, campaign, frame)
+        frame, _, _ = with_pairs(session, campaign, frame)
     return _checked(campaign, frame)
+
+
+def linked_frame(session: Session, campaign: Campaign) -> tuple[pd.DataFrame, dict, dict[str, str]]:
+    """All responses, checked, with pair ids; the match counts; the exact pairs alone.
+
+    For ``analyse --campaign``, which shows the counts and the sensitivity line.
+    """
+    paired, linking, exact_pairs = with_pairs(session, campaign, responses_frame(session, campaign))
+    return _checked(campaign, paired), linking, exact_pairs
 
 
 def waves_frame(session: Session, campaign: Campaign, waves: list[Wave]) -> pd.DataFrame:
@@ -143,7 +159,7 @@ def export_csv(
     waves are written. Plain CSV text, or with ``spreadsheet`` the bytes a
     Belgian Excel opens (:func:`spreadsheet_csv`).
     """
-    frame, _ = with_pairs(session, campaign, responses_frame(session, campaign))
+    frame, _, _ = with_pairs(session, campaign, responses_frame(session, campaign))
     if waves is not None:
         frame = frame[frame["wave"].isin([wave.name for wave in waves])]
     return spreadsheet_csv(frame) if spreadsheet else to_csv(frame)
@@ -455,11 +471,12 @@ def report_input(
     """Everything the reports need about a campaign (the answers of ``waves``, default all)."""
     # One read and one matching serve both the frame and the linking counts.
     frame = responses_frame(session, campaign, waves)
-    paired, linking = with_pairs(session, campaign, frame)
+    paired, linking, exact_pairs = with_pairs(session, campaign, frame)
     return ReportInput(
         frame=_checked(campaign, paired),
         questionnaire=campaign_questionnaire(campaign),
         linking=linking,
+        exact_pairs=exact_pairs,
         **(context if context is not None else report_context(session, campaign, waves)),
     )
 

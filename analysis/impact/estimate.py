@@ -160,7 +160,9 @@ def estimate_impact(
     baseline, follow_up = choose_waves(frame, baseline, follow_up)
     if "pair_id" not in frame and "linking_code" in frame:
         # linked respondents count as pairs, as in the item table (analysis.pipeline.analyse)
-        frame, _ = link_frame(frame, baseline, follow_up)
+        frame, _ = link_frame(
+            frame, baseline, follow_up, max_false_share=settings.max_false_match_share
+        )
     in_waves = frame["wave"].isin([baseline, follow_up])
     waves = Waves(frame[in_waves], (baseline, follow_up), questionnaire, settings)
     rows = []

@@ -26,7 +26,7 @@ from analysis.reports import sections, tidy
 from analysis.reports.names import Names, relabel, shown
 from analysis.scoring import theme_scores
 from analysis.settings import Settings
-from analysis.wording import day, interval, number, percent, verdict_label
+from analysis.wording import day, interval, linking_lines, number, percent, verdict_label
 from questionnaires import Questionnaire
 
 KINDS = ("diagnosis", "impact")
@@ -53,7 +53,10 @@ class ReportInput:
     follow_up: str | None = None
     settings: Settings = field(default_factory=Settings)
     #: Match counts of the linking codes (exact, tolerant, ambiguous, …), when known.
-    linking: dict[str, int] = field(default_factory=dict)
+    linking: dict[str, int | float] = field(default_factory=dict)
+    #: Pair ids of the exact matches alone by response id, when ``frame``'s ``pair_id``
+    #: came from tolerant matching (the app): the report compares the themes under both.
+    exact_pairs: dict[str, str] | None = None
     #: The climate team's actions: dicts with ``title``, ``theme``, ``type``, ``horizon``,
     #: ``status``, ``items`` (the item ids it targets) and ``owner``.
     actions: list[dict] = field(default_factory=list)
@@ -243,7 +246,14 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
     waves = [baseline, follow_up]
     _enough_responses(data, waves)
     result = analyse(
-        data.frame, q, baseline, follow_up, items=True, settings=settings, language=language
+        data.frame,
+        q,
+        baseline,
+        follow_up,
+        items=True,
+        settings=settings,
+        language=language,
+        exact_pairs=data.exact_pairs,
     )
     themes = result.themes.copy()
     themes["verdict_label"] = [verdict_label(v, language) for v in themes["verdict"]]
@@ -299,6 +309,12 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
         meta=result.meta,
         design=result.meta["design"],
         linking={**data.linking, **result.meta.get("linking", {})},
+        linking_lines=linking_lines(
+            {**data.linking, **result.meta.get("linking", {})},
+            language,
+            dict(zip(themes["theme"], themes["theme_label"], strict=True)),
+            settings.max_false_match_share,
+        ),
         savings=sections.savings_section(
             data.frame,
             q,

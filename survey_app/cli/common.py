@@ -152,6 +152,9 @@ class ResponsesInput:
     source: str
     #: The campaign they were read from; ``None`` for a CSV file.
     campaign: Campaign | None = None
+    #: The campaign's match counts of the linking codes and its exact pairs alone.
+    linking: dict | None = None
+    exact_pairs: dict[str, str] | None = None
 
 
 def check_one_source(responses: Path | None, campaign_id: int | None) -> None:
@@ -178,14 +181,17 @@ def responses_input(
 
     check_one_source(responses, campaign_id)
     if campaign_id is not None:
-        from survey_app.campaign_data import campaign_frame, default_waves
+        from survey_app.campaign_data import default_waves, linked_frame
         from survey_app.store.campaigns import campaign_questionnaire
         from survey_app.store.db import get_session
 
         campaign = find_campaign(campaign_id)
         default_baseline, default_follow_up = default_waves(campaign)
+        frame, linking, exact_pairs = linked_frame(get_session(), campaign)
         return ResponsesInput(
-            frame=campaign_frame(get_session(), campaign),
+            frame=frame,
+            linking=linking,
+            exact_pairs=exact_pairs,
             questionnaire=campaign_questionnaire(campaign),
             baseline=baseline or default_baseline,
             follow_up=follow_up or default_follow_up,

@@ -205,6 +205,8 @@ def analyse_command(
                 items=items,
                 language=language,
                 source=data.source,
+                linking=data.linking,
+                exact_pairs=data.exact_pairs,
             )
             rendered = render(result, output_format)
     except questionnaires.QuestionnaireError as error:

@@ -54,7 +54,8 @@ from sqlalchemy import func, inspect, make_url, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from analysis.linking import LeaveOneOut, leave_one_out, match_codes, pair_ids
+from analysis.linking import LeaveOneOut, MatchResult, leave_one_out, match_codes, pair_ids
+from analysis.settings import Settings
 from survey_app.store.models import Campaign, LinkingCode, Response, Wave
 
 #: The linking-code questions' field names all start with this (the survey form owns them).
@@ -225,12 +226,20 @@ def check_key_at_startup(app: Flask) -> None:
 
 
 def campaign_pair_ids(
-    session: Session, campaign: Campaign, frame: pd.DataFrame, baseline: str, follow_up: str
-) -> tuple[pd.Series, dict[str, int]]:
-    """Opaque pair ids for ``frame`` (an export of the campaign) and the match counts.
+    session: Session,
+    campaign: Campaign,
+    frame: pd.DataFrame,
+    baseline: str,
+    follow_up: str,
+    max_false_share: float = Settings().max_false_match_share,
+) -> tuple[pd.Series, dict[str, int | float], pd.Series]:
+    """Opaque pair ids for ``frame`` (an export of the campaign), the match counts, and
+    the pair ids of the exact matches alone (for the sensitivity line of the analysis).
 
     Codes stored under another key cannot match (their hashes differ); they
-    count as unmatched, and a warning is logged.
+    count as unmatched, and a warning is logged. Above ``max_false_share``
+    estimated wrong pairs, only exact matches are used
+    (:func:`analysis.linking.match_codes`).
     """
     rows = session.execute(
         select(Response.id, Wave.name, LinkingCode)
@@ -254,5 +263,6 @@ def campaign_pair_ids(
     series = pd.Series(codes, dtype=object)
     in_b = [rid for rid in series.index if waves[rid] == baseline]
     in_f = [rid for rid in series.index if waves[rid] == follow_up]
-    result = match_codes(series[in_b], series[in_f])
-    return pair_ids(frame, result), result.counts
+    result = match_codes(series[in_b], series[in_f], max_false_share=max_false_share)
+    exact = MatchResult(pairs=result.exact_pairs)
+    return pair_ids(frame, result), result.counts, pair_ids(frame, exact)
