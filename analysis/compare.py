@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from analysis.data import choose_waves
 from analysis.designs import INDEPENDENT, PAIRED, PARTIALLY_PAIRED, Samples, samples
@@ -22,15 +23,17 @@ from analysis.stats import (
     benjamini_hochberg,
     brunner_munzel,
     cronbach_alpha,
+    detectable_difference,
     hedges_g,
     holm,
-    minimum_detectable_effect,
+    holm_levels,
     paired_ttest,
     partially_overlapping_t,
+    tost,
     welch_ttest,
     wilcoxon_pratt,
 )
-from analysis.verdicts import verdict
+from analysis.verdicts import Verdict, verdict
 from questionnaires import SCALE_KINDS, Kind, Questionnaire
 
 THEME_COLUMNS = [
@@ -60,6 +63,9 @@ THEME_EXTRA_COLUMNS = [
     "n_pairs",
     "n_prorated_baseline",
     "n_prorated_follow_up",
+    "holm_level",
+    "ci_level",
+    "p_equivalence",
 ]
 ITEM_COLUMNS = [
     "item",
@@ -89,23 +95,6 @@ def _alpha(frame: pd.DataFrame, questionnaire: Questionnaire, theme_id: str) -> 
     return float(cronbach_alpha(items)["alpha"].iloc[0])
 
 
-def _pooled_sd(baseline: np.ndarray, follow_up: np.ndarray) -> float:
-    n1, n2 = len(baseline), len(follow_up)
-    if n1 < 2 or n2 < 2:
-        return float("nan")
-    pooled = ((n1 - 1) * baseline.var(ddof=1) + (n2 - 1) * follow_up.var(ddof=1)) / (n1 + n2 - 2)
-    return float(np.sqrt(pooled))
-
-
-def _pair_correlation(split: Samples) -> float:
-    if split.n_pairs < 3:
-        return 0.0
-    b, f = split.baseline_paired, split.follow_up_paired
-    if np.std(b) == 0 or np.std(f) == 0:
-        return 0.0
-    return float(np.corrcoef(b, f)[0, 1])
-
-
 def _difference_test(split: Samples, settings: Settings) -> pd.Series:
     """Welch t, paired t or the partially overlapping samples t, as the design allows."""
     confidence = settings.confidence
@@ -120,6 +109,67 @@ def _difference_test(split: Samples, settings: Settings) -> pd.Series:
             confidence=confidence,
         ).iloc[0]
     return welch_ttest(split.baseline, split.follow_up, confidence=confidence).iloc[0]
+
+
+def _standard_error(test: pd.Series, confidence: float) -> float:
+    """The test's standard error, read back from its t interval (NaN when it has none)."""
+    df = float(test["df"])
+    if not (np.isfinite(df) and df > 0 and np.isfinite(test["ci_low"])):
+        return np.nan
+    return float((test["ci_high"] - test["ci_low"]) / (2 * stats.t.ppf(0.5 + confidence / 2, df)))
+
+
+def _judge(table: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Verdict, printed interval and MDE per theme, all at the level Holm used for the theme.
+
+    One α per claim: ``holm_level`` is the two-sided level of the theme's
+    Holm step (:func:`~analysis.stats.holm_levels`); the difference's
+    interval is the (1 − level) t interval, which excludes 0 exactly when
+    Holm calls the theme improved or worsened; the equivalence test (TOST
+    against ± ``smallest_change``) runs at that same level, and a stable
+    theme shows its (1 − 2·level) interval, which lies inside the margins
+    exactly when TOST says so; the MDE is the change a t test at that level
+    detects with ``settings.power``.
+    """
+    table["p_holm"] = holm(table["p_value"].to_numpy(dtype=float))
+    table["holm_level"] = holm_levels(table["p_value"].to_numpy(dtype=float), settings.alpha)
+    verdicts, ci_low, ci_high, ci_level, p_equivalence, mde = [], [], [], [], [], []
+    for r in table.itertuples():
+        level, se, df = float(r.holm_level), float(r.se), float(r.df)
+        judged = np.isfinite(level) and np.isfinite(se) and se > 0
+        equivalence = (
+            tost(float(r.difference), se, df, settings.smallest_change, level).iloc[0]
+            if judged
+            else None
+        )
+        code = verdict(
+            int(r.n_baseline),
+            int(r.n_follow_up),
+            float(r.difference),
+            float(r.p_holm),
+            min_scores=settings.min_scores,
+            alpha=settings.alpha,
+            equivalent=bool(equivalence is not None and equivalence["equivalent"]),
+        )
+        verdicts.append(code.value)
+        if not judged:
+            ci_low.append(np.nan), ci_high.append(np.nan), ci_level.append(np.nan)
+            p_equivalence.append(np.nan), mde.append(np.nan)
+            continue
+        if code is Verdict.STABLE:
+            ci_low.append(float(equivalence["ci_low"]))
+            ci_high.append(float(equivalence["ci_high"]))
+            ci_level.append(1 - 2 * level)
+        else:
+            half = float(stats.t.ppf(1 - level / 2, df)) * se
+            ci_low.append(float(r.difference) - half)
+            ci_high.append(float(r.difference) + half)
+            ci_level.append(1 - level)
+        p_equivalence.append(float(equivalence["p_value"]))
+        mde.append(detectable_difference(se, df, level, settings.power))
+    table["verdict"], table["ci_low"], table["ci_high"] = verdicts, ci_low, ci_high
+    table["ci_level"], table["p_equivalence"], table["mde"] = ci_level, p_equivalence, mde
+    return table
 
 
 def _theme_row(split: Samples, settings: Settings) -> dict:
@@ -163,15 +213,7 @@ def _theme_row(split: Samples, settings: Settings) -> dict:
                 random_state=settings.seed,
             ).iloc[0]
         )
-        row["mde"] = minimum_detectable_effect(
-            len(baseline),
-            len(follow_up),
-            sd=_pooled_sd(baseline, follow_up),
-            n_pairs=split.n_pairs,
-            rho=max(_pair_correlation(split), 0.0),
-            alpha=settings.alpha,
-            power=settings.power,
-        )
+        row["se"] = _standard_error(test, settings.confidence)
     else:
         row.update(
             test="welch_t",
@@ -247,19 +289,8 @@ def compare_themes(
         row["n_prorated_baseline"] = int(summary_b.loc[theme_id, "n_prorated"])
         row["n_prorated_follow_up"] = int(summary_f.loc[theme_id, "n_prorated"])
         rows.append(row)
-    table = pd.DataFrame(rows).reindex(columns=THEME_COLUMNS + THEME_EXTRA_COLUMNS)
-    table["p_holm"] = holm(table["p_value"].to_numpy(dtype=float))
-    table["verdict"] = [
-        verdict(
-            int(r.n_baseline),
-            int(r.n_follow_up),
-            float(r.difference),
-            float(r.p_holm),
-            min_scores=settings.min_scores,
-            alpha=settings.alpha,
-        ).value
-        for r in table.itertuples()
-    ]
+    table = pd.DataFrame(rows).reindex(columns=[*THEME_COLUMNS, *THEME_EXTRA_COLUMNS, "se"])
+    table = _judge(table, settings).drop(columns="se")
     return tag(table, questionnaire)
 
 

@@ -30,6 +30,10 @@ class Settings:
         Seed of the bootstrap, so that a report can be reproduced.
     top_levels : int
         How many of the five levels count as "top" (often/always, agree/strongly agree).
+    smallest_change : float
+        The smallest change of a theme score (1–5 scale) that matters: a theme
+        whose change is shown to lie within ± this many points is "stable"
+        (an equivalence test, docs/statistics.md gives the source of 0.2).
     """
 
     min_answered_share: float = 0.5
@@ -40,6 +44,7 @@ class Settings:
     n_resamples: int = 2000
     seed: int = 20260101
     top_levels: int = 2
+    smallest_change: float = 0.2
 
     def __post_init__(self) -> None:
         if not 0 < self.min_answered_share <= 1:
@@ -50,6 +55,8 @@ class Settings:
             raise ValueError("min_scores must be at least 2")
         if not 1 <= self.top_levels <= 4:
             raise ValueError("top_levels must be between 1 and 4")
+        if not 0 < self.smallest_change < 4:
+            raise ValueError("smallest_change must be between 0 and 4 points (the 1–5 scale)")
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

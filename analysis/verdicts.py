@@ -1,7 +1,8 @@
-"""The verdict per theme, as a code: improved, worsened, no detectable change, too little data.
+"""The verdict per theme, as a code: improved, worsened, stable, no detectable change, too little data.
 
 The verdict is decided once (:func:`verdict`) from the Holm-adjusted p-value,
-the sign of the change and the amount of data. Its words (a label and a
+the sign of the change, the equivalence test against the smallest change
+that matters and the amount of data. Its words (a label and a
 sentence with the numbers, in the reader's language) are in
 :mod:`analysis.wording`.
 """
@@ -15,6 +16,7 @@ from enum import StrEnum
 class Verdict(StrEnum):
     IMPROVED = "improved"
     WORSENED = "worsened"
+    STABLE = "stable"
     NO_CHANGE = "no_detectable_change"
     TOO_LITTLE_DATA = "too_little_data"
 
@@ -27,8 +29,14 @@ def verdict(
     *,
     min_scores: int = 10,
     alpha: float = 0.05,
+    equivalent: bool = False,
 ) -> Verdict:
-    """Improved, worsened, no detectable change, or too little data.
+    """Improved, worsened, stable, no detectable change, or too little data.
+
+    A change shown by the test of difference (``p_adjusted < alpha``) comes
+    first; otherwise ``equivalent`` (the equivalence test, TOST, showed the
+    change to be smaller than the smallest change that matters) makes it
+    stable; otherwise nothing could be shown either way.
 
     Examples
     --------
@@ -36,11 +44,13 @@ def verdict(
     <Verdict.IMPROVED: 'improved'>
     >>> verdict(8, 110, 0.4, 0.001)
     <Verdict.TOO_LITTLE_DATA: 'too_little_data'>
+    >>> verdict(120, 110, 0.02, 0.9, equivalent=True)
+    <Verdict.STABLE: 'stable'>
     """
     if n_baseline < min_scores or n_follow_up < min_scores:
         return Verdict.TOO_LITTLE_DATA
     if math.isnan(p_adjusted) or p_adjusted >= alpha or difference == 0:
-        return Verdict.NO_CHANGE
+        return Verdict.STABLE if equivalent else Verdict.NO_CHANGE
     return Verdict.IMPROVED if difference > 0 else Verdict.WORSENED
 
 
