@@ -1,4 +1,4 @@
-"""The verdict per theme, as a code: improved, worsened, stable, no detectable change, too little data.
+"""Verdict codes per theme: improved, worsened, stable, no detectable change, too little data.
 
 The verdict is decided once (:func:`verdict`) from the Holm-adjusted p-value,
 the sign of the change, the equivalence test against the smallest change

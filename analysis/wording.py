@@ -29,6 +29,7 @@ WORD_COLUMNS = ["theme_label", "summary"]
 VERDICT_LABELS = {
     Verdict.IMPROVED: N_("improved"),
     Verdict.WORSENED: N_("worsened"),
+    Verdict.STABLE: N_("stable"),
     Verdict.NO_CHANGE: N_("no detectable change"),
     Verdict.TOO_LITTLE_DATA: N_("too little data"),
 }
@@ -40,6 +41,11 @@ _SENTENCES = {
     Verdict.WORSENED: N_(
         "{theme}: worsened. The mean score fell from {before} to {after} on a scale of 1 to 5 "
         "({diff}; {level} confidence interval {low} to {high})."
+    ),
+    Verdict.STABLE: N_(
+        "{theme}: stable. The mean score went from {before} to {after} ({diff}; {level} "
+        "confidence interval {low} to {high}): less than {margin} points up or down, the "
+        "smallest change that counts as meaningful."
     ),
     Verdict.NO_CHANGE: N_(
         "{theme}: no detectable change. The mean score went from {before} to {after} ({diff}; "
@@ -223,13 +229,20 @@ def verdict_sentence(
     mde: float,
     confidence: float = 0.95,
     min_scores: int = 10,
+    smallest_change: float = 0.2,
 ) -> str:
     """The verdict as one or two sentences with the numbers, in ``language``.
 
     When nothing could be shown, the sentence gives the minimum detectable
-    effect; with too little data, the counts and the minimum needed. A
-    verdict that contradicts the sign of ``difference`` ("improved" with a
-    fall) is refused with a ValueError rather than put into words.
+    effect; with too little data, the counts and the minimum needed; a
+    stable theme, the smallest change that matters. ``confidence`` is the
+    level of the interval given (``ci_level`` of
+    :func:`~analysis.compare.compare_themes`, the level Holm used for the
+    theme). A verdict that contradicts its numbers is refused with a
+    ValueError rather than put into words: "improved" with a fall, or an
+    interval that disagrees with the verdict (one that holds 0 next to
+    improved or worsened, one that excludes 0 next to no detectable change,
+    one that reaches ± ``smallest_change`` next to stable).
 
     Examples
     --------
@@ -248,6 +261,14 @@ def verdict_sentence(
             f"verdict {verdict.value!r} does not fit a difference of {difference!r}: "
             "improved needs a rise, worsened a fall (see analysis.verdicts.verdict)"
         )
+    if verdict is not Verdict.TOO_LITTLE_DATA and not _interval_agrees(
+        verdict, ci_low, ci_high, smallest_change
+    ):
+        raise ValueError(
+            f"verdict {verdict.value!r} does not fit the interval [{ci_low!r}, {ci_high!r}]: "
+            "print the interval at the level the verdict used (compare_themes' ci_low, ci_high "
+            "and ci_level)"
+        )
     _ = translator(language)
     return _(
         _SENTENCES[verdict],
@@ -262,7 +283,21 @@ def verdict_sentence(
         n1=n_baseline,
         n2=n_follow_up,
         minimum=min_scores,
+        margin=number(smallest_change, language),
     )
+
+
+def _interval_agrees(verdict: Verdict, low: float, high: float, smallest_change: float) -> bool:
+    """Whether the interval printed with ``verdict`` says the same thing as the verdict."""
+    if pd.isna(low) or pd.isna(high):
+        return verdict is Verdict.NO_CHANGE  # a test that could not run shows nothing
+    if verdict is Verdict.IMPROVED:
+        return low > 0
+    if verdict is Verdict.WORSENED:
+        return high < 0
+    if verdict is Verdict.STABLE:
+        return -smallest_change < low and high < smallest_change
+    return low <= 0 <= high
 
 
 def theme_label(questionnaire: Questionnaire, theme_id: str, language: str) -> str:
@@ -303,9 +338,9 @@ def describe_themes(
     >>> frame = analysis.synthetic_responses("klimaatteam", 120, 110, seed=1)
     >>> table = describe_themes(analysis.compare_themes(frame), language="en")
     >>> print(table["summary"].iloc[1])
-    Waste: no detectable change. The mean score went from 3.31 to 3.21 (−0.10; 95% confidence
-    interval −0.34 to +0.14). With these numbers, a change of about 0.34 points could have
-    been detected.
+    Waste: no detectable change. The mean score went from 3.31 to 3.21 (−0.10; 98.3%
+    confidence interval −0.39 to +0.19). With these numbers, a change of about 0.40 points
+    could have been detected.
     """
     check_language(language)
     questionnaire = questionnaire_of(themes, questionnaire)
@@ -327,8 +362,9 @@ def describe_themes(
             ci_low=r.ci_low,
             ci_high=r.ci_high,
             mde=r.mde,
-            confidence=settings.confidence,
+            confidence=r.ci_level if "ci_level" in described else settings.confidence,
             min_scores=settings.min_scores,
+            smallest_change=settings.smallest_change,
         )
         for r in described.itertuples()
     ]

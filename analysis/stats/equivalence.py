@@ -19,7 +19,9 @@ from ._common import one_row
 __all__ = ["tost"]
 
 
-def tost(difference: float, se: float, df: float, margin: float, alpha: float = 0.05) -> pd.DataFrame:
+def tost(
+    difference: float, se: float, df: float, margin: float, alpha: float = 0.05
+) -> pd.DataFrame:
     """Two one-sided t tests of ``-margin < true difference < +margin``.
 
     Works from the estimate, its standard error and degrees of freedom, so
@@ -59,9 +61,10 @@ def tost(difference: float, se: float, df: float, margin: float, alpha: float = 
     Examples
     --------
     >>> from analysis.stats import tost
-    >>> tost(0.05, 0.06, 150.0, 0.2)[["p_lower", "p_upper", "p_value", "ci_low", "ci_high"]].round(4)
+    >>> result = tost(0.05, 0.06, 150.0, 0.2)
+    >>> result[["p_lower", "p_upper", "p_value", "ci_low", "ci_high"]].round(4)
        p_lower  p_upper  p_value  ci_low  ci_high
-    0      0.0   0.0066   0.0066 -0.0493   0.1493
+    0      0.0   0.0067   0.0067 -0.0493   0.1493
     """
     if not margin > 0:
         raise ValueError(f"margin must be a positive number, got {margin!r}.")
