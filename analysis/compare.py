@@ -23,17 +23,13 @@ from analysis.stats import (
     benjamini_hochberg,
     brunner_munzel,
     cronbach_alpha,
-    detectable_difference,
     hedges_g,
-    holm,
-    holm_levels,
     paired_ttest,
     partially_overlapping_t,
-    tost,
     welch_ttest,
     wilcoxon_pratt,
 )
-from analysis.verdicts import Verdict, verdict
+from analysis.verdicts import theme_verdicts
 from questionnaires import SCALE_KINDS, Kind, Questionnaire
 
 THEME_COLUMNS = [
@@ -119,59 +115,6 @@ def _standard_error(test: pd.Series, confidence: float) -> float:
     return float((test["ci_high"] - test["ci_low"]) / (2 * stats.t.ppf(0.5 + confidence / 2, df)))
 
 
-def _judge(table: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """Verdict, printed interval and MDE per theme, all at the level Holm used for the theme.
-
-    One α per claim: ``holm_level`` is the two-sided level of the theme's
-    Holm step (:func:`~analysis.stats.holm_levels`); the difference's
-    interval is the (1 − level) t interval, which excludes 0 exactly when
-    Holm calls the theme improved or worsened; the equivalence test (TOST
-    against ± ``smallest_change``) runs at that same level, and a stable
-    theme shows its (1 − 2·level) interval, which lies inside the margins
-    exactly when TOST says so; the MDE is the change a t test at that level
-    detects with ``settings.power``.
-    """
-    table["p_holm"] = holm(table["p_value"].to_numpy(dtype=float))
-    table["holm_level"] = holm_levels(table["p_value"].to_numpy(dtype=float), settings.alpha)
-    verdicts, ci_low, ci_high, ci_level, p_equivalence, mde = [], [], [], [], [], []
-    for r in table.itertuples():
-        level, se, df = float(r.holm_level), float(r.se), float(r.df)
-        judged = np.isfinite(level) and np.isfinite(se) and se > 0
-        equivalence = (
-            tost(float(r.difference), se, df, settings.smallest_change, level).iloc[0]
-            if judged
-            else None
-        )
-        code = verdict(
-            int(r.n_baseline),
-            int(r.n_follow_up),
-            float(r.difference),
-            float(r.p_holm),
-            min_scores=settings.min_scores,
-            alpha=settings.alpha,
-            equivalent=bool(equivalence is not None and equivalence["equivalent"]),
-        )
-        verdicts.append(code.value)
-        if not judged:
-            ci_low.append(np.nan), ci_high.append(np.nan), ci_level.append(np.nan)
-            p_equivalence.append(np.nan), mde.append(np.nan)
-            continue
-        if code is Verdict.STABLE:
-            ci_low.append(float(equivalence["ci_low"]))
-            ci_high.append(float(equivalence["ci_high"]))
-            ci_level.append(1 - 2 * level)
-        else:
-            half = float(stats.t.ppf(1 - level / 2, df)) * se
-            ci_low.append(float(r.difference) - half)
-            ci_high.append(float(r.difference) + half)
-            ci_level.append(1 - level)
-        p_equivalence.append(float(equivalence["p_value"]))
-        mde.append(detectable_difference(se, df, level, settings.power))
-    table["verdict"], table["ci_low"], table["ci_high"] = verdicts, ci_low, ci_high
-    table["ci_level"], table["p_equivalence"], table["mde"] = ci_level, p_equivalence, mde
-    return table
-
-
 def _theme_row(split: Samples, settings: Settings) -> dict:
     baseline, follow_up = split.baseline, split.follow_up
     row = {
@@ -236,7 +179,11 @@ def compare_themes(
     samples t, for linked respondents) with a t interval for the mean
     difference, Hedges g with a seeded BCa bootstrap interval, Holm across
     the themes, Cronbach's alpha per wave, the minimum detectable effect
-    (in scale points) and a verdict code.
+    (in scale points) and a verdict code. The verdict, the interval of the
+    difference (``ci_low``, ``ci_high`` at ``ci_level``) and the MDE all use
+    the level of the theme's Holm step (``holm_level``); "stable" comes from
+    an equivalence test (TOST) against ``settings.smallest_change`` at that
+    level (:func:`~analysis.verdicts.theme_verdicts`).
 
     Parameters
     ----------
@@ -290,7 +237,7 @@ def compare_themes(
         row["n_prorated_follow_up"] = int(summary_f.loc[theme_id, "n_prorated"])
         rows.append(row)
     table = pd.DataFrame(rows).reindex(columns=[*THEME_COLUMNS, *THEME_EXTRA_COLUMNS, "se"])
-    table = _judge(table, settings).drop(columns="se")
+    table = theme_verdicts(table, settings).drop(columns="se")
     return tag(table, questionnaire)
 
 

@@ -12,6 +12,13 @@ from __future__ import annotations
 import math
 from enum import StrEnum
 
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.settings import Settings
+from analysis.stats import detectable_difference, holm, holm_levels, tost
+
 
 class Verdict(StrEnum):
     IMPROVED = "improved"
@@ -76,3 +83,86 @@ def interval_verdict(low: float, high: float, *, enough_data: bool = True) -> Ve
     if high < 0:
         return Verdict.WORSENED
     return Verdict.NO_CHANGE
+
+
+def theme_verdicts(table: pd.DataFrame, settings: Settings | None = None) -> pd.DataFrame:
+    """Verdict, printed interval and MDE per theme, all at the level Holm used for the theme.
+
+    One α per claim: ``holm_level`` is the two-sided level of the theme's
+    Holm step (:func:`~analysis.stats.holm_levels`); the difference's
+    interval is the (1 − level) t interval, which excludes 0 exactly when
+    Holm calls the theme improved or worsened; the equivalence test (TOST
+    against ± ``smallest_change``) runs at that same level, and a stable
+    theme shows its (1 − 2·level) interval, which lies inside the margins
+    exactly when TOST says so; the MDE is the change a t test at that level
+    detects with ``settings.power``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per theme of the family with ``n_baseline``, ``n_follow_up``,
+        ``difference``, ``se`` and ``df`` (of the t test that compares the
+        theme) and ``p_value``; NaN where the test could not run.
+    settings : Settings, optional
+        ``alpha`` (family-wise), ``power``, ``min_scores`` and ``smallest_change``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table`` (changed in place and returned) with ``p_holm``,
+        ``holm_level``, ``verdict`` (a :class:`Verdict` code), ``ci_low``,
+        ``ci_high`` and ``ci_level`` (the interval printed with the verdict),
+        ``p_equivalence`` (TOST) and ``mde``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> tests = pd.DataFrame({"n_baseline": [100] * 3, "n_follow_up": [100] * 3,
+    ...     "difference": [0.40, 0.01, 0.10], "se": [0.1, 0.05, 0.1], "df": [198.0] * 3,
+    ...     "p_value": [8.9e-5, 0.842, 0.319]})
+    >>> theme_verdicts(tests)[["verdict", "ci_low", "ci_high", "ci_level", "mde"]].round(3)
+                    verdict  ci_low  ci_high  ci_level    mde
+    0              improved   0.159    0.641     0.983  0.326
+    1                stable  -0.089    0.109     0.950  0.155
+    2  no_detectable_change  -0.126    0.326     0.975  0.310
+    """
+    settings = settings or Settings()
+    table["p_holm"] = holm(table["p_value"].to_numpy(dtype=float))
+    table["holm_level"] = holm_levels(table["p_value"].to_numpy(dtype=float), settings.alpha)
+    verdicts, ci_low, ci_high, ci_level, p_equivalence, mde = [], [], [], [], [], []
+    for r in table.itertuples():
+        level, se, df = float(r.holm_level), float(r.se), float(r.df)
+        judged = np.isfinite(level) and np.isfinite(se) and se > 0
+        equivalence = (
+            tost(float(r.difference), se, df, settings.smallest_change, level).iloc[0]
+            if judged
+            else None
+        )
+        code = verdict(
+            int(r.n_baseline),
+            int(r.n_follow_up),
+            float(r.difference),
+            float(r.p_holm),
+            min_scores=settings.min_scores,
+            alpha=settings.alpha,
+            equivalent=bool(equivalence is not None and equivalence["equivalent"]),
+        )
+        verdicts.append(code.value)
+        if not judged:
+            ci_low.append(np.nan), ci_high.append(np.nan), ci_level.append(np.nan)
+            p_equivalence.append(np.nan), mde.append(np.nan)
+            continue
+        if code is Verdict.STABLE:
+            ci_low.append(float(equivalence["ci_low"]))
+            ci_high.append(float(equivalence["ci_high"]))
+            ci_level.append(1 - 2 * level)
+        else:
+            half = float(stats.t.ppf(1 - level / 2, df)) * se
+            ci_low.append(float(r.difference) - half)
+            ci_high.append(float(r.difference) + half)
+            ci_level.append(1 - level)
+        p_equivalence.append(float(equivalence["p_value"]))
+        mde.append(detectable_difference(se, df, level, settings.power))
+    table["verdict"], table["ci_low"], table["ci_high"] = verdicts, ci_low, ci_high
+    table["ci_level"], table["p_equivalence"], table["mde"] = ci_level, p_equivalence, mde
+    return table

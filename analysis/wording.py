@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, parse_decimal
 
 from analysis.i18n import N_, check_language, translator
 from analysis.provenance import QuestionnaireLike, questionnaire_of
@@ -270,21 +270,50 @@ def verdict_sentence(
             "and ci_level)"
         )
     _ = translator(language)
+    low_text, high_text = _bounds(verdict, ci_low, ci_high, smallest_change, language)
     return _(
         _SENTENCES[verdict],
         theme=theme_label,
         before=number(mean_baseline, language),
         after=number(mean_follow_up, language),
         diff=number(difference, language, signed=True),
-        low=number(ci_low, language, signed=True),
-        high=number(ci_high, language, signed=True),
+        low=low_text,
+        high=high_text,
         mde=number(mde, language),
         level=percent(confidence, language),
         n1=n_baseline,
         n2=n_follow_up,
         minimum=min_scores,
-        margin=number(smallest_change, language),
+        margin=number(smallest_change, language, trim=True),
     )
+
+
+def _bounds(
+    verdict: Verdict, low: float, high: float, smallest_change: float, language: str
+) -> tuple[str, str]:
+    """The interval's ends with two decimals, or more where rounding would contradict the verdict.
+
+    An interval from 0.003 to 0.41 next to "improved" would print as "0,00 to
+    +0,41", which reads as holding zero; one from −0.05 to 0.1996 next to
+    "stable" as ending on the margin itself.
+    """
+
+    def shown(value: float, digits: int) -> tuple[str, float]:
+        text = number(value, language, digits, signed=True)
+        plain = text.replace(MINUS, "-").lstrip("+")
+        return text, float(parse_decimal(plain, locale=LOCALES[language], strict=True))
+
+    if pd.isna(low) or pd.isna(high):
+        return number(low, language, signed=True), number(high, language, signed=True)
+    texts = []
+    for end in ("low", "high"):
+        for digits in range(2, 7):
+            text, value = shown(low if end == "low" else high, digits)
+            bounds = (value, high) if end == "low" else (low, value)
+            if _interval_agrees(verdict, *bounds, smallest_change):
+                break
+        texts.append(text)
+    return texts[0], texts[1]
 
 
 def _interval_agrees(verdict: Verdict, low: float, high: float, smallest_change: float) -> bool:
