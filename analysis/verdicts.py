@@ -86,16 +86,25 @@ def interval_verdict(low: float, high: float, *, enough_data: bool = True) -> Ve
 
 
 def theme_verdicts(table: pd.DataFrame, settings: Settings | None = None) -> pd.DataFrame:
-    """Verdict, printed interval and MDE per theme, all at the level Holm used for the theme.
+    """Verdict, printed interval and MDE per theme, each at the level its claim uses.
 
-    One α per claim: ``holm_level`` is the two-sided level of the theme's
-    Holm step (:func:`~analysis.stats.holm_levels`); the difference's
-    interval is the (1 − level) t interval, which excludes 0 exactly when
-    Holm calls the theme improved or worsened; the equivalence test (TOST
-    against ± ``smallest_change``) runs at that same level, and a stable
-    theme shows its (1 − 2·level) interval, which lies inside the margins
-    exactly when TOST says so; the MDE is the change a t test at that level
-    detects with ``settings.power``.
+    One α per claim, for the family of m themes with a test:
+
+    - improved / worsened: Holm at ``settings.alpha``. ``holm_level`` is the
+      two-sided level of the theme's Holm step
+      (:func:`~analysis.stats.holm_levels`), and the printed interval is the
+      (1 − holm_level) t interval, which excludes 0 exactly when Holm
+      rejects. The MDE is the change a t test at ``holm_level`` detects with
+      ``settings.power``.
+    - stable: the equivalence test (TOST against ± ``smallest_change``) at
+      Bonferroni's α/m, whatever the tests of difference found, so that the
+      chance of any false "stable" in the family stays below α (a level
+      that grew as Holm rejected other themes would not). The printed
+      interval is TOST's (1 − 2α/m) interval, inside the margins exactly
+      when TOST says so.
+    - no detectable change: the interval at the smaller of holm_level and
+      2α/m, so that it holds 0 (no change shown) and reaches beyond a margin
+      (no stability shown either).
 
     Parameters
     ----------
@@ -123,18 +132,19 @@ def theme_verdicts(table: pd.DataFrame, settings: Settings | None = None) -> pd.
     >>> theme_verdicts(tests)[["verdict", "ci_low", "ci_high", "ci_level", "mde"]].round(3)
                     verdict  ci_low  ci_high  ci_level    mde
     0              improved   0.159    0.641     0.983  0.326
-    1                stable  -0.089    0.109     0.950  0.155
+    1                stable  -0.097    0.117     0.967  0.155
     2  no_detectable_change  -0.126    0.326     0.975  0.310
     """
     settings = settings or Settings()
     table["p_holm"] = holm(table["p_value"].to_numpy(dtype=float))
     table["holm_level"] = holm_levels(table["p_value"].to_numpy(dtype=float), settings.alpha)
+    equivalence_level = settings.alpha / max(int(table["p_value"].notna().sum()), 1)
     verdicts, ci_low, ci_high, ci_level, p_equivalence, mde = [], [], [], [], [], []
     for r in table.itertuples():
         level, se, df = float(r.holm_level), float(r.se), float(r.df)
         judged = np.isfinite(level) and np.isfinite(se) and se > 0
         equivalence = (
-            tost(float(r.difference), se, df, settings.smallest_change, level).iloc[0]
+            tost(float(r.difference), se, df, settings.smallest_change, equivalence_level).iloc[0]
             if judged
             else None
         )
@@ -155,14 +165,16 @@ def theme_verdicts(table: pd.DataFrame, settings: Settings | None = None) -> pd.
         if code is Verdict.STABLE:
             ci_low.append(float(equivalence["ci_low"]))
             ci_high.append(float(equivalence["ci_high"]))
-            ci_level.append(1 - 2 * level)
+            ci_level.append(1 - 2 * equivalence_level)
         else:
+            if code is Verdict.NO_CHANGE:
+                level = min(level, 2 * equivalence_level)
             half = float(stats.t.ppf(1 - level / 2, df)) * se
             ci_low.append(float(r.difference) - half)
             ci_high.append(float(r.difference) + half)
             ci_level.append(1 - level)
         p_equivalence.append(float(equivalence["p_value"]))
-        mde.append(detectable_difference(se, df, level, settings.power))
+        mde.append(detectable_difference(se, df, float(r.holm_level), settings.power))
     table["verdict"], table["ci_low"], table["ci_high"] = verdicts, ci_low, ci_high
     table["ci_level"], table["p_equivalence"], table["mde"] = ci_level, p_equivalence, mde
     return table

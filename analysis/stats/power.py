@@ -105,9 +105,10 @@ def detectable_difference(se: float, df: float, alpha: float = 0.05, power: floa
 
     Notes
     -----
-    The usual t approximation to the noncentral t power; within about one
-    percentage point of the exact power from df = 10 on (see
-    docs/statistics.md for the simulation).
+    The usual t approximation to the noncentral t power: the exact power at
+    this difference is within 2 percentage points of ``power`` from df = 10
+    on at levels down to 0.01 (78.4 % at df = 10 and α = 0.01, 79.9 % at
+    df = 198); see docs/statistics.md for the simulation.
 
     Examples
     --------
