@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from analysis.data import choose_waves
 from analysis.designs import INDEPENDENT, PAIRED, PARTIALLY_PAIRED, Samples, samples
@@ -23,14 +24,12 @@ from analysis.stats import (
     brunner_munzel,
     cronbach_alpha,
     hedges_g,
-    holm,
-    minimum_detectable_effect,
     paired_ttest,
     partially_overlapping_t,
     welch_ttest,
     wilcoxon_pratt,
 )
-from analysis.verdicts import Reason, verdict
+from analysis.verdicts import Reason, theme_verdicts
 from questionnaires import SCALE_KINDS, Kind, Questionnaire
 
 THEME_COLUMNS = [
@@ -61,6 +60,9 @@ THEME_EXTRA_COLUMNS = [
     "n_pairs",
     "n_prorated_baseline",
     "n_prorated_follow_up",
+    "holm_level",
+    "ci_level",
+    "p_equivalence",
 ]
 ITEM_COLUMNS = [
     "item",
@@ -88,23 +90,6 @@ def _alpha(frame: pd.DataFrame, questionnaire: Questionnaire, theme_id: str) -> 
     if items.shape[1] < 2 or items.dropna(how="all").shape[0] < 3:
         return float("nan")
     return float(cronbach_alpha(items)["alpha"].iloc[0])
-
-
-def _pooled_sd(baseline: np.ndarray, follow_up: np.ndarray) -> float:
-    n1, n2 = len(baseline), len(follow_up)
-    if n1 < 2 or n2 < 2:
-        return float("nan")
-    pooled = ((n1 - 1) * baseline.var(ddof=1) + (n2 - 1) * follow_up.var(ddof=1)) / (n1 + n2 - 2)
-    return float(np.sqrt(pooled))
-
-
-def _pair_correlation(split: Samples) -> float:
-    if split.n_pairs < 3:
-        return 0.0
-    b, f = split.baseline_paired, split.follow_up_paired
-    if np.std(b) == 0 or np.std(f) == 0:
-        return 0.0
-    return float(np.corrcoef(b, f)[0, 1])
 
 
 #: The test each design gets (:func:`_difference_test`), named also where it could not run.
@@ -142,6 +127,14 @@ def _difference_test(split: Samples, settings: Settings) -> pd.Series:
             confidence=confidence,
         ).iloc[0]
     return welch_ttest(split.baseline, split.follow_up, confidence=confidence).iloc[0]
+
+
+def _standard_error(test: pd.Series, confidence: float) -> float:
+    """The test's standard error, read back from its t interval (NaN when it has none)."""
+    df = float(test["df"])
+    if not (np.isfinite(df) and df > 0 and np.isfinite(test["ci_low"])):
+        return np.nan
+    return float((test["ci_high"] - test["ci_low"]) / (2 * stats.t.ppf(0.5 + confidence / 2, df)))
 
 
 def _theme_row(split: Samples, settings: Settings) -> dict:
@@ -197,15 +190,7 @@ def _theme_row(split: Samples, settings: Settings) -> dict:
                 random_state=settings.seed,
             ).iloc[0]
         )
-        row["mde"] = minimum_detectable_effect(
-            len(baseline),
-            len(follow_up),
-            sd=_pooled_sd(baseline, follow_up),
-            n_pairs=split.n_pairs,
-            rho=max(_pair_correlation(split), 0.0),
-            alpha=settings.alpha,
-            power=settings.power,
-        )
+        row["se"] = _standard_error(test, settings.confidence)
     else:
         row.update(
             test="welch_t",
@@ -228,7 +213,11 @@ def compare_themes(
     samples t, for linked respondents) with a t interval for the mean
     difference, Hedges g with a seeded BCa bootstrap interval, Holm across
     the themes, Cronbach's alpha per wave, the minimum detectable effect
-    (in scale points) and a verdict code.
+    (in scale points) and a verdict code. The verdict, the interval of the
+    difference (``ci_low``, ``ci_high`` at ``ci_level``) and the MDE all use
+    the level of the theme's Holm step (``holm_level``); "stable" comes from
+    an equivalence test (TOST) against ``settings.smallest_change`` at that
+    level (:func:`~analysis.verdicts.theme_verdicts`).
 
     Parameters
     ----------
@@ -281,27 +270,12 @@ def compare_themes(
         row["n_prorated_baseline"] = int(summary_b.loc[theme_id, "n_prorated"])
         row["n_prorated_follow_up"] = int(summary_f.loc[theme_id, "n_prorated"])
         rows.append(row)
-    table = pd.DataFrame(rows).reindex(columns=THEME_COLUMNS + THEME_EXTRA_COLUMNS)
+    table = pd.DataFrame(rows).reindex(columns=[*THEME_COLUMNS, *THEME_EXTRA_COLUMNS, "se"])
     few = (table["n_baseline"] < settings.min_scores) | (table["n_follow_up"] < settings.min_scores)
     table.loc[few & (table["reason"] == ""), "reason"] = Reason.FEW_SCORES.value
-    # Holm over the themes actually tested: one that is "too little data" makes no claim,
-    # so it must not make the others' bar higher (m = number of tested themes)
-    tested = (table["reason"] == "").to_numpy()
-    p_values = table["p_value"].to_numpy(dtype=float)
-    table["p_holm"] = np.nan
-    table.loc[tested, "p_holm"] = holm(p_values[tested])
-    table["verdict"] = [
-        verdict(
-            int(r.n_baseline),
-            int(r.n_follow_up),
-            float(r.difference),
-            float(r.p_holm),
-            min_scores=settings.min_scores,
-            alpha=settings.alpha,
-            testable=not r.reason,
-        ).value
-        for r in table.itertuples()
-    ]
+    # Holm (and the equivalence test's α/m) over the themes actually tested: one that is "too
+    # little data" makes no claim, so it must not raise the others' bar (m = tested themes)
+    table = theme_verdicts(table, settings).drop(columns="se")
     return tag(table, questionnaire)
 
 

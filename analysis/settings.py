@@ -34,6 +34,10 @@ class Settings:
         Linking codes: when the estimated share of wrong pairs among all pairs
         (from the codes themselves, :func:`analysis.linking.estimate_false_tolerant`)
         exceeds this, only exact matches are used (docs/statistics.md).
+    smallest_change : float
+        The smallest change of a theme score (1–5 scale) that matters: a theme
+        whose change is shown to lie within ± this many points is "stable"
+        (an equivalence test, docs/statistics.md gives the source of 0.2).
     """
 
     min_answered_share: float = 0.5
@@ -45,6 +49,7 @@ class Settings:
     seed: int = 20260101
     top_levels: int = 2
     max_false_match_share: float = 0.02
+    smallest_change: float = 0.2
 
     def __post_init__(self) -> None:
         if not 0 < self.min_answered_share <= 1:
@@ -57,6 +62,8 @@ class Settings:
             raise ValueError("max_false_match_share must be in [0, 1)")
         if not 1 <= self.top_levels <= 4:
             raise ValueError("top_levels must be between 1 and 4")
+        if not 0 < self.smallest_change < 4:
+            raise ValueError("smallest_change must be between 0 and 4 points (the 1–5 scale)")
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, parse_decimal
 
 from analysis.i18n import N_, check_language, translator
 from analysis.provenance import QuestionnaireLike, questionnaire_of
@@ -31,6 +31,7 @@ WORD_COLUMNS = ["theme_label", "summary"]
 VERDICT_LABELS = {
     Verdict.IMPROVED: N_("improved"),
     Verdict.WORSENED: N_("worsened"),
+    Verdict.STABLE: N_("stable"),
     Verdict.NO_CHANGE: N_("no detectable change"),
     Verdict.TOO_LITTLE_DATA: N_("too little data"),
 }
@@ -42,6 +43,11 @@ _SENTENCES = {
     Verdict.WORSENED: N_(
         "{theme}: worsened. The mean score fell from {before} to {after} on a scale of 1 to 5 "
         "({diff}; {level} confidence interval {low} to {high})."
+    ),
+    Verdict.STABLE: N_(
+        "{theme}: stable. The mean score went from {before} to {after} ({diff}; {level} "
+        "confidence interval {low} to {high}): less than {margin} points up or down, the "
+        "smallest change that counts as meaningful."
     ),
     Verdict.NO_CHANGE: N_(
         "{theme}: no detectable change. The mean score went from {before} to {after} ({diff}; "
@@ -239,14 +245,21 @@ def verdict_sentence(
     confidence: float = 0.95,
     min_scores: int = 10,
     reason: Reason | str = "",
+    smallest_change: float = 0.2,
 ) -> str:
     """The verdict as one or two sentences with the numbers, in ``language``.
 
     When nothing could be shown, the sentence gives the minimum detectable
     effect; with too little data, the counts and the minimum needed, or the
-    ``reason`` (:class:`~analysis.verdicts.Reason`) when another one applies. A
-    verdict that contradicts the sign of ``difference`` ("improved" with a
-    fall) is refused with a ValueError rather than put into words.
+    ``reason`` (:class:`~analysis.verdicts.Reason`) when another one applies; a
+    stable theme, the smallest change that matters. ``confidence`` is the
+    level of the interval given (``ci_level`` of
+    :func:`~analysis.compare.compare_themes`, the level Holm used for the
+    theme). A verdict that contradicts its numbers is refused with a
+    ValueError rather than put into words: "improved" with a fall, or an
+    interval that disagrees with the verdict (one that holds 0 next to
+    improved or worsened, one that excludes 0 next to no detectable change,
+    one that reaches ± ``smallest_change`` next to stable).
 
     Examples
     --------
@@ -265,24 +278,75 @@ def verdict_sentence(
             f"verdict {verdict.value!r} does not fit a difference of {difference!r}: "
             "improved needs a rise, worsened a fall (see analysis.verdicts.verdict)"
         )
+    if verdict is not Verdict.TOO_LITTLE_DATA and not _interval_agrees(
+        verdict, ci_low, ci_high, smallest_change
+    ):
+        raise ValueError(
+            f"verdict {verdict.value!r} does not fit the interval [{ci_low!r}, {ci_high!r}]: "
+            "print the interval at the level the verdict used (compare_themes' ci_low, ci_high "
+            "and ci_level)"
+        )
     _ = translator(language)
     sentence = _SENTENCES[verdict]
     if verdict is Verdict.TOO_LITTLE_DATA and reason:
         sentence = _REASON_SENTENCES.get(Reason(reason), sentence)
+    low_text, high_text = _bounds(verdict, ci_low, ci_high, smallest_change, language)
     return _(
         sentence,
         theme=theme_label,
         before=number(mean_baseline, language),
         after=number(mean_follow_up, language),
         diff=number(difference, language, signed=True),
-        low=number(ci_low, language, signed=True),
-        high=number(ci_high, language, signed=True),
+        low=low_text,
+        high=high_text,
         mde=number(mde, language),
         level=percent(confidence, language),
         n1=n_baseline,
         n2=n_follow_up,
         minimum=min_scores,
+        margin=number(smallest_change, language, trim=True),
     )
+
+
+def _bounds(
+    verdict: Verdict, low: float, high: float, smallest_change: float, language: str
+) -> tuple[str, str]:
+    """The interval's ends with two decimals, or more where rounding would contradict the verdict.
+
+    An interval from 0.003 to 0.41 next to "improved" would print as "0,00 to
+    +0,41", which reads as holding zero; one from −0.05 to 0.1996 next to
+    "stable" as ending on the margin itself.
+    """
+
+    def shown(value: float, digits: int) -> tuple[str, float]:
+        text = number(value, language, digits, signed=True)
+        plain = text.replace(MINUS, "-").lstrip("+")
+        return text, float(parse_decimal(plain, locale=LOCALES[language], strict=True))
+
+    if pd.isna(low) or pd.isna(high):
+        return number(low, language, signed=True), number(high, language, signed=True)
+    texts = []
+    for end in ("low", "high"):
+        for digits in range(2, 7):
+            text, value = shown(low if end == "low" else high, digits)
+            bounds = (value, high) if end == "low" else (low, value)
+            if _interval_agrees(verdict, *bounds, smallest_change):
+                break
+        texts.append(text)
+    return texts[0], texts[1]
+
+
+def _interval_agrees(verdict: Verdict, low: float, high: float, smallest_change: float) -> bool:
+    """Whether the interval printed with ``verdict`` says the same thing as the verdict."""
+    if pd.isna(low) or pd.isna(high):
+        return verdict is Verdict.NO_CHANGE  # a test that could not run shows nothing
+    if verdict is Verdict.IMPROVED:
+        return low > 0
+    if verdict is Verdict.WORSENED:
+        return high < 0
+    if verdict is Verdict.STABLE:
+        return -smallest_change < low and high < smallest_change
+    return low <= 0 <= high
 
 
 def theme_label(questionnaire: Questionnaire, theme_id: str, language: str) -> str:
@@ -323,9 +387,9 @@ def describe_themes(
     >>> frame = analysis.synthetic_responses("klimaatteam", 120, 110, seed=1)
     >>> table = describe_themes(analysis.compare_themes(frame), language="en")
     >>> print(table["summary"].iloc[1])
-    Waste: no detectable change. The mean score went from 3.31 to 3.21 (−0.10; 95% confidence
-    interval −0.34 to +0.14). With these numbers, a change of about 0.34 points could have
-    been detected.
+    Waste: no detectable change. The mean score went from 3.31 to 3.21 (−0.10; 98.3%
+    confidence interval −0.39 to +0.19). With these numbers, a change of about 0.40 points
+    could have been detected.
     """
     check_language(language)
     questionnaire = questionnaire_of(themes, questionnaire)
@@ -347,9 +411,10 @@ def describe_themes(
             ci_low=r.ci_low,
             ci_high=r.ci_high,
             mde=r.mde,
-            confidence=settings.confidence,
+            confidence=r.ci_level if "ci_level" in described else settings.confidence,
             min_scores=settings.min_scores,
             reason=getattr(r, "reason", "") if isinstance(getattr(r, "reason", ""), str) else "",
+            smallest_change=settings.smallest_change,
         )
         for r in described.itertuples()
     ]

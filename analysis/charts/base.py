@@ -32,6 +32,7 @@ DARK_LEVELS = (1, 5)
 VERDICT_COLOURS = {
     Verdict.IMPROVED: "#00785A",
     Verdict.WORSENED: "#B84300",
+    Verdict.STABLE: "#0072B2",
     Verdict.NO_CHANGE: "#767676",
     Verdict.TOO_LITTLE_DATA: "#BDBDBD",
 }
@@ -39,6 +40,7 @@ VERDICT_COLOURS = {
 VERDICT_SHAPES = {
     Verdict.IMPROVED: "triangle-right",
     Verdict.WORSENED: "triangle-left",
+    Verdict.STABLE: "diamond",
     Verdict.NO_CHANGE: "circle",
     Verdict.TOO_LITTLE_DATA: "square",
 }

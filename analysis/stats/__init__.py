@@ -8,10 +8,11 @@ difference is follow-up minus baseline. No I/O, no Flask.
 
 from ._common import split_stacked
 from .effsize import cohen_dz, hedges_g
-from .multicomp import benjamini_hochberg, holm
+from .equivalence import tost
+from .multicomp import benjamini_hochberg, holm, holm_levels
 from .nonparametric import brunner_munzel, mann_whitney, wilcoxon_pratt
 from .parametric import paired_ttest, partially_overlapping_t, welch_ttest
-from .power import minimum_detectable_effect
+from .power import detectable_difference, minimum_detectable_effect
 from .proportions import (
     mcnemar,
     mcnemar_midp,
@@ -27,8 +28,10 @@ __all__ = [
     "brunner_munzel",
     "cohen_dz",
     "cronbach_alpha",
+    "detectable_difference",
     "hedges_g",
     "holm",
+    "holm_levels",
     "mann_whitney",
     "mcdonald_omega",
     "mcnemar",
@@ -40,6 +43,7 @@ __all__ = [
     "partially_overlapping_z",
     "proportion_change",
     "split_stacked",
+    "tost",
     "welch_ttest",
     "wilcoxon_pratt",
     "wilson_interval",

@@ -22,12 +22,15 @@ from analysis.scoring import scored_items
 from analysis.settings import Settings
 from analysis.stats import cronbach_alpha, holm, partially_overlapping_z
 from analysis.synthetic import synthetic_responses
-from analysis.verdicts import Reason, Verdict
+from analysis.verdicts import Reason, Verdict, theme_verdicts
 from analysis.wording import describe_themes
 
 Q = questionnaires.load("klimaatteam")
 FAST = Settings(n_resamples=200)
-NUMBERS = ["difference", "ci_low", "ci_high", "p_value", "hedges_g", "g_ci_low", "mde"]
+#: What a theme's own test gives: the same whatever happens to the other themes.
+NUMBERS = ["difference", "p_value", "hedges_g", "g_ci_low"]
+#: What depends on the family (the level of each theme's Holm step): m = the tested themes.
+FAMILY = ["ci_low", "ci_high", "ci_level", "holm_level", "mde"]
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +43,14 @@ def _answer_all(frame: pd.DataFrame, theme: str, code: int) -> pd.DataFrame:
     for item in scored_items(Q, theme):
         changed[item.id] = pd.array([code] * len(changed), dtype="Int64")
     return changed
+
+
+def _se(table: pd.DataFrame) -> np.ndarray:
+    """Each theme's standard error, read back from its printed interval and level."""
+    from scipy import stats
+
+    quantile = stats.t.ppf(0.5 + table["ci_level"].to_numpy(dtype=float) / 2, table["df"])
+    return (table["ci_high"] - table["ci_low"]).to_numpy(dtype=float) / (2 * quantile)
 
 
 @pytest.mark.parametrize("design", ["independent", "paired"])
@@ -66,6 +77,11 @@ def test_a_theme_without_spread_is_too_little_data_and_leaves_the_others_alone(f
     # Holm over the four themes still tested
     expected = holm(before.loc[others, "p_value"].to_numpy(dtype=float))
     np.testing.assert_allclose(after.loc[others, "p_holm"].to_numpy(dtype=float), expected)
+    # ... and the intervals and MDEs at the levels of that family of four: the same as the
+    # four themes compared without the constant one at all
+    four = compare_themes(data, settings=FAST).set_index("theme").loc[others].reset_index()
+    family = theme_verdicts(four.assign(se=_se(four)), FAST).set_index("theme")
+    pd.testing.assert_frame_equal(after.loc[others, FAMILY], family[FAMILY], check_names=False)
     assert (after.loc[others, "reason"] == "").all()
 
 
