@@ -7,7 +7,8 @@ difference is follow-up minus baseline. No I/O, no Flask.
 """
 
 from ._common import split_stacked
-from .effsize import cohen_dz, hedges_g
+from .effsize import cohen_dz, hedges_g, noncentral_t_interval
+from .linked_effsize import hedges_g_linked
 from .multicomp import benjamini_hochberg, holm
 from .nonparametric import brunner_munzel, mann_whitney, wilcoxon_pratt
 from .parametric import paired_ttest, partially_overlapping_t, welch_ttest
@@ -28,6 +29,7 @@ __all__ = [
     "cohen_dz",
     "cronbach_alpha",
     "hedges_g",
+    "hedges_g_linked",
     "holm",
     "mann_whitney",
     "mcdonald_omega",
@@ -35,6 +37,7 @@ __all__ = [
     "mcnemar_midp",
     "minimum_detectable_effect",
     "newcombe_difference",
+    "noncentral_t_interval",
     "paired_ttest",
     "partially_overlapping_t",
     "partially_overlapping_z",
