@@ -16,12 +16,17 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from markupsafe import escape
 from scipy import integrate, optimize, stats
 
 import questionnaires
 from analysis.compare import compare_themes
 from analysis.designs import samples
+from analysis.i18n import translator
 from analysis.linking import link_frame
+from analysis.output import to_table
+from analysis.pipeline import analyse
+from analysis.reports import ReportInput, build_report
 from analysis.scoring import theme_scores
 from analysis.settings import Settings
 from analysis.stats import (
@@ -32,6 +37,7 @@ from analysis.stats import (
     paired_ttest,
 )
 from analysis.synthetic import synthetic_responses
+from analysis.wording import number
 
 Q = questionnaires.load("klimaatteam")
 
@@ -390,6 +396,64 @@ def test_independent_waves_keep_hedges_g_and_have_no_dz() -> None:
         expected.iloc[0].to_numpy(dtype=float), rel=1e-12
     )
     assert table[["cohen_dz", "dz_ci_low", "dz_ci_high"]].isna().all().all()
+
+
+# --- where readers see d_z ---------------------------------------------------------
+DZ_LABEL = "Effect size dz, {pairs} pairs [95% CI]"
+DZ_METHOD = (
+    "Linked staff: the interval of g resamples persons, a linked person's two answers together "
+    "(a cluster bootstrap, drawing the pairs and each wave's other respondents separately so "
+    "that their numbers stay as observed). dz is the mean change per linked person divided by "
+    "the standard deviation of those changes, with its noncentral t interval; it describes the "
+    "linked staff only."
+)
+
+
+@pytest.fixture(scope="module")
+def linked_frame() -> pd.DataFrame:
+    return synthetic_responses(Q, 90, 90, linked_share=0.6, seed=8)
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_impact_report_shows_dz_of_the_pairs_in_the_theme_details(linked_frame, language):
+    settings = Settings(n_resamples=200)
+    html = build_report("impact", ReportInput(linked_frame, Q, settings=settings), language)
+    themes = analyse(linked_frame, Q, settings=settings, language=language).themes
+    _ = translator(language)
+    for row in themes.itertuples():
+        assert row.design == "partially_paired"
+        label = _(DZ_LABEL, pairs=row.n_pairs)
+        value = " ".join(
+            [
+                number(row.cohen_dz, language, signed=True),
+                f"[{number(row.dz_ci_low, language, signed=True)};",
+                f"{number(row.dz_ci_high, language, signed=True)}]",
+            ]
+        )
+        section = html.split(f"<h2>{row.theme_label}</h2>", 1)[1].split("</table>", 1)[0]
+        assert escape(label) in section and value in section
+    assert escape(_(DZ_METHOD)) in html
+    if language != "en":
+        assert DZ_LABEL.split("{")[0] not in html and escape(DZ_METHOD) not in html
+
+
+def test_independent_waves_show_no_dz(linked_frame):
+    independent = linked_frame.drop(columns=["linking_code"])
+    settings = Settings(n_resamples=200)
+    html = build_report("impact", ReportInput(independent, Q, settings=settings), "en")
+    assert "Effect size dz" not in html and "Linked staff:" not in html
+    result = analyse(independent, Q, settings=settings, language="en")
+    assert "dz pairs" not in to_table(result)
+
+
+@pytest.mark.parametrize(("language", "header"), [("nl", "dz paren"), ("en", "dz pairs")])
+def test_analyse_table_has_a_dz_column_for_linked_waves(linked_frame, language, header):
+    result = analyse(linked_frame, Q, settings=Settings(n_resamples=200), language=language)
+    table = to_table(result)
+    assert header in table
+    energy = result.themes.set_index("theme").loc["energy_water"]
+    line = next(line for line in table.splitlines() if line.strip().startswith(energy.theme_label))
+    assert number(energy.cohen_dz, language, signed=True) in line
 
 
 # --- simulation: coverage in the partially paired design ---------------------------
