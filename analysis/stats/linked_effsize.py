@@ -22,6 +22,8 @@ indices, so the tests can check the interval against
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -41,6 +43,7 @@ from .effsize import (
     _g_statistic,
     _hedges_correction,
     _leave_one_out,
+    _mean_and_squares,
     _ratio,
     hedges_g,
 )
@@ -92,36 +95,72 @@ def _strata(
     return strata
 
 
+def _one_wave(before: np.ndarray | None, after: np.ndarray | None) -> np.ndarray:
+    return before if before is not None else after
+
+
 def _size(stratum: Stratum) -> int:
-    return next(values.size for values in stratum if values is not None)
+    return _one_wave(*stratum).size
 
 
-def _clustered_g(strata: list[Stratum], floor: float):
-    """g of a resample given as person indices, one array per stratum of two or more persons.
+def _pooled_moments(parts: list[np.ndarray]) -> tuple[int, np.ndarray, np.ndarray]:
+    """Size, mean and sum of squared deviations of the parts taken together, along the last axis.
 
-    A stratum of one person is the same in every resample, so it is kept
-    as it is (SciPy resamples only samples of two or more). Vectorised along
-    the last axis for ``scipy.stats.bootstrap``; leading axes broadcast, as
-    SciPy's jackknife needs.
+    Combined from each part's own two-pass moments (Chan, Golub & LeVeque
+    1983), so that no resample is ever copied into one long array.
     """
-    resampled = [_size(stratum) >= 2 for stratum in strata]
+    sizes = [part.shape[-1] for part in parts]
+    moments = [_mean_and_squares(part, -1) for part in parts]
+    n = sum(sizes)
+    mean = sum(size * part_mean for size, (part_mean, _) in zip(sizes, moments, strict=True)) / n
+    squares = sum(
+        part_squares + size * np.square(part_mean - mean)
+        for size, (part_mean, part_squares) in zip(sizes, moments, strict=True)
+    )
+    return n, mean, squares
 
-    def statistic(*indices: np.ndarray, axis: int = -1) -> np.ndarray:
-        chosen = iter(np.moveaxis(np.asarray(i, dtype=np.intp), axis, -1) for i in indices)
-        drawn = [next(chosen) if flag else np.zeros(1, dtype=np.intp) for flag in resampled]
-        leading = np.broadcast_shapes(*(i.shape[:-1] for i in drawn))
+
+def _resampling(
+    strata: list[Stratum], floor: float
+) -> tuple[tuple[np.ndarray, ...], Callable[..., np.ndarray]]:
+    """What SciPy resamples, and g of one resample.
+
+    A stratum of pairs is handed over as person indices (a drawn person
+    brings both answers), a stratum of one wave's unpaired answers as the
+    answers themselves; either way SciPy draws the same integers. A stratum
+    of one person is the same in every resample and is kept as it is (SciPy
+    resamples only samples of two or more). The statistic is vectorised
+    along the last axis; leading axes broadcast, as SciPy's jackknife needs.
+    """
+    samples = [
+        np.arange(before.size)
+        if before is not None and after is not None
+        else _one_wave(before, after)
+        for before, after in strata
+    ]
+    resampled = [sample.size >= 2 for sample in samples]
+
+    def statistic(*drawn: np.ndarray, axis: int = -1) -> np.ndarray:
+        given = iter(np.moveaxis(np.asarray(sample), axis, -1) for sample in drawn)
         before, after = [], []
-        for (before_values, after_values), persons in zip(strata, drawn, strict=True):
-            persons = np.broadcast_to(persons, leading + persons.shape[-1:])
-            if before_values is not None:
-                before.append(before_values[persons])
-            if after_values is not None:
-                after.append(after_values[persons])
-        return _g_statistic(
-            np.concatenate(before, axis=-1), np.concatenate(after, axis=-1), floor=floor
-        )
+        for (before_values, after_values), sample, flag in zip(
+            strata, samples, resampled, strict=True
+        ):
+            chosen = next(given) if flag else sample
+            if before_values is not None and after_values is not None:
+                before.append(before_values[chosen])
+                after.append(after_values[chosen])
+            elif before_values is not None:
+                before.append(chosen)
+            else:
+                after.append(chosen)
+        n_before, mean_before, squares_before = _pooled_moments(before)
+        n_after, mean_after, squares_after = _pooled_moments(after)
+        df = n_before + n_after - 2
+        shift = mean_after - mean_before
+        return _hedges_correction(df) * _ratio(shift, squares_before + squares_after, df, floor)
 
-    return statistic
+    return tuple(sample for sample, flag in zip(samples, resampled, strict=True) if flag), statistic
 
 
 def _jackknife(
@@ -254,10 +293,10 @@ def hedges_g_linked(
         estimate = float(_g_statistic(before, after, floor=floor))
     if ci and np.isfinite(estimate) and before.size + after.size >= 5:
         strata = _strata(before_alone, after_alone, before_pair, after_pair)
-        persons = tuple(np.arange(_size(stratum)) for stratum in strata if _size(stratum) >= 2)
+        data, statistic = _resampling(strata, floor)
         distribution = _bootstrap_distribution(
-            persons,
-            _clustered_g(strata, floor),
+            data,
+            statistic,
             paired=False,
             n_resamples=resamples,
             random_state=random_state,
