@@ -22,8 +22,10 @@ from analysis.shares import in_top, share_change
 from analysis.stats import (
     benjamini_hochberg,
     brunner_munzel,
+    cohen_dz,
     cronbach_alpha,
     hedges_g,
+    hedges_g_linked,
     paired_ttest,
     partially_overlapping_t,
     welch_ttest,
@@ -58,6 +60,9 @@ THEME_EXTRA_COLUMNS = [
     "reason",
     "design",
     "n_pairs",
+    "cohen_dz",
+    "dz_ci_low",
+    "dz_ci_high",
     "n_prorated_baseline",
     "n_prorated_follow_up",
     "holm_level",
@@ -137,6 +142,37 @@ def _standard_error(test: pd.Series, confidence: float) -> float:
     return float((test["ci_high"] - test["ci_low"]) / (2 * stats.t.ppf(0.5 + confidence / 2, df)))
 
 
+def _effect_sizes(split: Samples, settings: Settings) -> dict:
+    """Hedges g on every answer, whatever the design, so effect sizes compare across designs.
+
+    Its interval resamples persons, a linked person's two answers together
+    (:func:`~analysis.stats.hedges_g_linked`); resampling the waves apart
+    would ignore the pairs' correlation. Linked respondents also get d_z,
+    the change per person in units of the spread of those changes.
+    """
+    resampling = {
+        "n_resamples": settings.n_resamples,
+        "confidence": settings.confidence,
+        "random_state": settings.seed,
+    }
+    if split.design == INDEPENDENT:
+        return dict(hedges_g(split.baseline, split.follow_up, **resampling).iloc[0])
+    g = hedges_g_linked(
+        split.baseline_unpaired,
+        split.follow_up_unpaired,
+        split.baseline_paired,
+        split.follow_up_paired,
+        **resampling,
+    )
+    dz = cohen_dz(
+        split.baseline_paired,
+        split.follow_up_paired,
+        confidence=settings.confidence,
+        method="noncentral_t",
+    )
+    return {**g.iloc[0], **dz.iloc[0]}
+
+
 def _theme_row(split: Samples, settings: Settings) -> dict:
     baseline, follow_up = split.baseline, split.follow_up
     row = {
@@ -180,16 +216,7 @@ def _theme_row(split: Samples, settings: Settings) -> dict:
             float(baseline.mean()),
             float(follow_up.mean()),
         )
-        # Hedges g on every answer, whatever the design, so effect sizes compare across designs.
-        row.update(
-            hedges_g(
-                baseline,
-                follow_up,
-                n_resamples=settings.n_resamples,
-                confidence=settings.confidence,
-                random_state=settings.seed,
-            ).iloc[0]
-        )
+        row.update(_effect_sizes(split, settings))
         row["se"] = _standard_error(test, settings.confidence)
     else:
         row.update(
@@ -211,13 +238,15 @@ def compare_themes(
 
     Welch t on the theme scores (paired t, or the partially overlapping
     samples t, for linked respondents) with a t interval for the mean
-    difference, Hedges g with a seeded BCa bootstrap interval, Holm across
-    the themes, Cronbach's alpha per wave, the minimum detectable effect
-    (in scale points) and a verdict code. The verdict, the interval of the
-    difference (``ci_low``, ``ci_high`` at ``ci_level``) and the MDE all use
-    the level of the theme's Holm step (``holm_level``); "stable" comes from
-    an equivalence test (TOST) against ``settings.smallest_change`` at that
-    level (:func:`~analysis.verdicts.theme_verdicts`).
+    difference, Hedges g with a seeded BCa bootstrap interval (resampling
+    persons when respondents are linked) and, for the linked ones, d_z with
+    its noncentral t interval, Holm across the themes, Cronbach's alpha per
+    wave, the minimum detectable effect (in scale points) and a verdict
+    code. The verdict, the interval of the difference (``ci_low``,
+    ``ci_high`` at ``ci_level``) and the MDE all use the level of the
+    theme's Holm step (``holm_level``); "stable" comes from an equivalence
+    test (TOST) against ``settings.smallest_change``
+    (:func:`~analysis.verdicts.theme_verdicts`).
 
     Parameters
     ----------

@@ -79,6 +79,18 @@ def _p(value: float, language: str) -> str:
     return number(value, language, 3)
 
 
+def _dz_column(themes: pd.DataFrame, language: str) -> dict[str, list[str]]:
+    """dz (cohen_dz) of the linked respondents, as a column only when some theme has pairs."""
+    if "cohen_dz" not in themes or themes["cohen_dz"].isna().all():
+        return {}
+    _ = translator(language)
+    return {
+        _("dz pairs [CI]"): [
+            _interval(r.cohen_dz, r.dz_ci_low, r.dz_ci_high, language) for r in themes.itertuples()
+        ]
+    }
+
+
 def to_table(result: Analysis) -> str:
     """A plain-text report that reads well in a terminal."""
     language = result.meta["language"]
@@ -102,6 +114,7 @@ def to_table(result: Analysis) -> str:
                 _interval(r.hedges_g, r.g_ci_low, r.g_ci_high, language)
                 for r in themes.itertuples()
             ],
+            **_dz_column(themes, language),
             _("alpha"): [
                 f"{number(r.alpha_baseline, language)}/{number(r.alpha_follow_up, language)}"
                 for r in themes.itertuples()

@@ -7,8 +7,9 @@ difference is follow-up minus baseline. No I/O, no Flask.
 """
 
 from ._common import split_stacked
-from .effsize import cohen_dz, hedges_g
+from .effsize import cohen_dz, hedges_g, noncentral_t_interval
 from .equivalence import tost
+from .linked_effsize import hedges_g_linked
 from .multicomp import benjamini_hochberg, holm, holm_levels
 from .nonparametric import brunner_munzel, mann_whitney, wilcoxon_pratt
 from .parametric import paired_ttest, partially_overlapping_t, welch_ttest
@@ -30,6 +31,7 @@ __all__ = [
     "cronbach_alpha",
     "detectable_difference",
     "hedges_g",
+    "hedges_g_linked",
     "holm",
     "holm_levels",
     "mann_whitney",
@@ -38,6 +40,7 @@ __all__ = [
     "mcnemar_midp",
     "minimum_detectable_effect",
     "newcombe_difference",
+    "noncentral_t_interval",
     "paired_ttest",
     "partially_overlapping_t",
     "partially_overlapping_z",

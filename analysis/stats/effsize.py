@@ -22,7 +22,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import optimize, special, stats
 
 from ._common import (
     ArrayLike,
@@ -34,7 +34,7 @@ from ._common import (
     whole_number,
 )
 
-__all__ = ["cohen_dz", "hedges_g"]
+__all__ = ["cohen_dz", "hedges_g", "noncentral_t_interval"]
 
 # Resample in batches of about this many values per sample: enough to keep
 # NumPy busy, small enough (8 MB) to keep memory flat at 100,000 answers.
@@ -102,9 +102,15 @@ def _bootstrap_distribution(
     paired: bool,
     n_resamples: int,
     random_state: Seed,
+    values_per_resample: int | None = None,
 ) -> np.ndarray:
-    """The bootstrap distribution of ``statistic`` from ``scipy.stats.bootstrap``."""
-    batch = max(1, min(n_resamples, _VALUES_PER_BATCH // max(len(x) for x in data)))
+    """The bootstrap distribution of ``statistic`` from ``scipy.stats.bootstrap``.
+
+    ``values_per_resample`` sizes the batches when one resample builds more
+    values than its largest sample holds (person indices that bring two answers).
+    """
+    per_resample = values_per_resample or max(len(x) for x in data)
+    batch = max(1, min(n_resamples, _VALUES_PER_BATCH // per_resample))
     seed = np.random.default_rng(random_state)
     seed_argument = {"rng": seed} if _SCIPY_TAKES_RNG else {"random_state": seed}
     with warnings.catch_warnings():
@@ -158,6 +164,71 @@ def _bca_interval(
             levels.append(special.ndtr(z0 + z / (1 - acceleration * z)))
     low, high = np.quantile(distribution, levels)
     return float(low), float(high)
+
+
+def _noncentrality(t: float, df: float, probability: float) -> float:
+    """The noncentrality λ at which a noncentral t with ``df`` has P(T ≤ t) = ``probability``.
+
+    P(T ≤ t | λ) falls as λ grows. The root is bracketed by stepping out
+    from λ = t, doubling the step, and found by Brent's method. SciPy's
+    noncentral t gives NaN far out in a tail, so a step that lands there is
+    halved instead; NaN only where it cannot be evaluated near the root
+    either (|t| in the thousands with a handful of degrees of freedom).
+    """
+
+    def gap(noncentrality: float) -> float:
+        # the tail that is small here is the accurate one: SciPy's cdf rounds to 1 (or NaN)
+        if probability > 0.5:
+            return 1 - probability - float(stats.nct.sf(t, df, noncentrality))
+        return float(stats.nct.cdf(t, df, noncentrality)) - probability
+
+    inside, value = t, gap(t)
+    if np.isnan(value):
+        return np.nan
+    direction = 1.0 if value > 0 else -1.0  # towards the side where the gap changes sign
+    step = 1.0 + abs(t) / np.sqrt(df)
+    while True:
+        outside = inside + direction * step
+        outside_value = gap(outside)
+        if np.isnan(outside_value):
+            step /= 2
+            if step < 1e-9 * (1.0 + abs(t)):
+                return np.nan
+        elif np.sign(outside_value) == np.sign(value):
+            inside, value, step = outside, outside_value, step * 2
+        else:
+            break
+    low, high = sorted((inside, outside))
+    try:
+        return float(optimize.brentq(gap, low, high, xtol=1e-13, rtol=4 * np.finfo(float).eps))
+    except ValueError:  # a NaN of the cdf inside the bracket
+        return np.nan
+
+
+def noncentral_t_interval(t: float, df: float, confidence: float = 0.95) -> tuple[float, float]:
+    """Interval for the noncentrality parameter of an observed t (Steiger & Fouladi 1997).
+
+    The limits are the λ at which the observed ``t`` is the upper and the
+    lower (1 - confidence)/2 quantile of a noncentral t with ``df`` degrees
+    of freedom ("pivoting the cdf"; R ``MBESS::conf.limits.nct``). Dividing
+    them by √n gives the interval of d_z = t/√n (Goulet-Pelletier &
+    Cousineau 2018). The interval holds 0 exactly when the two-sided t-test
+    has p ≥ 1 - confidence, because at λ = 0 the noncentral t is Student's t.
+
+    Examples
+    --------
+    >>> from analysis.stats.effsize import noncentral_t_interval
+    >>> [round(limit, 4) for limit in noncentral_t_interval(2.0, 9)]
+    [-0.2059, 4.1162]
+    """
+    level = check_confidence(confidence)
+    if not (np.isfinite(t) and df > 0):
+        return np.nan, np.nan
+    if t < 0:  # mirrored, so that swapping the waves mirrors the interval exactly
+        low, high = noncentral_t_interval(-t, df, level)
+        return -high, -low
+    tail = (1 - level) / 2
+    return _noncentrality(t, df, 1 - tail), _noncentrality(t, df, tail)
 
 
 def _check_resamples(n_resamples: int) -> int:
@@ -255,8 +326,9 @@ def cohen_dz(
     n_resamples: int = 2000,
     confidence: float = 0.95,
     random_state: Seed = 0,
+    method: str = "bca",
 ) -> pd.DataFrame:
-    """Cohen's d_z for linked respondents, with a paired BCa bootstrap interval.
+    """Cohen's d_z for linked respondents, with a BCa bootstrap or a noncentral t interval.
 
     Parameters
     ----------
@@ -265,6 +337,11 @@ def cohen_dz(
         missing value are dropped.
     ci, n_resamples, confidence, random_state
         As in :func:`hedges_g`; resampling is by pair (``paired=True``).
+    method : {"bca", "noncentral_t"}
+        "bca" (default): paired BCa bootstrap. "noncentral_t": the exact
+        interval under normally distributed changes, from the noncentral t
+        of the paired t statistic (:func:`noncentral_t_interval`; no
+        resampling, so ``n_resamples`` and ``random_state`` are unused).
 
     Returns
     -------
@@ -275,7 +352,9 @@ def cohen_dz(
     -----
     d_z = mean(follow_up - baseline) / sd(follow_up - baseline), without a
     small-sample correction. NaN with fewer than 2 pairs or when every pair
-    changed by the same amount; the interval needs at least 3 pairs.
+    changed by the same amount; the BCa interval needs at least 3 pairs.
+    d_z · √n is the paired t statistic, so the noncentral t interval
+    excludes 0 exactly when the paired t-test has p < 1 - confidence.
 
     Examples
     --------
@@ -285,7 +364,12 @@ def cohen_dz(
     >>> cohen_dz(baseline, follow_up).round(3)
        cohen_dz  dz_ci_low  dz_ci_high
     0     0.887      0.084       1.911
+    >>> cohen_dz(baseline, follow_up, method="noncentral_t").round(3)
+       cohen_dz  dz_ci_low  dz_ci_high
+    0     0.887      0.131        1.61
     """
+    if method not in ("bca", "noncentral_t"):
+        raise ValueError(f"method must be 'bca' or 'noncentral_t', got {method!r}.")
     level = check_confidence(confidence)
     resamples = _check_resamples(n_resamples)
     before, after = complete_pairs(baseline, follow_up)
@@ -297,7 +381,12 @@ def cohen_dz(
     statistic = functools.partial(_dz_statistic, floor=floor)
     if n_pairs >= 2:
         estimate = float(statistic(before, after))
-    if ci and np.isfinite(estimate) and n_pairs >= 3:
+    if ci and np.isfinite(estimate) and method == "noncentral_t":
+        root_n = np.sqrt(n_pairs)
+        low, high = (
+            limit / root_n for limit in noncentral_t_interval(estimate * root_n, n_pairs - 1, level)
+        )
+    elif ci and np.isfinite(estimate) and n_pairs >= 3:
         distribution = _bootstrap_distribution(
             (before, after),
             statistic,

@@ -10,6 +10,7 @@ import pytest
 MODULES = [
     "analysis.stats._common",
     "analysis.stats.effsize",
+    "analysis.stats.linked_effsize",
     "analysis.stats.linked_proportions",
     "analysis.stats.multicomp",
     "analysis.stats.nonparametric",
