@@ -9,6 +9,8 @@ them into words.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -216,7 +218,6 @@ def _theme_row(split: Samples, settings: Settings) -> dict:
             float(baseline.mean()),
             float(follow_up.mean()),
         )
-        row.update(_effect_sizes(split, settings))
         row["se"] = _standard_error(test, settings.confidence)
     else:
         row.update(
@@ -290,9 +291,10 @@ def compare_themes(
     in_baseline, in_follow_up = frame["wave"] == baseline, frame["wave"] == follow_up
     summary_b = scoring_summary(frame[in_baseline], questionnaire, settings).set_index("theme")
     summary_f = scoring_summary(frame[in_follow_up], questionnaire, settings).set_index("theme")
-    rows = []
+    rows, splits = [], []
     for theme_id in scores.columns:
         split = samples(scores[theme_id], frame, baseline, follow_up)
+        splits.append(split)
         row = {"theme": theme_id, **_theme_row(split, settings)}
         row["alpha_baseline"] = _alpha(frame[in_baseline], questionnaire, theme_id)
         row["alpha_follow_up"] = _alpha(frame[in_follow_up], questionnaire, theme_id)
@@ -305,6 +307,18 @@ def compare_themes(
     # Holm (and the equivalence test's α/m) over the themes actually tested: one that is "too
     # little data" makes no claim, so it must not raise the others' bar (m = tested themes)
     table = theme_verdicts(table, settings).drop(columns="se")
+    # The effect sizes' intervals at the level of the theme's claim (``ci_level``), so that g
+    # and d_z are read at the same level as the difference beside them (a 95 % g interval
+    # could exclude 0 next to "no detectable change" at Holm's 99 %).
+    for index, split in zip(table.index, splits, strict=True):
+        if not np.isfinite(table.at[index, "p_value"]):
+            continue  # no test ran (too few scores, or no spread): no effect size either
+        level = float(table.at[index, "ci_level"])
+        at_level = replace(
+            settings, confidence=level if np.isfinite(level) else settings.confidence
+        )
+        for key, value in _effect_sizes(split, at_level).items():
+            table.at[index, key] = value
     return tag(table, questionnaire)
 
 

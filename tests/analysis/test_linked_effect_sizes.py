@@ -370,16 +370,32 @@ def test_theme_table_resamples_persons_and_reports_dz_for_the_pairs() -> None:
             split.follow_up_paired,
             n_resamples=400,
             random_state=settings.seed,
+            confidence=row["ci_level"],  # at the level of the theme's claim
         ).iloc[0]
         assert row[["hedges_g", "g_ci_low", "g_ci_high"]].to_numpy(dtype=float) == pytest.approx(
             expected_g.to_numpy(dtype=float), rel=1e-12
         )
         expected_dz = cohen_dz(
-            split.baseline_paired, split.follow_up_paired, method="noncentral_t"
+            split.baseline_paired,
+            split.follow_up_paired,
+            method="noncentral_t",
+            confidence=row["ci_level"],
         ).iloc[0]
         assert row[["cohen_dz", "dz_ci_low", "dz_ci_high"]].to_numpy(dtype=float) == pytest.approx(
             expected_dz.to_numpy(dtype=float), rel=1e-12
         )
+
+
+def test_effect_size_intervals_are_at_the_level_of_the_claim() -> None:
+    """A 95 % g interval could exclude 0 beside "no detectable change" at Holm's 99 %: every
+    effect-size interval is at the theme's ``ci_level``, like the difference beside it."""
+    frame = synthetic_responses(Q, 90, 90, linked_share=0.6, seed=8)
+    linked, _ = link_frame(frame, "baseline", "follow_up")
+    table = compare_themes(linked, Q, settings=Settings(n_resamples=400))
+    assert (table["ci_level"] > 0.95).all()  # five themes: Holm's levels are above 95 %
+    for row in table.itertuples():
+        # the difference's interval and g's: both hold 0, or neither does
+        assert (row.ci_low <= 0 <= row.ci_high) == (row.g_ci_low <= 0 <= row.g_ci_high), row
 
 
 def test_independent_waves_keep_hedges_g_and_have_no_dz() -> None:
@@ -390,7 +406,11 @@ def test_independent_waves_keep_hedges_g_and_have_no_dz() -> None:
     row = table.loc["energy_water"]
     split = samples(scores["energy_water"], frame, "baseline", "follow_up")
     expected = hedges_g(
-        split.baseline, split.follow_up, n_resamples=300, random_state=settings.seed
+        split.baseline,
+        split.follow_up,
+        n_resamples=300,
+        random_state=settings.seed,
+        confidence=row["ci_level"],
     )
     assert row[["hedges_g", "g_ci_low", "g_ci_high"]].to_numpy(dtype=float) == pytest.approx(
         expected.iloc[0].to_numpy(dtype=float), rel=1e-12
@@ -399,7 +419,7 @@ def test_independent_waves_keep_hedges_g_and_have_no_dz() -> None:
 
 
 # --- where readers see d_z ---------------------------------------------------------
-DZ_LABEL = "Effect size dz, {pairs} pairs [95% CI]"
+DZ_LABEL = "Effect size dz, {pairs} pairs [CI] (level)"
 DZ_METHOD = (
     "Linked staff: the interval of g resamples persons, a linked person's two answers together "
     "(a cluster bootstrap, drawing the pairs and each wave's other respondents separately so "
