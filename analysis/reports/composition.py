@@ -63,8 +63,12 @@ def strata(
     >>> frame = pd.DataFrame({"wave": ["b"] * 14 + ["f"] * 14,
     ...                       "department": list("AAAAABBBBBCCDD") * 2})
     >>> s = strata(frame, {"A": 20, "B": 20, "C": 10, "D": 5}, 5, ["b", "f"])
-    >>> s.of_department, s.headcounts == {"A": 20, "B": 10 + 20 + 5}
-    ({'A': 'A'}, True)
+    >>> s.of_department, s.headcounts[OTHER]
+    ({'B': 'B'}, 35)
+
+    C and D (two respondents each) are hidden, and A with them to protect
+    them (complementary suppression): they answer as "other departments",
+    weighted by 20 + 10 + 5 staff.
     """
     threshold = effective_threshold(threshold)
     counts = counts_from_frame(frame, waves)
@@ -207,9 +211,11 @@ def composition_lines(
 
     baseline, follow_up = list(wave_labels)
     homogeneity = tests["homogeneity"]
-    p = number(homogeneity["p"], language, 3) if homogeneity["p"] >= 0.001 else "< 0,001"
-    if language == "en" and homogeneity["p"] < 0.001:
-        p = "< 0.001"
+    p = (
+        "p = " + number(homogeneity["p"], language, 3)
+        if homogeneity["p"] >= 0.001
+        else "p < " + number(0.001, language, 3)
+    )
     counts = tests["counts"]
     lines = []
     if homogeneity["p"] < COMPOSITION_ALPHA:
@@ -218,7 +224,7 @@ def composition_lines(
         lines.append(
             _(
                 "The composition of who answered changed between the waves (chi-square test,"
-                " p = {p}): {department} gave {before} of the responses in {baseline} and"
+                " {p}): {department} gave {before} of the responses in {baseline} and"
                 " {after} in {follow_up}. The weighted change per theme corrects for this.",
                 p=p,
                 department=name(moved),
@@ -232,7 +238,7 @@ def composition_lines(
         lines.append(
             _(
                 "No sign that the composition of who answered changed between the waves"
-                " (chi-square test, p = {p}).",
+                " (chi-square test, {p}).",
                 p=p,
             )
         )

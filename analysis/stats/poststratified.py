@@ -71,9 +71,14 @@ def poststratified_difference(
     >>> b = pd.Series([2.0, 3.0, 4.0, 4.0, 5.0])
     >>> f = pd.Series([3.0, 4.0, 4.0, 5.0, 5.0])
     >>> sb, sf = pd.Series(list("aabbb")), pd.Series(list("aaabb"))
-    >>> poststratified_difference(b, sb, f, sf, {"a": 50, "b": 50}).round(4)
-       mean_baseline  mean_follow_up  difference      se      df  ci_low  ci_high  level
-    0         3.4167          4.1667        0.75  0.5951  2.6765 -1.2804   2.7804   0.95
+    >>> result = poststratified_difference(b, sb, f, sf, {"a": 50, "b": 50})
+    >>> result[["mean_baseline", "mean_follow_up", "se", "df"]].round(4)
+       mean_baseline  mean_follow_up      se      df
+    0         3.4167          4.3333  0.3436  2.9794
+
+    By hand: baseline 0.5 · 2.5 + 0.5 · 4.333 = 3.4167; variance
+    0.25 · 0.5/2 + 0.25 · 0.333/3 + 0.25 · 0.333/3 + 0 = 0.11806 (se 0.3436);
+    df = 0.11806² / (0.0625² + 2 · 0.02778²/2) = 2.979.
     """
     rows = [_strata_terms(v, s, headcounts) for v, s in ((baseline, baseline_strata),
                                                           (follow_up, follow_up_strata))]  # fmt: skip
