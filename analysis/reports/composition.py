@@ -137,7 +137,11 @@ def composition_tests(
         fits[wave] = {
             "chi2": float(fit.statistic),
             "p": float(fit.pvalue),
-            "gap": (largest, float(observed[largest] / observed.sum()), float(expected_share[largest])),
+            "gap": (
+                largest,
+                float(observed[largest] / observed.sum()),
+                float(expected_share[largest]),
+            ),
         }
     return {
         "counts": table,

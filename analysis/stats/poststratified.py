@@ -80,8 +80,8 @@ def poststratified_difference(
     0.25 · 0.5/2 + 0.25 · 0.333/3 + 0.25 · 0.333/3 + 0 = 0.11806 (se 0.3436);
     df = 0.11806² / (0.0625² + 2 · 0.02778²/2) = 2.979.
     """
-    rows = [_strata_terms(v, s, headcounts) for v, s in ((baseline, baseline_strata),
-                                                          (follow_up, follow_up_strata))]  # fmt: skip
+    waves = ((baseline, baseline_strata), (follow_up, follow_up_strata))
+    rows = [_strata_terms(values, strata, headcounts) for values, strata in waves]
     means = [float((r["weight"] * r["mean"]).sum()) if len(r) else np.nan for r in rows]
     terms = pd.concat(rows)
     variance = float(terms["term"].sum()) if len(terms) else np.nan
