@@ -20,13 +20,17 @@ from scipy import stats
 def _strata_terms(
     values: pd.Series, strata: pd.Series, headcounts: Mapping[str, float]
 ) -> pd.DataFrame:
-    """Per stratum with answers and staff: weight W, mean, variance, n."""
+    """Per stratum with scores and staff: mean, variance, n and staff."""
     data = pd.DataFrame({"value": values.to_numpy(), "stratum": strata.to_numpy()}).dropna()
     grouped = data.groupby("stratum")["value"].agg(["mean", "var", "count"])
     grouped["staff"] = [float(headcounts.get(s, 0) or 0) for s in grouped.index]
-    grouped = grouped[grouped["staff"] > 0]
+    return grouped[grouped["staff"] > 0]
+
+
+def _weighted(grouped: pd.DataFrame, common: pd.Index) -> pd.DataFrame:
+    """The strata in ``common`` with W = N_h / Σ N_h and W² s² / n, their variance term."""
+    grouped = grouped.loc[common].copy()
     grouped["weight"] = grouped["staff"] / grouped["staff"].sum()
-    # W² s² / n: the stratum's share of the variance of the weighted mean
     grouped["term"] = grouped["weight"] ** 2 * grouped["var"] / grouped["count"]
     return grouped
 
@@ -42,7 +46,8 @@ def poststratified_difference(
     """The change in a post-stratified mean between two waves, with a t interval.
 
     In each wave, mean = Σ W_h ȳ_h with W_h = N_h / Σ N_h over the strata
-    that have answers and staff, and variance Σ W_h² s_h² / n_h (no
+    that have scores in both waves and staff (so the change is a weighted
+    average of the changes within strata), and variance Σ W_h² s_h² / n_h (no
     finite-population correction: the question is behaviour, not these N
     people on one day). The waves are taken as independent samples, so with
     linked respondents the interval is conservative. Degrees of freedom:
@@ -81,7 +86,10 @@ def poststratified_difference(
     df = 0.11806² / (0.0625² + 2 · 0.02778²/2) = 2.979.
     """
     waves = ((baseline, baseline_strata), (follow_up, follow_up_strata))
-    rows = [_strata_terms(values, strata, headcounts) for values, strata in waves]
+    grouped = [_strata_terms(values, strata, headcounts) for values, strata in waves]
+    # a change within strata: only strata with scores in both waves, reweighted among them
+    common = grouped[0].index.intersection(grouped[1].index)
+    rows = [_weighted(g, common) for g in grouped]
     means = [float((r["weight"] * r["mean"]).sum()) if len(r) else np.nan for r in rows]
     terms = pd.concat(rows)
     variance = float(terms["term"].sum()) if len(terms) else np.nan

@@ -69,6 +69,16 @@ def test_equal_response_rates_give_the_raw_mean() -> None:
     assert result.mean_baseline.iloc[0] == pytest.approx(values.mean(), abs=1e-12)
 
 
+def test_a_stratum_missing_in_one_wave_leaves_the_change() -> None:
+    # "other" answered the baseline only: comparing A+other with A alone would report the
+    # composition as a change; the change is taken within the strata of both waves
+    base, base_strata = pd.Series([3.0, 4.0, 5.0, 1.0, 1.0]), pd.Series(list("aaaoo"))
+    follow, follow_strata = pd.Series([3.0, 4.0, 5.0]), pd.Series(list("aaa"))
+    result = poststratified_difference(base, base_strata, follow, follow_strata, {"a": 5, "o": 5})
+    assert result.difference.iloc[0] == pytest.approx(0, abs=1e-12)
+    assert result.mean_baseline.iloc[0] == pytest.approx(4.0, abs=1e-12)
+
+
 def test_a_stratum_with_one_score_gives_no_interval() -> None:
     values, labels = pd.Series([1.0, 2.0, 3.0]), pd.Series(list("abb"))
     result = poststratified_difference(values, labels, values, labels, {"a": 5, "b": 5}).iloc[0]
