@@ -47,6 +47,8 @@ class Strata:
 
     of_department: dict[str, str]
     headcounts: dict[str, int]
+    #: The anonymity threshold the strata were formed with.
+    threshold: int = 5
 
     def of(self, departments: pd.Series) -> pd.Series:
         """Each respondent's stratum (no department, or a hidden one: ``OTHER``)."""
@@ -103,7 +105,7 @@ def strata(
     staff = {name: int(headcounts[name]) for name in shown}
     if with_other:
         staff[OTHER] = int(other_staff)
-    return Strata({name: name for name in shown}, staff)
+    return Strata({name: name for name in shown}, staff, threshold)
 
 
 def composition_tests(
@@ -162,13 +164,22 @@ def weighted_changes(
 
     ``scores`` holds the theme scores (one column per theme, ``frame``'s
     index); ``levels`` the confidence level printed with each theme's raw
-    interval, so both intervals of a theme make the same claim.
+    interval, so both intervals of a theme make the same claim. A theme
+    where a stratum has between 1 and k − 1 scores in a wave (the others
+    gave too few answers for a score) gets no weighted change: comparing it
+    with the raw mean could tell that small group's mean.
     """
     stratum = groups.of(frame["department"])
     is_b, is_f = frame["wave"] == baseline, frame["wave"] == follow_up
     rows = []
     for theme, level in levels.items():
         if theme not in scores or not np.isfinite(level):
+            continue
+        # respondents without a theme score thin a stratum out: every stratum's mean of the
+        # theme must rest on none or at least k scores in each wave, or nothing is weighted
+        scored = scores[theme].notna()
+        counts = pd.crosstab(stratum[scored], frame.loc[scored, "wave"])
+        if ((counts > 0) & (counts < groups.threshold)).any(axis=None):
             continue
         row = poststratified_difference(
             scores.loc[is_b, theme], stratum[is_b], scores.loc[is_f, theme], stratum[is_f],

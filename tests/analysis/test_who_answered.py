@@ -16,6 +16,7 @@ from analysis.reports.composition import (
     conclusions_differ,
     strata,
 )
+from analysis.scoring import scored_items
 from analysis.stats.poststratified import poststratified_difference
 from analysis.synthetic import synthetic_responses
 
@@ -177,6 +178,19 @@ def test_small_departments_never_form_a_stratum(shifted: ReportInput) -> None:
         assert (counts >= 5).all(), counts
     lines = " ".join(impact_context(shifted, "nl")["who_answered"]["lines"])
     assert "Klein" not in lines
+
+
+def test_a_stratum_thinned_below_k_by_missing_scores_gets_no_weighted_change(
+    shifted: ReportInput,
+) -> None:
+    frame = shifted.frame.copy()
+    items = [item.id for item in scored_items(Q, Q.themes[0].id)]
+    # all but 2 of Groen's baseline respondents (a stratum of its own) skip the first theme
+    groen = frame.index[(frame["department"] == "Groen") & (frame["wave"] == "baseline")]
+    frame.loc[groen[2:], [i for i in items if i in frame]] = np.nan
+    context = impact_context(ReportInput(frame, Q, headcounts=HEADCOUNTS), "nl")
+    assert Q.themes[0].id not in context["who_answered"]["weighted"]
+    assert Q.themes[1].id in context["who_answered"]["weighted"]
 
 
 def test_an_other_stratum_below_the_threshold_takes_in_the_smallest_shown_department() -> None:
