@@ -22,7 +22,7 @@ from analysis.anonymity import effective_threshold
 from analysis.data import DataError, choose_waves, wave_names
 from analysis.i18n import N_, check_language, translator
 from analysis.pipeline import analyse, software_versions
-from analysis.reports import sections, tidy
+from analysis.reports import composition, sections, tidy
 from analysis.reports.names import Names, relabel, shown
 from analysis.scoring import theme_scores
 from analysis.settings import Settings
@@ -188,6 +188,57 @@ def _participation(data: ReportInput, waves: list[str], language: str) -> dict[s
     return section
 
 
+def _who_answered(
+    data: ReportInput, themes: pd.DataFrame, baseline: str, follow_up: str, language: str
+) -> dict[str, Any] | None:
+    """The composition caveats and each theme's change weighted by headcount, or ``None``.
+
+    Absent without headcounts (a CSV file) or with fewer than two strata
+    (:func:`analysis.reports.composition.strata`).
+    """
+    if not data.headcounts or "department" not in data.frame:
+        return None
+    waves = [baseline, follow_up]
+    groups = composition.strata(data.frame, data.headcounts, data.threshold, waves)
+    if groups is None:
+        return None
+    _ = translator(language)
+    names = {key: shown(data.department_names, key, language) for key in groups.of_department}
+    tests = composition.composition_tests(data.frame, groups, waves)
+    lines = composition.composition_lines(
+        tests, names, {wave: data.wave_label(wave, language) for wave in waves}, language
+    )
+    in_waves = data.frame[data.frame["wave"].isin(waves)]
+    weighted = composition.weighted_changes(
+        theme_scores(in_waves, data.questionnaire, data.settings),
+        in_waves,
+        groups,
+        baseline,
+        follow_up,
+        dict(zip(themes["theme"], themes["ci_level"], strict=True)),
+    ).set_index("theme")
+    by_theme, notes = {}, []
+    for row in themes.to_dict("records"):
+        if row["theme"] not in weighted.index:
+            continue
+        change = weighted.loc[row["theme"]].to_dict()
+        by_theme[row["theme"]] = change
+        if composition.conclusions_differ(row, change):
+            notes.append(
+                _(
+                    "{theme}: weighted by each department's headcount, the change is {weighted}"
+                    " against {raw} unweighted. Part of the raw change may come from who"
+                    " answered rather than from what people do.",
+                    theme=row["theme_label"],
+                    weighted=interval(
+                        change["difference"], change["ci_low"], change["ci_high"], language
+                    ),
+                    raw=interval(row["difference"], row["ci_low"], row["ci_high"], language),
+                )
+            )
+    return {"lines": lines + notes, "weighted": by_theme, "notes": notes}
+
+
 def _enough_responses(data: ReportInput, waves: list[str]) -> None:
     """Refuse a report on a wave with fewer responses than the threshold: it would show them."""
     threshold = effective_threshold(data.threshold)
@@ -306,6 +357,7 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
         if not engagement.empty
         else None,
         participation=_participation(data, waves, language),
+        who_answered=_who_answered(data, themes, baseline, follow_up, language),
         meta=result.meta,
         design=result.meta["design"],
         linking={**data.linking, **result.meta.get("linking", {})},
