@@ -11,7 +11,7 @@ import pandas as pd
 
 from analysis.i18n import translator
 from analysis.pipeline import Analysis
-from analysis.wording import interval, linking_lines, number, verdict_label
+from analysis.wording import interval, linking_lines, number, verdict_interval, verdict_label
 
 FORMATS = ("table", "csv", "json", "xlsx")
 
@@ -96,6 +96,7 @@ def to_table(result: Analysis) -> str:
     language = result.meta["language"]
     _ = translator(language)
     themes = result.themes
+    smallest_change = result.meta["settings"].get("smallest_change", 0.2)
     shown = pd.DataFrame(
         {
             _("theme"): themes["theme_label"],
@@ -107,7 +108,10 @@ def to_table(result: Analysis) -> str:
                 for b, f in zip(themes["mean_baseline"], themes["mean_follow_up"], strict=True)
             ],
             _("difference [CI]"): [
-                _interval(r.difference, r.ci_low, r.ci_high, language) for r in themes.itertuples()
+                verdict_interval(
+                    r.difference, r.ci_low, r.ci_high, r.verdict, language, smallest_change
+                )
+                for r in themes.itertuples()
             ],
             _("p (Holm)"): [_p(v, language) for v in themes["p_holm"]],
             _("g [CI]"): [

@@ -308,6 +308,35 @@ def verdict_sentence(
     )
 
 
+def verdict_interval(
+    difference: float,
+    low: float,
+    high: float,
+    verdict: Verdict | str,
+    language: str,
+    smallest_change: float = 0.2,
+) -> str:
+    """A theme's change with the interval printed beside its verdict: ``+0,32 [+0,003; +0,64]``.
+
+    Like :func:`interval`, with two decimals, or more where rounding would
+    make the interval contradict the verdict (a lower end of 0.003 beside
+    "improved" is not printed as 0,00). Tables and sentences print a
+    theme's interval through here, so both read the same.
+
+    Examples
+    --------
+    >>> verdict_interval(0.32, 0.003, 0.64, "improved", "nl")
+    '+0,32 [+0,003; +0,64]'
+    >>> verdict_interval(0.05, -0.1, 0.2, "no_detectable_change", "en")
+    '+0.05 [−0.10; +0.20]'
+    """
+    verdict = Verdict(verdict)
+    if verdict is Verdict.TOO_LITTLE_DATA:
+        return interval(difference, low, high, language)
+    low_text, high_text = _bounds(verdict, low, high, smallest_change, language)
+    return f"{number(difference, language, signed=True)} [{low_text}; {high_text}]"
+
+
 def _bounds(
     verdict: Verdict, low: float, high: float, smallest_change: float, language: str
 ) -> tuple[str, str]:

@@ -26,7 +26,15 @@ from analysis.reports import composition, sections, tidy
 from analysis.reports.names import Names, relabel, shown
 from analysis.scoring import theme_scores
 from analysis.settings import Settings
-from analysis.wording import day, interval, linking_lines, number, percent, verdict_label
+from analysis.wording import (
+    day,
+    interval,
+    linking_lines,
+    number,
+    percent,
+    verdict_interval,
+    verdict_label,
+)
 from questionnaires import Questionnaire
 
 KINDS = ("diagnosis", "impact")
@@ -95,7 +103,7 @@ def _chart(chart: Any, description: str) -> dict[str, str]:
     return {"src": _svg_uri(chart), "alt": description}
 
 
-def _environment(language: str) -> Environment:
+def _environment(language: str, smallest_change: float = 0.2) -> Environment:
     environment = Environment(
         loader=PackageLoader("analysis.reports", "templates"),
         autoescape=select_autoescape(["html"]),
@@ -108,6 +116,15 @@ def _environment(language: str) -> Environment:
         value, language, digits, signed=True
     )
     # a change and its interval, written one way everywhere: {{ row|interval("top2_", 0, 100) }}
+    # a theme's change beside its verdict: never rounded into disagreeing with it
+    environment.filters["theme_interval"] = lambda row: verdict_interval(
+        row["difference"],
+        row["ci_low"],
+        row["ci_high"],
+        row["verdict"],
+        language,
+        smallest_change,
+    )
     environment.filters["interval"] = lambda row, prefix="", digits=2, scale=1: interval(
         row[f"{prefix}difference"],
         row[f"{prefix}ci_low"],
@@ -233,7 +250,14 @@ def _who_answered(
                     weighted=interval(
                         change["difference"], change["ci_low"], change["ci_high"], language
                     ),
-                    raw=interval(row["difference"], row["ci_low"], row["ci_high"], language),
+                    raw=verdict_interval(
+                        row["difference"],
+                        row["ci_low"],
+                        row["ci_high"],
+                        row["verdict"],
+                        language,
+                        data.settings.smallest_change,
+                    ),
                 )
             )
     return {"lines": lines + notes, "weighted": by_theme, "notes": notes}
@@ -469,7 +493,11 @@ def build_report(kind: str, data: ReportInput, language: str = "nl") -> str:
     context = (
         impact_context(data, language) if kind == "impact" else diagnosis_context(data, language)
     )
-    return _environment(language).get_template(f"{kind}.html").render(**context)
+    return (
+        _environment(language, data.settings.smallest_change)
+        .get_template(f"{kind}.html")
+        .render(**context)
+    )
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.weightstats import ttost_ind
 
+import questionnaires
 from analysis.compare import compare_themes
 from analysis.scoring import theme_scores
 from analysis.settings import Settings
@@ -262,6 +263,35 @@ def test_rounding_never_makes_the_interval_contradict_the_verdict():
         mde=0.3,
     )
     assert "interval +0.003 to +0.41" in sentence
+
+
+def test_tables_round_the_interval_as_the_sentence_does(monkeypatch):
+    """The theme table and `analyse` printed "+0,20 [0,00; +0,41]" beside "improved" while
+    the sentence said +0,003: every theme interval goes through wording.verdict_interval."""
+    from analysis.output import render
+    from analysis.pipeline import analyse
+    from analysis.reports import ReportInput, build_report
+
+    frame = synthetic_responses("klimaatteam", 120, 110, seed=1)
+    table = compare_themes(frame, settings=Settings(n_resamples=100))
+    improved = table.index[table["verdict"] == "improved"][0]
+
+    def nearly_zero(*args, **kwargs):
+        result = table.copy()
+        result.loc[improved, ["difference", "ci_low", "ci_high"]] = [0.2, 0.0031, 0.41]
+        return result
+
+    monkeypatch.setattr("analysis.pipeline.compare_themes", nearly_zero)
+    monkeypatch.setattr("analysis.reports.build.compare_themes", nearly_zero, raising=False)
+    text = render(analyse(frame, settings=Settings(n_resamples=100), language="nl"), "table")
+    assert "+0,20 [+0,003; +0,41]" in text
+    assert "[0,00; +0,41]" not in text
+    data = ReportInput(
+        frame, questionnaires.load("klimaatteam"), settings=Settings(n_resamples=100)
+    )
+    html = build_report("impact", data, "nl")
+    assert "+0,20 [+0,003; +0,41]" in html
+    assert "[0,00; +0,41]" not in html
 
 
 @pytest.mark.parametrize(
