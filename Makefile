@@ -14,8 +14,10 @@ PORT ?= 5000
 # The machine's PostgreSQL; `make test-postgres` gives each test a schema of its own in it.
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # The second run skips the browser tests (they test pages, not storage), the wheel (it
-# builds the same package) and the doctests.
-PYTEST_POSTGRES_ARGS ?= tests --ignore=tests/browser --ignore=tests/test_wheel.py
+# builds the same package), the doctests, and the analysis and questionnaire tests (they
+# never open a database: analysis does not import survey_app, tests/test_architecture.py).
+PYTEST_POSTGRES_ARGS ?= tests --ignore=tests/browser --ignore=tests/test_wheel.py \
+	--ignore=tests/analysis --ignore=tests/questionnaires
 
 .PHONY: run test test-fast test-postgres bench bench-dashboard lint format translations extract-messages clean
 
