@@ -181,6 +181,30 @@ def overlap_parts(
     other wave. Raises ValueError, naming ``paired_alternative``, when there
     are no unpaired observations, and when fewer than 2 complete pairs remain.
     """
+    before_alone, after_alone, before_pair, after_pair = split_linked(
+        baseline_unpaired, follow_up_unpaired, baseline_paired, follow_up_paired
+    )
+    if before_pair.size < 2:
+        raise ValueError(
+            "a partially overlapping test needs at least 2 complete pairs; "
+            "compare the waves as independent samples when fewer respondents are linked."
+        )
+    if before_alone.size == 0 and after_alone.size == 0:
+        raise ValueError(f"there are no unpaired observations; use {paired_alternative} instead.")
+    return before_alone, after_alone, before_pair, after_pair
+
+
+def split_linked(
+    baseline_unpaired: ArrayLike,
+    follow_up_unpaired: ArrayLike,
+    baseline_paired: ArrayLike,
+    follow_up_paired: ArrayLike,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Unpaired values per wave and the complete pairs, missing values dropped.
+
+    A pair with one value missing becomes an unpaired observation of the
+    other wave; pairs of unequal length are refused.
+    """
     before_alone = observed(baseline_unpaired, "baseline_unpaired")
     after_alone = observed(follow_up_unpaired, "follow_up_unpaired")
     before_pair = as_float_array(baseline_paired, "baseline_paired")
@@ -194,13 +218,6 @@ def overlap_parts(
     both = has_before & has_after
     before_alone = np.concatenate([before_alone, before_pair[has_before & ~has_after]])
     after_alone = np.concatenate([after_alone, after_pair[has_after & ~has_before]])
-    if both.sum() < 2:
-        raise ValueError(
-            "a partially overlapping test needs at least 2 complete pairs; "
-            "compare the waves as independent samples when fewer respondents are linked."
-        )
-    if before_alone.size == 0 and after_alone.size == 0:
-        raise ValueError(f"there are no unpaired observations; use {paired_alternative} instead.")
     return before_alone, after_alone, before_pair[both], after_pair[both]
 
 

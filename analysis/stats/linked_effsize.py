@@ -29,10 +29,9 @@ import pandas as pd
 
 from ._common import (
     ArrayLike,
-    as_float_array,
     check_confidence,
-    observed,
     one_row,
+    split_linked,
     spread_floor,
 )
 from .effsize import (
@@ -61,20 +60,10 @@ def _linked_parts(
 
     A pair with one value missing becomes an unpaired answer of the other wave.
     """
-    before_alone = observed(baseline_unpaired, "baseline_unpaired")
-    after_alone = observed(follow_up_unpaired, "follow_up_unpaired")
-    before_pair = as_float_array(baseline_paired, "baseline_paired")
-    after_pair = as_float_array(follow_up_paired, "follow_up_paired")
-    if before_pair.shape != after_pair.shape:
-        raise ValueError(
-            "baseline_paired and follow_up_paired must have the same length "
-            f"(one value per linked respondent); got {before_pair.size} and {after_pair.size}."
-        )
-    has_before, has_after = ~np.isnan(before_pair), ~np.isnan(after_pair)
-    both = has_before & has_after
-    before_alone = np.sort(np.concatenate([before_alone, before_pair[has_before & ~has_after]]))
-    after_alone = np.sort(np.concatenate([after_alone, after_pair[has_after & ~has_before]]))
-    before_pair, after_pair = before_pair[both], after_pair[both]
+    before_alone, after_alone, before_pair, after_pair = split_linked(
+        baseline_unpaired, follow_up_unpaired, baseline_paired, follow_up_paired
+    )
+    before_alone, after_alone = np.sort(before_alone), np.sort(after_alone)
     order = np.lexsort((after_pair, before_pair))
     return before_alone, after_alone, before_pair[order], after_pair[order]
 
