@@ -13,24 +13,21 @@ There is no allow-list of known leaks: whatever is found fails the test.
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.browser.pages import PAGES, DemoData, install_demo
-from tests.conftest import AuthActions, hidden_fields, make_app, require
+from tests.conftest import AuthActions, hidden_fields, make_app
+from tests.pdf_pages import page_texts, require_poppler, save_pngs
 from tests.survey_app.web.test_page_registry import NOT_PAGES
 from tests.visible_text import Leak, leaks, visible_text
 
 LANGUAGES = ("nl", "fr")
 REPORTS = ("impact", "diagnosis")
-ARTIFACTS = Path(__file__).parents[1] / "test-artifacts" / "reports"
 
 
 @dataclass
@@ -113,23 +110,8 @@ def _page_leaks(demo: Demo, language: str) -> list[Leak]:
 
 def _pdf_text(pdf: bytes, name: str) -> str:
     """The text of a PDF (pdftotext); the PDF and its pages as PNG images in the artifacts."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.pdf"
-    path.write_bytes(pdf)
-    for old in ARTIFACTS.glob(f"{name}-*.png"):
-        old.unlink()
-    subprocess.run(
-        ["pdftoppm", "-r", "60", "-png", str(path), str(ARTIFACTS / name)],
-        check=True,
-        timeout=120,
-    )
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
+    save_pngs(pdf, name, "reports")
+    return "\f".join(page_texts(pdf))
 
 
 def _report_leaks(demo: Demo, language: str) -> list[Leak]:
@@ -169,8 +151,5 @@ def test_pages_show_no_identifier_and_no_english(demo: Demo, language: str) -> N
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_reports_show_no_identifier_and_no_english(demo: Demo, language: str) -> None:
-    require(
-        shutil.which("pdftoppm") is not None and shutil.which("pdftotext") is not None,
-        "poppler-utils (pdftoppm, pdftotext) is not installed",
-    )
+    require_poppler()
     _check(_report_leaks(demo, language), language, reports=True)
