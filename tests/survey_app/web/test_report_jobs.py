@@ -22,17 +22,13 @@ from survey_app.store import demo, jobs
 from survey_app.store.models import Campaign, Job, JobState, ResultCache
 from survey_app.store.users import create_user
 from tests.conftest import AuthActions, csrf_token, make_app
+from tests.survey_app.store import test_result_cache
+from tests.survey_app.store.test_result_cache import COACH
 
-COACH = ("coach@demodorp.be", "coach-password-1")
+demo_campaign = test_result_cache.demo_campaign  # the demo and its coach, as a fixture
+
 REPORT = "<html><body><p>Het rapport van Demodorp</p></body></html>"
 TOKEN = re.compile(r"/coach/jobs/([\w-]+)")
-
-
-@pytest.fixture
-def demo_campaign(app, db_session) -> Campaign:
-    demo.create(db_session, seed=2026, secret=app.config["LINKING_KEY"])
-    create_user(db_session, COACH[0], "coach", [demo.SLUG], password=COACH[1])
-    return db_session.scalar(select(Campaign))
 
 
 @pytest.fixture
