@@ -84,4 +84,5 @@ def test_the_coach_clicks_pdf_waits_on_the_progress_page_and_gets_the_file(brows
         download.save_as(target)
         assert target.read_bytes().startswith(b"%PDF")
         assert "Het rapport is klaar" in page.locator("main").inner_text()
+        watched.screenshot("report-progress-ready-nl-360")
         page.context.close()
