@@ -29,6 +29,7 @@ from flask import Flask, current_app
 from survey_app.store import jobs as job_state
 from survey_app.store.db import get_session
 from survey_app.store.models import Job
+from survey_app.web.security import ConfigurationError
 
 _RUNNER_KEY = "klimaatpeil.jobs"
 log = logging.getLogger(__name__)
@@ -77,11 +78,12 @@ class ThreadRunner:
 
 
 def init_app(app: Flask) -> None:
+    """Choose the runner from ``JOB_RUNNER``; nothing starts before the first job."""
     kind = app.config.setdefault("JOB_RUNNER", "thread")
     app.config.setdefault("JOB_THREADS", 2)
     app.config.setdefault("JOB_STALE_AFTER", 600)
     if kind not in ("thread", "inline"):
-        raise ValueError(f"JOB_RUNNER must be 'thread' or 'inline', not {kind!r}")
+        raise ConfigurationError(f"JOB_RUNNER must be 'thread' or 'inline', not {kind!r}")
     app.extensions[_RUNNER_KEY] = (
         InlineRunner() if kind == "inline" else ThreadRunner(int(app.config["JOB_THREADS"]))
     )

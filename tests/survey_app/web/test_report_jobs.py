@@ -199,3 +199,10 @@ def test_a_report_is_made_by_the_thread_pool_while_the_page_waits(tmp_path, monk
     assert "Het rapport is klaar" in page and "Het rapport downloaden" in page
     assert client.get(_url(campaign)).text == REPORT and calls == ["impact"]
     session.close()
+
+
+def test_an_unknown_runner_is_refused_at_startup(tmp_path):
+    from survey_app.web.security import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="JOB_RUNNER must be 'thread' or 'inline'"):
+        make_app(tmp_path, JOB_RUNNER="redis")
