@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 import questionnaires
+from analysis.progress import progress
 from analysis.synthetic import synthetic_responses
 from survey_app import create_app
 from survey_app.store.db import get_engine, upgrade
@@ -93,7 +94,8 @@ def build(session, responses: int) -> tuple[Campaign, str]:
     by_name = {wave.name: wave for wave in waves}
     departments = {d.name: d.id for d in organisation.departments}
     counts: dict[tuple[int, int], int] = {}
-    for number, record in enumerate(frame.to_dict("records"), start=1):
+    records = frame.to_dict("records")
+    for number, record in enumerate(progress(records, label="storing"), start=1):
         wave = by_name[record["wave"]]
         department = departments.get(record["department"]) if record["department"] else None
         response = Response(wave_id=wave.id, department_id=department, language=record["language"])

@@ -24,6 +24,7 @@ import sys
 import numpy as np
 from scipy import stats
 
+from analysis.progress import progress
 from analysis.stats import cohen_dz, hedges_g, hedges_g_linked
 from analysis.stats._common import spread_floor
 from analysis.stats.linked_effsize import _linked_parts, _resampling, _strata
@@ -63,7 +64,7 @@ def main(replications: int = 1000) -> None:
         rng = np.random.default_rng(2026)
         hits = {"independent": 0, "bca": 0, "percentile": 0, "dz": 0}
         true_dz = delta / np.sqrt(2 * (1 - rho))
-        for seed in range(replications):
+        for seed in progress(range(replications), label=f"{pairs} pairs, rho {rho}"):
             linked = rng.multivariate_normal([0.0, delta], [[1.0, rho], [rho, 1.0]], size=pairs)
             parts = (
                 rng.normal(0.0, 1.0, alone),

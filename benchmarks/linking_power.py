@@ -27,6 +27,7 @@ import sys
 import questionnaires
 from analysis.compare import compare_themes
 from analysis.linking import match_codes, pair_ids, split_codes
+from analysis.progress import progress
 from analysis.settings import Settings
 from analysis.synthetic import synthetic_responses
 
@@ -60,7 +61,7 @@ def main(replications: int = 300, shift: float = 0.3, n: int = 120) -> None:
     found = {"independent": 0, "partially_paired": 0}
     false_positive = {"independent": 0, "partially_paired": 0}
     pairs = wrong = estimated = exact_only = 0
-    for seed in range(replications):
+    for seed in progress(range(replications), label="replications"):
         frame = synthetic_responses(questionnaire, n, n, shifts={"energy_water": shift},
                                     linked_share=0.5, seed=seed)  # fmt: skip
         linked, counts, truth = _linked(frame, n, settings.max_false_match_share)

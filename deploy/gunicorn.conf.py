@@ -32,7 +32,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 worker_class = "gthread" if threads > 1 else "sync"
 
-#: A report (PDF) can take a few seconds on a large campaign; nothing should take 60.
+#: Reports are made off the request (survey_app/web/jobs.py); no request should take 60 s.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5

@@ -26,6 +26,9 @@ ENVIRONMENT_SETTINGS = (
     "LOGIN_RATE_LIMIT",
     "PREFERRED_URL_SCHEME",
     "PROXY_FIX_X_FOR",
+    "JOB_RUNNER",
+    "JOB_THREADS",
+    "JOB_STALE_AFTER",
 )
 
 
@@ -100,7 +103,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     except intake.IntakeKeyError as error:
         raise security.ConfigurationError(str(error)) from None
 
-    from survey_app.web import auth, coach, i18n, limits
+    from survey_app.web import auth, coach, i18n, jobs, limits
     from survey_app.web.admin import routes as admin_routes
     from survey_app.web.dashboard import routes as dashboard_routes
     from survey_app.web.survey import routes as survey_routes
@@ -112,6 +115,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     i18n.init_app(app)
     limits.init_app(app)
+    jobs.init_app(app)
     auth.init_app(app)
     app.register_blueprint(survey_routes.bp)
     for blueprint in coach.BLUEPRINTS:

@@ -75,6 +75,9 @@ def make_app(tmp_path: Path, **config) -> Flask:
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "localhost",
+        # jobs (reports) run in the request that starts them: tests see the result at once;
+        # tests/survey_app/web/test_report_jobs.py runs the real thread pool too
+        "JOB_RUNNER": "inline",
     }
     settings.update(config)
     if "DATABASE_URL" not in settings:

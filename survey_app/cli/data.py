@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 
 import questionnaires
 from analysis.data import DataError
+from analysis.progress import stages
 from survey_app.cli.common import (
     N_,
     InputError,
@@ -189,26 +190,29 @@ def analyse_command(
         check_one_source(responses, campaign_id)
         if output_format == "xlsx" and out is None:
             raise InputError(N_("--format xlsx needs --out FILE.xlsx"))
-        data = responses_input(responses, campaign_id, questionnaire_name, baseline, follow_up)
-        if by is not None:
-            if data.campaign is not None:
-                threshold = data.campaign.organisation.anonymity_threshold
-            rendered = _render_breakdown(
-                data.frame, data.questionnaire, by, threshold, output_format, language
-            )
-        else:
-            result = analyse(
-                data.frame,
-                data.questionnaire,
-                data.baseline,
-                data.follow_up,
-                items=items,
-                language=language,
-                source=data.source,
-                linking=data.linking,
-                exact_pairs=data.exact_pairs,
-            )
-            rendered = render(result, output_format)
+        with stages(2) as bar:  # closed before an error is printed
+            bar.begin(say(N_("Reading the responses"), language))
+            data = responses_input(responses, campaign_id, questionnaire_name, baseline, follow_up)
+            bar.begin(say(N_("Analysing"), language))
+            if by is not None:
+                if data.campaign is not None:
+                    threshold = data.campaign.organisation.anonymity_threshold
+                rendered = _render_breakdown(
+                    data.frame, data.questionnaire, by, threshold, output_format, language
+                )
+            else:
+                result = analyse(
+                    data.frame,
+                    data.questionnaire,
+                    data.baseline,
+                    data.follow_up,
+                    items=items,
+                    language=language,
+                    source=data.source,
+                    linking=data.linking,
+                    exact_pairs=data.exact_pairs,
+                )
+                rendered = render(result, output_format)
     except questionnaires.QuestionnaireError as error:
         fail_on_questionnaire(error, language)
     except (InputError, DataError) as error:
@@ -249,22 +253,26 @@ def report_command(
         check_one_source(responses, campaign_id)
         if out.suffix.lower() not in (".html", ".htm", ".pdf"):
             raise InputError(N_("--out must end in .html or .pdf, not '%(name)s'"), name=out.name)
-        if campaign_id is not None:
-            from survey_app.campaign_data import report_input
-            from survey_app.store.db import get_session
+        with stages(3) as bar:  # closed before an error is printed
+            bar.begin(say(N_("Reading the responses"), language))
+            if campaign_id is not None:
+                from survey_app.campaign_data import report_input
+                from survey_app.store.db import get_session
 
-            data = report_input(get_session(), find_campaign(campaign_id))
-        else:
-            questionnaire = load_questionnaire(questionnaire_name)
-            data = ReportInput(read_responses(responses, questionnaire), questionnaire)
-        data.baseline = baseline or data.baseline
-        data.follow_up = follow_up or data.follow_up
-        html = build_report(kind, data, language)
+                data = report_input(get_session(), find_campaign(campaign_id))
+            else:
+                questionnaire = load_questionnaire(questionnaire_name)
+                data = ReportInput(read_responses(responses, questionnaire), questionnaire)
+            data.baseline = baseline or data.baseline
+            data.follow_up = follow_up or data.follow_up
+            bar.begin(say(N_("Making the report"), language))
+            html = build_report(kind, data, language)
+            bar.begin(say(N_("Writing %(path)s"), language, path=out.name))
+            write_report(html, out)
     except questionnaires.QuestionnaireError as error:
         fail_on_questionnaire(error, language)
     except (InputError, DataError) as error:
         fail(error, language)
-    write_report(html, out)
     click.echo(say(N_("Wrote %(path)s."), language, path=out), err=True)
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 from flask.cli import with_appcontext
 
 import questionnaires
+from analysis.progress import stages
 from survey_app.cli.common import (
     N_,
     InputError,
@@ -196,32 +197,37 @@ def impact_command(
         staff = parse_headcount(headcount) if headcount is not None else None
         if campaign_id is None and responses is not None and staff is None:
             raise InputError(N_("--headcount N is required with a RESPONSES.csv file"))
-        try:
-            data = responses_input(responses, campaign_id, questionnaire_name, baseline, follow_up)
-        except questionnaires.QuestionnaireError as error:
-            raise _questionnaire_problem(questionnaire_name, error) from None
-        local, local_source = {}, ""
-        if data.campaign is not None:
-            organisation = data.campaign.organisation
-            if staff is None and organisation.headcount < 1:
-                raise InputError(
-                    N_(
-                        "campaign %(id)s: its organisation has no headcount; set the "
-                        "departments' headcounts or give --headcount N"
-                    ),
-                    id=campaign_id,
+        with stages(2) as bar:  # closed before an error is printed
+            bar.begin(say(N_("Reading the responses"), language))
+            try:
+                data = responses_input(
+                    responses, campaign_id, questionnaire_name, baseline, follow_up
                 )
-            staff = staff or organisation.headcount
-            local, local_source = (
-                local_factors(organisation),
-                say(N_("local figures of %(name)s"), language, name=organisation.name),
+            except questionnaires.QuestionnaireError as error:
+                raise _questionnaire_problem(questionnaire_name, error) from None
+            local, local_source = {}, ""
+            if data.campaign is not None:
+                organisation = data.campaign.organisation
+                if staff is None and organisation.headcount < 1:
+                    raise InputError(
+                        N_(
+                            "campaign %(id)s: its organisation has no headcount; set the "
+                            "departments' headcounts or give --headcount N"
+                        ),
+                        id=campaign_id,
+                    )
+                staff = staff or organisation.headcount
+                local, local_source = (
+                    local_factors(organisation),
+                    say(N_("local figures of %(name)s"), language, name=organisation.name),
+                )
+            bar.begin(say(N_("Estimating the savings"), language))
+            factor_set = load_factors().with_overrides(local, source=local_source)
+            factor_set = factor_set.with_overrides(overrides, source="--factor")
+            waves = choose_waves(data.frame, data.baseline, data.follow_up)
+            table = estimate_impact(
+                data.frame, data.questionnaire, *waves, headcount=staff, factors=factor_set
             )
-        factor_set = load_factors().with_overrides(local, source=local_source)
-        factor_set = factor_set.with_overrides(overrides, source="--factor")
-        waves = choose_waves(data.frame, data.baseline, data.follow_up)
-        table = estimate_impact(
-            data.frame, data.questionnaire, *waves, headcount=staff, factors=factor_set
-        )
     except (InputError, DataError, FactorError) as error:
         fail(error, language)
     if table.empty and output_format == "table":

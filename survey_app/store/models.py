@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import enum
 import secrets
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     Column,
     Date,
+    DateTime,
     Enum,
     Float,
     ForeignKey,
@@ -422,6 +423,37 @@ class ResultCache(Base):
     name: Mapped[str] = mapped_column(String(80))
     created_on: Mapped[date] = mapped_column(Date)
     content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class JobState(enum.StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Job(Base):
+    """A result being made off the request (a report): what every app server sees of it.
+
+    ``key`` is the result's key in ``result_cache``, so one result is made by
+    one job at a time, whichever server or click asked first; ``token`` is
+    the random id of its progress page (it says nothing about the job).
+    ``started_on`` (UTC) tells a job left running by a killed process from
+    one still at work. ``reason`` is the translated reason of a failure, or
+    empty for an unexpected one. No answer ever lives here.
+    """
+
+    __tablename__ = "job"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    target: Mapped[str] = mapped_column(String(300))
+    state: Mapped[JobState] = mapped_column(_enum(JobState))
+    started_on: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(Text, default="")
 
 
 class User(Base):

@@ -30,6 +30,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from survey_app.store import jobs
 from survey_app.store.models import Campaign, Response, ResultCache, Wave
 
 #: The packages a cached result is computed with: a change in any file of theirs changes
@@ -122,7 +123,7 @@ def cached(
     exception from ``compute`` stores nothing.
     """
     key = cache_key(name, inputs)
-    content = session.scalar(select(ResultCache.content).where(ResultCache.key == key))
+    content = stored(session, key)
     if content is not None:
         return content
     content = compute()
@@ -145,6 +146,12 @@ def cached(
     return content
 
 
+def stored(session: Session, key: str) -> bytes | None:
+    """The result kept under ``key`` (see :func:`cache_key`), or None."""
+    return session.scalar(select(ResultCache.content).where(ResultCache.key == key))
+
+
 def forget(session: Session, campaign: Campaign) -> None:
-    """Delete every kept result of ``campaign`` (in the caller's transaction)."""
+    """Delete every kept result of ``campaign`` and its jobs (in the caller's transaction)."""
     session.execute(delete(ResultCache).where(ResultCache.campaign_id == campaign.id))
+    jobs.forget(session, campaign)

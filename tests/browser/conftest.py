@@ -12,6 +12,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -62,9 +63,9 @@ class LiveServer:
     session_factory: object
 
 
-@pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[LiveServer]:
-    app = make_app(tmp_path, SERVER_NAME=None)
+@contextmanager
+def serving(app) -> Iterator[LiveServer]:
+    """``app`` served on a free local port for as long as the block runs."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -75,6 +76,12 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    with serving(make_app(tmp_path, SERVER_NAME=None)) as server:
+        yield server
 
 
 @dataclass

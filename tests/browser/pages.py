@@ -26,6 +26,8 @@ class DemoData:
     workshop_id: int = 1
     #: An account (the viewer's) whose page the admin opens.
     user_id: int = 0
+    #: The progress page of a report being made.
+    job_token: str = "job"
 
 
 @dataclass(frozen=True)
@@ -115,14 +117,23 @@ PAGES: list[Page] = [
     Page(
         "admin-user", "admin", lambda d: f"/admin/users/{d.user_id}?lang=nl", "directie@demodorp.be"
     ),
+    # refresh=off: the page holds still while axe reads it (refreshing, it reloads every 2 s)
+    Page(
+        "coach-report-progress",
+        "coach",
+        lambda d: f"/coach/jobs/{d.job_token}?lang=nl&refresh=off",
+        "Het rapport wordt gemaakt",
+    ),
 ]
 
 
 def install_demo(session_factory: Any, linking_key: str) -> DemoData:
     """Gemeente Demodorp, a coach, a viewer, an admin and a draft wave, in a fresh database."""
+    from datetime import timedelta
+
     from sqlalchemy import select
 
-    from survey_app.store import demo
+    from survey_app.store import demo, jobs
     from survey_app.store.models import Organisation, User, Wave, WaveKind, WaveStatus
     from survey_app.store.users import create_user
 
@@ -146,6 +157,10 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
             ),
         }
         viewer = session.scalar(select(User).where(User.email == "directie@demodorp.be"))
+        job, _mine = jobs.claim(  # a report being made: it stays "running" through the tests
+            session, "0" * 64, campaign.id, "report:impact:nl:pdf",
+            f"/coach/campaigns/{campaign.id}/report/impact.pdf?lang=nl", timedelta(days=1),
+        )  # fmt: skip
         waves = {wave.status: wave for wave in campaign.waves}
         return DemoData(
             open_token=waves[WaveStatus.OPEN].token,
@@ -157,6 +172,7 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
             action_id=campaign.actions[0].id,
             workshop_id=campaign.workshops[0].id,
             user_id=viewer.id,
+            job_token=job.token,
         )
     finally:
         session.close()

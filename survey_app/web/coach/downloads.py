@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from survey_app.campaign_data import coach_export, coach_export_frame
 from survey_app.store import invitations
+from survey_app.store import jobs as store_jobs
 from survey_app.store.campaigns import campaign_questionnaire
 from survey_app.store.db import get_session
-from survey_app.store.models import Campaign, Wave, WaveStatus
+from survey_app.store.models import Campaign, JobState, Wave, WaveStatus
+from survey_app.web import jobs
 from survey_app.web.coach import invitation_sheets
 from survey_app.web.coach.common import bp, campaign_or_404, coach_only, download, wave_or_404
+from survey_app.web.coach.forms import ConfirmForm
 from survey_app.web.coach.spreadsheets import responses_workbook
 
 
@@ -65,16 +69,16 @@ def _for_spreadsheets() -> bool:
 @bp.route("/campaigns/<int:campaign_id>/report/<any(diagnosis, impact):kind>.<any(html, pdf):fmt>")
 @coach_only
 def campaign_report(campaign_id: int, kind: str, fmt: str) -> Any:
-    """Generate a report for download, in the coach's language (or ?lang=).
+    """A report for download, in the coach's language (or ?lang=); made off the request.
 
     A report never reads a wave that is still open (answers could be
-    watched as they arrive); it is computed once and then read from the
-    result cache (survey_app/store/result_cache.py).
+    watched as they arrive), so it can be kept in the result cache
+    (survey_app/store/result_cache.py): once made, it is sent at once.
+    Until then this starts a job (survey_app/web/jobs.py), or finds the one
+    already making it, and sends the reader to its progress page.
     """
-    from analysis.data import DataError
-    from analysis.reports import build_report, html_to_pdf
-    from survey_app.campaign_data import report_context, report_input, report_state, report_waves
-    from survey_app.store.result_cache import cached
+    from survey_app.campaign_data import report_context, report_state, report_waves
+    from survey_app.store.result_cache import cache_key, stored
 
     campaign = campaign_or_404(campaign_id)
     language = str(get_locale())
@@ -85,12 +89,54 @@ def campaign_report(campaign_id: int, kind: str, fmt: str) -> Any:
         flash(_("The report could not be made: %(reason)s", reason=reason), "error")
         return redirect(url_for("coach.campaign", campaign_id=campaign.id))
     context = report_context(session, campaign, waves)
+    name = _report_name(kind, language, fmt)
+    key = cache_key(name, report_state(session, campaign, context, waves))
+    content = stored(session, key)
+    if content is None:
+        target = url_for(
+            "coach.campaign_report", campaign_id=campaign.id, kind=kind, fmt=fmt, lang=language
+        )
+        job = jobs.submit(
+            key, campaign.id, name, target, partial(_make_report, campaign.id, kind, fmt, language)
+        )
+        content = stored(session, key)  # made already by an inline runner
+        if content is None:
+            return redirect(url_for("coach.job_progress", job_token=job.token, lang=language))
+    slug = campaign.organisation.slug
+    filename = secure_filename(f"{slug}-{kind}-{campaign.id}-{language}.{fmt}")
+    return download(content, filename, "application/pdf" if fmt == "pdf" else "text/html")
+
+
+def _report_name(kind: str, language: str, fmt: str) -> str:
+    """The name a report is kept under in the result cache (and its job under)."""
+    return f"report:{kind}:{language}:{fmt}"
+
+
+def _report_title(name: str) -> str:
+    """What a report job makes, as its progress page calls it ("Impact report (PDF)")."""
+    _report, kind, _language, fmt = name.split(":")
+    if kind == "diagnosis":
+        return _("Diagnosis report (%(format)s)", format=fmt.upper())
+    return _("Impact report (%(format)s)", format=fmt.upper())
+
+
+def _make_report(campaign_id: int, kind: str, fmt: str, language: str) -> None:
+    """Make a report and keep it (its HTML too, for a PDF): the work of a report's job."""
+    from analysis.data import DataError
+    from analysis.reports import build_report, html_to_pdf
+    from survey_app.campaign_data import report_context, report_input, report_state, report_waves
+    from survey_app.store.result_cache import cached
+
+    session = get_session()  # the job's own
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:  # deleted meanwhile; its job row went with it
+        return
+    waves = report_waves(campaign, kind)
+    context = report_context(session, campaign, waves)
     state = report_state(session, campaign, context, waves)
 
-    def keep(name: str, compute: Callable[[], bytes]) -> bytes:
-        if state is None:  # never for closed waves; kept as a guard
-            return compute()
-        return cached(session, campaign, f"report:{kind}:{language}:{name}", state, compute)
+    def keep(fmt: str, compute: Callable[[], bytes]) -> bytes:
+        return cached(session, campaign, _report_name(kind, language, fmt), state, compute)
 
     def html() -> bytes:
         return keep(
@@ -102,16 +148,52 @@ def campaign_report(campaign_id: int, kind: str, fmt: str) -> Any:
 
     try:
         if fmt == "pdf":
-            content = keep("pdf", lambda: html_to_pdf(html().decode("utf-8")))
+            keep("pdf", lambda: html_to_pdf(html().decode("utf-8")))
         else:
-            content = html()
+            html()
     except DataError as error:
-        reason = error.translated(language, place=False)  # rows and columns of no file
-        flash(_("The report could not be made: %(reason)s", reason=reason), "error")
-        return redirect(url_for("coach.campaign", campaign_id=campaign.id))
-    slug = campaign.organisation.slug
-    filename = secure_filename(f"{slug}-{kind}-{campaign.id}-{language}.{fmt}")
-    return download(content, filename, "application/pdf" if fmt == "pdf" else "text/html")
+        raise jobs.JobFailed(error.translated(language, place=False)) from None  # no file's rows
+
+
+@bp.route("/jobs/<job_token>")
+@coach_only
+def job_progress(job_token: str) -> Any:
+    """A job's progress page: refreshes itself (no JavaScript) until the result is ready.
+
+    The token is random and says nothing; the page is shown only to a coach
+    who manages the job's campaign. ``?refresh=off`` stops the refreshing
+    for readers who need the page to hold still (WCAG 2.2.1).
+    """
+    job = jobs.status(job_token)
+    if job is None:
+        abort(404)
+    campaign = campaign_or_404(job.campaign_id)
+    if store_jobs.is_stale(job, jobs.stale_after()):
+        return redirect(job.target)  # the report's address takes the job over
+    refresh = request.args.get("refresh") != "off"
+    return render_template(
+        "coach/job.html",
+        job=job,
+        what=_report_title(job.name),
+        campaign=campaign,
+        refresh=refresh,
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/jobs/<job_token>/retry", methods=["POST"])
+@coach_only
+def job_retry(job_token: str) -> Any:
+    """Try a failed job again: its failure is forgotten and its result asked for anew."""
+    job = jobs.status(job_token)
+    if job is None:
+        abort(404)
+    campaign_or_404(job.campaign_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if job.state is JobState.FAILED:
+        store_jobs.retry(get_session(), job)
+    return redirect(job.target)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

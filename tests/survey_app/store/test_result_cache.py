@@ -11,7 +11,15 @@ from sqlalchemy.orm import Session
 import analysis.reports
 from survey_app.store import demo
 from survey_app.store.db import get_engine
-from survey_app.store.models import Action, Campaign, Response, ResultCache, Wave, WaveStatus
+from survey_app.store.models import (
+    Action,
+    Campaign,
+    Job,
+    Response,
+    ResultCache,
+    Wave,
+    WaveStatus,
+)
 from survey_app.store.purge import purge_campaign
 from survey_app.store.result_cache import cache_key, cached
 from survey_app.store.users import create_user
@@ -140,8 +148,10 @@ def test_purging_a_campaign_deletes_its_kept_results(
     client.get(f"/coach/campaigns/{demo_campaign.id}/report/diagnosis.html")
     client.get(f"/dashboard/{demo.SLUG}")
     assert _rows(db_session) == 2
+    assert db_session.scalar(select(func.count()).select_from(Job)) == 1  # the report's
     purge_campaign(db_session, db_session.get(Campaign, demo_campaign.id))
     assert _rows(db_session) == 0
+    assert db_session.scalar(select(func.count()).select_from(Job)) == 0
 
 
 def test_a_failed_computation_keeps_nothing(app, demo_campaign, db_session):

@@ -125,7 +125,9 @@ def _target_id(db_session, slug: str) -> int:
 
 @pytest.fixture
 def world(app, db_session, every_kind) -> World:
-    from survey_app.store import invitations
+    from datetime import timedelta
+
+    from survey_app.store import invitations, jobs
 
     a = make_setup(db_session, every_kind, slug="organisatie-a")
     b = make_setup(db_session, every_kind, slug="organisatie-b")
@@ -139,6 +141,10 @@ def world(app, db_session, every_kind) -> World:
     workshop = Workshop(campaign_id=a.campaign.id, held_on=date(2026, 3, 1), phase="diagnose")
     db_session.add_all([action, workshop])
     db_session.commit()
+    job, _mine = jobs.claim(
+        db_session, "0" * 64, a.campaign.id, "report:impact:nl:pdf",
+        f"/coach/campaigns/{a.campaign.id}/report/impact.pdf?lang=nl", timedelta(hours=1),
+    )  # fmt: skip
     accounts = {
         "anonymous": (None, None),
         "admin": ("admin@example.org", create_user(db_session, "admin@example.org", "admin")[1]),
@@ -162,6 +168,7 @@ def world(app, db_session, every_kind) -> World:
         "action_id": action.id,
         "workshop_id": workshop.id,
         "filename": "klimaatpeil.css",
+        "job_token": job.token,
     }
     sessions = {role: _session_of(app, *accounts[role]) for role in ROLES}
     return World(app, samples, sessions)
