@@ -90,7 +90,7 @@ def test_diagnosis_on_the_baseline_alone(data):
         headcounts=data.headcounts,
     )
     html = build_report("diagnosis", baseline_only, "nl")
-    assert "Voorstellen om mee te starten in het actieplan" in html
+    assert "De drie gedragingen met de meeste ruimte en de meeste bereidheid" in html
     assert "Bereid om te veranderen" in html
     assert html_to_pdf(html).startswith(b"%PDF")
 
