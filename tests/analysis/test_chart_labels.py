@@ -1,0 +1,178 @@
+"""No chart cuts a label: every chart, in Dutch and French, with the longest real labels.
+
+Each chart function of :mod:`analysis.charts` is drawn with the longest
+question, theme, department and wave names a report meets. A label Vega
+cuts at its ``labelLimit`` ends in "…" in the SVG (vl-convert measures in
+the font the chart names first, DejaVu Sans, the one WeasyPrint draws the
+reports' charts in); a label column or legend wider than the page, or a
+title longer than it, would run off the chart, so they are measured too.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Iterator
+from functools import cache
+
+import pandas as pd
+import pytest
+from PIL import ImageFont
+
+import questionnaires
+from analysis import charts
+from analysis.charts import WIDTH, to_svg
+from analysis.charts.base import LABEL_FONT_SIZE
+from survey_app.store.demo import DEPARTMENT_NAMES, DEPARTMENTS
+from tests.analysis import test_charts
+from tests.conftest import require
+
+Q = questionnaires.load("klimaatteam")
+LANGUAGES = ("nl", "fr")
+#: The narrowest plot a chart may be left with beside its labels (pixels).
+SMALLEST_PLOT = 150
+#: Long wave names, as a coach may give them.
+WAVES = {
+    "nl": ("nulmeting voorjaar 2026", "opvolgmeting najaar 2026"),
+    "fr": ("mesure initiale du printemps 2026", "mesure de suivi de l'automne 2026"),
+}
+
+
+def longest(labels: list[str], count: int) -> list[str]:
+    return sorted(dict.fromkeys(labels), key=len, reverse=True)[:count]
+
+
+def items(language: str, count: int) -> list[str]:
+    return longest([i.label[language] for t in Q.themes for i in Q.items_of(t.id)], count)
+
+
+def themes(language: str, count: int) -> list[str]:
+    return longest([theme.label[language] for theme in Q.themes], count)
+
+
+def departments(language: str, count: int) -> list[str]:
+    """The demo's department names as readers of ``language`` see them (Dutch: the keys)."""
+    names = [
+        key if language == "nl" else DEPARTMENT_NAMES[key].get(language, key)
+        for key, _ in DEPARTMENTS
+    ]
+    return longest(names, count)
+
+
+def relabel(frame: pd.DataFrame, column: str, labels: list[str]) -> pd.DataFrame:
+    """``frame`` with the distinct values of ``column`` replaced by ``labels``, in order."""
+    values = list(dict.fromkeys(frame[column]))
+    assert len(labels) >= len(values), (column, values)
+    return frame.assign(
+        **{column: frame[column].map(dict(zip(values, labels[: len(values)], strict=True)))}
+    )
+
+
+def long_waves(frame: pd.DataFrame, language: str) -> pd.DataFrame:
+    return relabel(frame, "wave", list(WAVES[language])) if "wave" in frame else frame
+
+
+def _data(name: str, language: str) -> pd.DataFrame:
+    builder = {case: data for case, (data, _, _) in test_charts.CASES.items()}[name]
+    frame = long_waves(builder(), language)
+    for column, labels in (
+        ("item_label", items),
+        ("theme_label", themes),
+        ("department", departments),
+    ):
+        if column in frame:
+            frame = relabel(frame, column, labels(language, frame[column].nunique()))
+    return frame
+
+
+def cases() -> Iterator[tuple[str, str]]:
+    for name in test_charts.CASES:
+        for language in LANGUAGES:
+            yield name, language
+
+
+def draw(name: str, language: str):
+    _, chart, _ = test_charts.CASES[name]
+    title = themes(language, 1)[0]
+    if name == "likert_bars":
+        return charts.likert_bars(_data(name, language), language=language, title=title)
+    return chart(_data(name, language), language)
+
+
+@cache
+def font(size: float) -> ImageFont.FreeTypeFont:
+    require(shutil.which("fc-match") is not None, "fontconfig (fc-match) is not installed")
+    path = subprocess.run(
+        ["fc-match", "DejaVu Sans:style=Book", "--format=%{file}"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    require("DejaVuSans" in path, "DejaVu Sans (fonts-dejavu-core) is not installed")
+    return ImageFont.truetype(path, size=round(size))
+
+
+def text_width(text: str, size: float) -> float:
+    return max(font(size).getlength(line) for line in str(text).split("\n"))
+
+
+def nodes(node, key: str) -> Iterator[dict]:
+    """Every dict under ``node`` that holds ``key``."""
+    if isinstance(node, dict):
+        if key in node:
+            yield node
+        for value in node.values():
+            yield from nodes(value, key)
+    elif isinstance(node, list):
+        for value in node:
+            yield from nodes(value, key)
+
+
+def test_every_chart_function_is_checked():
+    functions = {
+        name
+        for name in charts.__all__
+        if callable(getattr(charts, name)) and name not in {"to_png", "to_spec", "to_svg"}
+    }
+    assert functions == set(test_charts.CASES)
+
+
+@pytest.mark.parametrize(("name", "language"), list(cases()))
+def test_no_label_is_cut(name: str, language: str) -> None:
+    chart = draw(name, language)
+    svg = to_svg(chart)
+    assert "…" not in svg, f"{name} ({language}) cuts a label: " + svg[svg.index("…") - 80 :][:120]
+
+
+@pytest.mark.parametrize(("name", "language"), list(cases()))
+def test_label_columns_legends_and_titles_fit_the_width(name: str, language: str) -> None:
+    spec = draw(name, language).to_dict()
+    config = spec["config"]
+    for encoding in nodes(spec, "encoding"):
+        for channel in ("y", "row"):
+            field = encoding["encoding"].get(channel)
+            if not isinstance(field, dict) or not str(field.get("type", "")).startswith("nominal"):
+                continue
+            guide = field.get("axis", field.get("header"))
+            if guide is None:  # a single short column (the waves of a Likert bar)
+                guide = {"labelLimit": 180}
+            limit = guide.get("labelLimit")
+            assert limit, f"{name}: the {channel} labels have no labelLimit"
+            room = WIDTH if channel == "row" else WIDTH - SMALLEST_PLOT
+            assert limit <= room, f"{name}: {channel} labels may take {limit} px of {WIDTH}"
+    legend_limit = config["legend"]["labelLimit"]
+    for encoding in nodes(spec, "scale"):
+        legend, scale = encoding.get("legend"), encoding["scale"]
+        if not isinstance(legend, dict) or not isinstance(scale.get("domain"), list):
+            continue
+        domain = scale["domain"]
+        # symbol and gaps take about 24 px beside each label
+        widths = [min(text_width(label, LABEL_FONT_SIZE), legend_limit) + 24 for label in domain]
+        columns = legend.get("columns") or len(domain)
+        widest = sum(max(widths[column::columns]) for column in range(min(columns, len(widths))))
+        assert widest <= WIDTH, f"{name}: the legend {domain} is {widest:.0f} px wide"
+    title = spec.get("title")
+    if title:
+        assert text_width(title, config["title"]["fontSize"]) <= WIDTH, f"{name}: title too long"
+    for axis in nodes(spec, "title"):
+        if isinstance(axis.get("title"), str) and "field" in axis:
+            size = config["axis"]["titleFontSize"]
+            assert text_width(axis["title"], size) <= WIDTH - 20, (name, axis["title"])
