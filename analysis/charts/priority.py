@@ -83,7 +83,7 @@ def priority_ranking(items: pd.DataFrame, *, language: str = "nl") -> alt.LayerC
     lines = max(label.count("\n") + 1 for label in rows)
     y = alt.Y("row:N", sort=rows, title=None, axis=row_label_axis(LABEL_CHARACTERS))
     x_scale = alt.Scale(domain=[0, 1], nice=False)
-    x_axis = alt.Axis(format=".0%", tickCount=5, grid=True)
+    x_axis = alt.Axis(format=".0%", values=[0, 0.25, 0.5, 0.75, 1], grid=True)
     share_title = _("Share of staff")
     joins = (
         alt.Chart(frame)
