@@ -124,7 +124,7 @@ def row_label_axis(characters: int = ROW_LABEL_CHARS) -> alt.Axis:
     """
     return alt.Axis(
         labelExpr=MULTILINE,
-        labelLimit=round(characters * PIXELS_PER_CHARACTER),
+        labelLimit=WIDTH - label_room(characters),
         labelLineHeight=LABEL_LINE_HEIGHT,
         labelOffset=alt.ExprRef(
             expr=f"-(length(split(datum.label, '\\n')) - 1) * {LABEL_LINE_HEIGHT / 2}"
@@ -161,9 +161,29 @@ def share_axis(title: str, **options) -> alt.Axis:
     return alt.Axis(title=title, format=".0%", **options)
 
 
-def legend(title: str | None, **options) -> alt.Legend:
-    """A legend under the plot, so that the plot keeps the full page width."""
+#: What a legend entry takes besides its label: the symbol and the gaps (pixels).
+LEGEND_SYMBOL = 28
+
+
+def legend(
+    title: str | None, *, labels: Sequence[str] = (), room: int = WIDTH, **options
+) -> alt.Legend:
+    """A legend under the plot, so that the plot keeps the full page width.
+
+    Given its ``labels``, the legend takes as many columns as fit in
+    ``room`` pixels: a legend under the plot starts at the plot's left
+    edge, so ``room`` is what the row labels leave of :data:`WIDTH`. Long
+    wave names then stack instead of running off the chart.
+    """
+    if labels and "columns" not in options:
+        entry = max(len(str(label)) for label in labels) * PIXELS_PER_CHARACTER + LEGEND_SYMBOL
+        options["columns"] = max(1, min(len(labels), int(room // entry)))
     return alt.Legend(title=title, orient="bottom", direction="horizontal", **options)
+
+
+def label_room(characters: int = ROW_LABEL_CHARS) -> int:
+    """What the row labels of :func:`row_label_axis` leave of :data:`WIDTH` for the plot."""
+    return WIDTH - round(characters * PIXELS_PER_CHARACTER)
 
 
 def finish(chart, *, description: str, language: str, fit: bool = True):
