@@ -2,10 +2,10 @@
 
 Each chart function of :mod:`analysis.charts` is drawn with the longest
 question, theme, department and wave names a report meets. A label Vega
-cuts at its ``labelLimit`` ends in "…" in the SVG (vl-convert measures in
-the font the chart names first, DejaVu Sans, the one WeasyPrint draws the
-reports' charts in); a label column or legend wider than the page, or a
-title longer than it, would run off the chart, so they are measured too.
+cuts at its ``labelLimit`` ends in "…" in the SVG; every other line of text
+is measured in DejaVu Sans, the font the chart names first, vl-convert
+lays it out in and WeasyPrint draws it in, and must lie within the chart's
+width. Row labels must have a limit that leaves the plot room.
 """
 
 from __future__ import annotations
