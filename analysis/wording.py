@@ -147,15 +147,20 @@ def interval(
     return f"{estimate_text} [{low_text}; {high_text}]"
 
 
-def percent(value: float, language: str) -> str:
+def percent(value: float, language: str, digits: int = 1) -> str:
     """A share (0–1) as a percentage: ``42,5%``, ``42,5 %`` in French.
+
+    ``digits`` is the most decimals shown (0 for a whole percentage, as a
+    report's first page reads).
 
     Examples
     --------
     >>> percent(0.425, "nl"), percent(0.425, "fr"), percent(-0.0001, "en")
     ('42,5%', '42,5 %', '0%')
+    >>> percent(0.676, "nl", 0), percent(0.676, "fr", 0)
+    ('68%', '68 %')
     """
-    text = number(value * 100, language, 1, trim=True)
+    text = number(value * 100, language, digits, trim=True)
     return f"{text} %" if language == "fr" else f"{text}%"
 
 

@@ -12,7 +12,7 @@ from analysis.charts.by_wave import engagement_items, theme_scores_by_wave
 from analysis.charts.change import theme_change
 from analysis.charts.likert import likert_bars
 from analysis.charts.participation import department_response_rate, participation_over_time
-from analysis.charts.priority import priority_matrix
+from analysis.charts.priority import priority_ranking
 from analysis.charts.render import to_png, to_spec, to_svg
 
 __all__ = [
@@ -21,7 +21,7 @@ __all__ = [
     "engagement_items",
     "likert_bars",
     "participation_over_time",
-    "priority_matrix",
+    "priority_ranking",
     "theme_change",
     "theme_scores_by_wave",
     "to_png",

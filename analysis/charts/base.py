@@ -18,7 +18,10 @@ from analysis.verdicts import Verdict
 
 #: Total width in pixels, axis labels and legend included (an A4 column).
 WIDTH = 500
-FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+#: DejaVu Sans first: the font WeasyPrint draws a report's charts in (Debian's default,
+#: the reports' own font), so vl-convert measures labels in the font they are drawn in;
+#: measured in Liberation Sans, narrower, labels ran off the chart in the PDF.
+FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
 TEXT_COLOUR = "#1a1a1a"
 MUTED_COLOUR = "#595959"  # 7:1 on white
 RULE_COLOUR = "#4d4d4d"
@@ -67,6 +70,14 @@ NUMBER_LOCALES = {
 
 #: Vega expression that breaks a label on the newlines put in by :func:`wrap`.
 MULTILINE = "split(datum.label, '\\n')"
+#: Axis labels: their size and line height (pixels), the same in every chart.
+LABEL_FONT_SIZE = 11
+LABEL_LINE_HEIGHT = 14
+#: Characters per line of a row's label (:func:`wrap`) by default, and the most pixels one
+#: character of 11 px DejaVu Sans takes on average in a line of words (a line of 32 stays
+#: under 230 px), which gives a label column its width.
+ROW_LABEL_CHARS = 32
+PIXELS_PER_CHARACTER = 7.2
 
 
 def check_frame(frame: object, columns: Iterable[str], chart: str) -> pd.DataFrame:
@@ -87,7 +98,7 @@ def check_frame(frame: object, columns: Iterable[str], chart: str) -> pd.DataFra
     return frame.copy()
 
 
-def wrap(label: str, width: int = 32) -> str:
+def wrap(label: str, width: int = ROW_LABEL_CHARS) -> str:
     r"""A long label broken into lines (joined by newlines) for :data:`MULTILINE`.
 
     A line break already in ``label`` stays one.
@@ -101,6 +112,26 @@ def wrap(label: str, width: int = 32) -> str:
         line for part in str(label).split("\n") for line in (textwrap.wrap(part, width) or [part])
     ]
     return "\n".join(lines)
+
+
+def row_label_axis(characters: int = ROW_LABEL_CHARS) -> alt.Axis:
+    """The axis of row labels (themes, items, departments) wrapped by :func:`wrap`.
+
+    A line of ``characters`` (the width given to :func:`wrap`) fits the
+    label column; the rest of :data:`WIDTH` is left to the plot, so that
+    no label is cut or runs off the page. A label of several lines is
+    centred on its row.
+    """
+    return alt.Axis(
+        labelExpr=MULTILINE,
+        labelLimit=WIDTH - label_room(characters),
+        labelLineHeight=LABEL_LINE_HEIGHT,
+        labelOffset=alt.ExprRef(
+            expr=f"-(length(split(datum.label, '\\n')) - 1) * {LABEL_LINE_HEIGHT / 2}"
+        ),
+        ticks=False,
+        domain=False,
+    )
 
 
 def in_order(values: pd.Series) -> list:
@@ -130,9 +161,29 @@ def share_axis(title: str, **options) -> alt.Axis:
     return alt.Axis(title=title, format=".0%", **options)
 
 
-def legend(title: str | None, **options) -> alt.Legend:
-    """A legend under the plot, so that the plot keeps the full page width."""
+#: What a legend entry takes besides its label: the symbol and the gaps (pixels).
+LEGEND_SYMBOL = 28
+
+
+def legend(
+    title: str | None, *, labels: Sequence[str] = (), room: int = WIDTH, **options
+) -> alt.Legend:
+    """A legend under the plot, so that the plot keeps the full page width.
+
+    Given its ``labels``, the legend takes as many columns as fit in
+    ``room`` pixels: a legend under the plot starts at the plot's left
+    edge, so ``room`` is what the row labels leave of :data:`WIDTH`. Long
+    wave names then stack instead of running off the chart.
+    """
+    if labels and "columns" not in options:
+        entry = max(len(str(label)) for label in labels) * PIXELS_PER_CHARACTER + LEGEND_SYMBOL
+        options["columns"] = max(1, min(len(labels), int(room // entry)))
     return alt.Legend(title=title, orient="bottom", direction="horizontal", **options)
+
+
+def label_room(characters: int = ROW_LABEL_CHARS) -> int:
+    """What the row labels of :func:`row_label_axis` leave of :data:`WIDTH` for the plot."""
+    return WIDTH - round(characters * PIXELS_PER_CHARACTER)
 
 
 def finish(chart, *, description: str, language: str, fit: bool = True):
@@ -154,7 +205,7 @@ def finish(chart, *, description: str, language: str, fit: bool = True):
         )
         .configure_view(stroke=None)
         .configure_axis(
-            labelFontSize=11,
+            labelFontSize=LABEL_FONT_SIZE,
             titleFontSize=12,
             titleFontWeight="normal",
             labelColor=TEXT_COLOUR,

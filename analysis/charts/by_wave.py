@@ -8,20 +8,21 @@ import altair as alt
 import pandas as pd
 
 from analysis.charts.base import (
-    MULTILINE,
+    LABEL_LINE_HEIGHT,
     check_frame,
     finish,
     in_order,
+    label_room,
     legend,
+    row_label_axis,
     wave_order,
     wave_scale,
     wrap,
 )
 from analysis.i18n import Translate, translator
 
-#: Height of one wave's dot inside a row, and of one line of a row's label (pixels).
+#: Height of one wave's dot inside a row (pixels).
 MIN_STEP = 16
-LINE_HEIGHT = 14
 
 
 def _dots_by_wave(
@@ -46,15 +47,16 @@ def _dots_by_wave(
     frame["row_wrapped"] = frame[row].astype(str).map(wrap)
     frame = frame[[row, "row_wrapped", "wave", estimate, "ci_low", "ci_high", *extra_columns]]
 
+    wave_legend = legend(_("Wave"), labels=waves, room=label_room())
     base = alt.Chart(frame).encode(
         y=alt.Y(
             "row_wrapped:N",
             sort=in_order(frame["row_wrapped"]),
             title=None,
-            axis=alt.Axis(labelExpr=MULTILINE, labelLimit=220, ticks=False, domain=False),
+            axis=row_label_axis(),
         ),
         yOffset=alt.YOffset("wave:N", sort=waves),
-        color=alt.Color("wave:N", scale=wave_scale(waves), legend=legend(_("Wave"))),
+        color=alt.Color("wave:N", scale=wave_scale(waves), legend=wave_legend),
         tooltip=[
             alt.Tooltip(f"{row}:N", title=row_title),
             alt.Tooltip("wave:N", title=_("Wave")),
@@ -70,12 +72,12 @@ def _dots_by_wave(
     )
     points = base.mark_point(filled=True, size=70, opacity=1).encode(
         x=alt.X(f"{estimate}:Q", title=estimate_title, scale=scale, axis=axis),
-        shape=alt.Shape("wave:N", scale=wave_scale(waves, shapes=True), legend=legend(_("Wave"))),
+        shape=alt.Shape("wave:N", scale=wave_scale(waves, shapes=True), legend=wave_legend),
     )
     # yOffset makes the height step the step of one wave inside a row; a row is at least as
     # tall as its label's lines, so that long labels never run into the next row's.
     lines = int(frame["row_wrapped"].str.count("\n").max()) + 1
-    step = max(MIN_STEP, math.ceil(lines * LINE_HEIGHT / max(len(waves), 1)))
+    step = max(MIN_STEP, math.ceil(lines * LABEL_LINE_HEIGHT / max(len(waves), 1)))
     return alt.layer(intervals, points).properties(height=alt.Step(step))
 
 

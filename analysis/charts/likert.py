@@ -7,6 +7,7 @@ import pandas as pd
 
 from analysis.charts.base import (
     DARK_LEVELS,
+    LABEL_LINE_HEIGHT,
     LEVEL_COLOURS,
     MULTILINE,
     RULE_COLOUR,
@@ -16,6 +17,7 @@ from analysis.charts.base import (
     finish,
     in_order,
     legend,
+    row_label_axis,
     wave_order,
     wrap,
 )
@@ -24,8 +26,10 @@ from analysis.i18n import translator
 MIDDLE_LEVEL = 3
 #: Segments narrower than this carry no percentage: the text would not fit.
 MIN_LABELLED_SHARE = 0.07
-#: Width of the bars themselves; the wave names on the left take the rest of WIDTH.
-PLOT_WIDTH = WIDTH - 120
+#: Width of the bars themselves; the wave names on the left, wrapped to lines of
+#: WAVE_CHARACTERS, take the rest of WIDTH.
+PLOT_WIDTH = WIDTH - 130
+WAVE_CHARACTERS = 15
 
 
 def _positions(shares: pd.DataFrame) -> pd.DataFrame:
@@ -96,13 +100,22 @@ def likert_bars(
     }
     frame["answer"] = frame["level"].map(names)
     frame["item_wrapped"] = frame["item_label"].map(lambda label: wrap(label, 80))
-    drawn = ["item_label", "item_wrapped", "wave", "level", "level_label", "answer", "share"]
+    frame["wave_row"] = frame["wave"].map(lambda wave: wrap(wave, WAVE_CHARACTERS))
+    wave_lines = int(frame["wave_row"].str.count("\n").max()) + 1
+    drawn = [
+        "item_label", "item_wrapped", "wave", "wave_row", "level", "level_label", "answer", "share"
+    ]  # fmt: skip
     frame = frame[[*drawn, "start", "end", "middle"]]
 
     reach = max(frame["start"].abs().max(), frame["end"].abs().max())
     limit = min(1.0, -(-reach * 4 // 1) / 4)  # round up to a quarter
     x_scale = alt.Scale(domain=[-limit, limit], nice=False)
-    y = alt.Y("wave:N", sort=waves, title=None, axis=alt.Axis(ticks=False, domain=False))
+    y = alt.Y(
+        "wave_row:N",
+        sort=[wrap(wave, WAVE_CHARACTERS) for wave in waves],
+        title=None,
+        axis=row_label_axis(WAVE_CHARACTERS),
+    )
     base = alt.Chart().encode(y=y)
 
     bars = base.mark_bar(stroke="white", strokeWidth=0.5).encode(
@@ -148,7 +161,7 @@ def likert_bars(
 
     chart = (
         alt.layer(zero, bars, percentages, data=frame)
-        .properties(width=PLOT_WIDTH, height=alt.Step(20))
+        .properties(width=PLOT_WIDTH, height=alt.Step(max(20, wave_lines * LABEL_LINE_HEIGHT + 4)))
         .facet(
             row=alt.Row(
                 "item_wrapped:N",

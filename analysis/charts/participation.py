@@ -11,6 +11,7 @@ from babel.numbers import format_percent
 
 from analysis.charts.base import (
     MUTED_COLOUR,
+    WIDTH,
     check_frame,
     finish,
     in_order,
@@ -22,6 +23,8 @@ from analysis.charts.base import (
 from analysis.i18n import translator
 
 _BABEL_LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
+#: Width of the department names beside the bars (pixels).
+DEPARTMENT_LABELS = 200
 
 
 def _percent(value: float, language: str) -> str:
@@ -85,6 +88,8 @@ def participation_over_time(daily: pd.DataFrame, *, language: str = "nl") -> alt
     frame = _cumulative(frame, language)
     top = max(1.0, float(frame["rate"].max()))
 
+    # the share axis and its title take about 60 px of the width
+    wave_legend = legend(_("Wave"), labels=waves, room=WIDTH - 60)
     base = alt.Chart(frame).encode(
         x=alt.X(
             "day_number:Q",
@@ -97,7 +102,7 @@ def participation_over_time(daily: pd.DataFrame, *, language: str = "nl") -> alt
             scale=alt.Scale(domain=[0, top]),
             axis=share_axis(_("Response rate (share of staff)")),
         ),
-        color=alt.Color("wave:N", scale=wave_scale(waves), legend=legend(_("Wave"))),
+        color=alt.Color("wave:N", scale=wave_scale(waves), legend=wave_legend),
     )
     tooltip = [
         alt.Tooltip("wave:N", title=_("Wave")),
@@ -111,7 +116,7 @@ def participation_over_time(daily: pd.DataFrame, *, language: str = "nl") -> alt
     # Step-after: the count stays put between two days, it does not creep up.
     lines = base.mark_line(interpolate="step-after", strokeWidth=2.5)
     points = base.mark_point(filled=True, size=30, opacity=1).encode(
-        shape=alt.Shape("wave:N", scale=wave_scale(waves, shapes=True), legend=legend(_("Wave"))),
+        shape=alt.Shape("wave:N", scale=wave_scale(waves, shapes=True), legend=wave_legend),
         tooltip=tooltip,
     )
     ends = (
@@ -206,7 +211,7 @@ def department_response_rate(
             "department:N",
             sort=in_order(safe["department"]),
             title=None,
-            axis=alt.Axis(labelLimit=200, ticks=False, domain=False),
+            axis=alt.Axis(labelLimit=DEPARTMENT_LABELS, ticks=False, domain=False),
         ),
         yOffset=alt.YOffset("wave:N", sort=waves),
     )
@@ -219,7 +224,11 @@ def department_response_rate(
         base.mark_bar(height={"band": 0.85})
         .encode(
             x=x,
-            color=alt.Color("wave:N", scale=wave_scale(waves), legend=legend(_("Wave"))),
+            color=alt.Color(
+                "wave:N",
+                scale=wave_scale(waves),
+                legend=legend(_("Wave"), labels=waves, room=WIDTH - DEPARTMENT_LABELS),
+            ),
             tooltip=[
                 alt.Tooltip("department:N", title=_("Department")),
                 alt.Tooltip("wave:N", title=_("Wave")),

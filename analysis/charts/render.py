@@ -2,7 +2,7 @@
 
 Rendering goes through vl-convert, which bundles Vega and Vega-Lite: nothing
 is fetched, and ``allowed_base_urls=[]`` makes sure a chart that names a URL
-fails instead of reaching out. Text uses the system fonts (Liberation Sans on
+fails instead of reaching out. Text uses the system fonts (DejaVu Sans on
 Debian); the SVG names the same font list, so WeasyPrint draws it alike.
 """
 

@@ -133,10 +133,10 @@ def _environment(language: str, smallest_change: float = 0.2) -> Environment:
         digits,
         scale=scale,
     )
-    environment.filters["pct"] = lambda value: (
+    environment.filters["pct"] = lambda value, digits=1: (
         "–"
         if value is None or (isinstance(value, float) and math.isnan(value))
-        else percent(value, language)
+        else percent(value, language, digits)
     )
     environment.filters["p"] = lambda value: (
         "–"
@@ -149,10 +149,15 @@ def _environment(language: str, smallest_change: float = 0.2) -> Environment:
     return environment
 
 
+def _staff(data: ReportInput) -> int | None:
+    """The staff a response rate counts against: the departments' headcounts together."""
+    return sum(data.headcounts.values()) if data.headcounts else None
+
+
 def _participation(data: ReportInput, waves: list[str], language: str) -> dict[str, Any]:
     _ = translator(language)
     counts = {wave: int((data.frame["wave"] == wave).sum()) for wave in waves}
-    headcount = sum(data.headcounts.values()) if data.headcounts else None
+    headcount = _staff(data)
     lines = [
         _(
             "{wave}: {n} responses, {rate} of the {headcount} staff.",
@@ -406,6 +411,54 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
     return context
 
 
+#: The behaviours the diagnosis's first page names.
+TOP_BEHAVIOURS = 3
+
+
+def _diagnosis_summary(
+    data: ReportInput, baseline: str, n: int, per_theme: list[dict[str, Any]], language: str
+) -> str:
+    """The diagnosis in one sentence: who answered, where the most room and willingness are."""
+    _ = translator(language)
+    phrase = wave_phrase(data, baseline, "baseline", language)
+    staff = _staff(data)
+    participation = (
+        _(
+            "{n} colleagues ({rate} of the {headcount} staff) answered {baseline}",
+            n=n,
+            rate=percent(n / staff, language, 0),
+            headcount=staff,
+            baseline=phrase,
+        )
+        if staff
+        else _("{n} colleagues answered {baseline}", n=n, baseline=phrase)
+    )
+    rooms = [theme for theme in per_theme if not math.isnan(theme["room"])]
+    willing = [theme for theme in rooms if not math.isnan(theme["willingness"])]
+    if not rooms:
+        return f"{participation}."
+    most_room = max(rooms, key=lambda theme: theme["room"])["label"]
+    most_willing = (
+        max(willing, key=lambda theme: theme["willingness"])["label"] if willing else None
+    )
+    if most_willing is None:
+        where = _("the most room for improvement is in the theme {room}", room=most_room)
+    elif most_willing == most_room:
+        where = _(
+            "the most room for improvement and the most willingness to change are both in"
+            " the theme {room}",
+            room=most_room,
+        )
+    else:
+        where = _(
+            "the most room for improvement is in the theme {room}, the most willingness to"
+            " change in the theme {willing}",
+            room=most_room,
+            willing=most_willing,
+        )
+    return _("{participation}; {where}.", participation=participation, where=where)
+
+
 def diagnosis_context(data: ReportInput, language: str) -> dict[str, Any]:
     """Everything the diagnosis template shows: the baseline alone is enough."""
     _ = translator(language)
@@ -417,12 +470,8 @@ def diagnosis_context(data: ReportInput, language: str) -> dict[str, Any]:
     priorities = tidy.priority_items(
         data.frame, q, baseline, language, settings, threshold=data.threshold
     )
-    # every behaviour, most room first, numbered: the numbers label the matrix's points
-    room = priorities.sort_values("not_yet_share", ascending=False, kind="stable")
-    room = room.assign(number=range(1, len(room) + 1))
-    ranked = priorities.assign(
-        priority=priorities["not_yet_share"] * priorities["willingness_share"].fillna(0)
-    ).sort_values("priority", ascending=False, kind="stable")
+    # one ranking, numbered: the first page's top three, the chart and the table
+    ranked = tidy.ranked_priorities(priorities) if not priorities.empty else priorities
     shown_themes = [theme.id for theme in q.themes if theme.id in scores]
     actions, other_actions = sections.group_actions(data.actions, shown_themes)
     per_theme = []
@@ -459,14 +508,15 @@ def diagnosis_context(data: ReportInput, language: str) -> dict[str, Any]:
         baseline=data.wave_label(baseline, language),
         baseline_phrase=wave_phrase(data, baseline, "baseline", language),
         n_baseline=len(in_wave),
+        summary=_diagnosis_summary(data, baseline, len(in_wave), per_theme, language),
         per_theme=per_theme,
-        largest_room=room.to_dict("records"),
-        starting_points=ranked.head(5).to_dict("records"),
-        matrix_chart=_chart(
-            charts.priority_matrix(room, language=language),
+        ranked=ranked.to_dict("records"),
+        top=ranked.head(TOP_BEHAVIOURS).to_dict("records"),
+        priority_chart=_chart(
+            charts.priority_ranking(ranked, language=language),
             _("Priorities: room for improvement and willingness"),
         )
-        if not priorities.empty
+        if not ranked.empty
         else None,
         participation=_participation(data, [baseline], language),
         other_actions=sections.diagnosis_actions(other_actions, priorities, q, language),

@@ -198,6 +198,34 @@ def priority_items(
     return pd.DataFrame(rows)
 
 
+def ranked_priorities(items: pd.DataFrame) -> pd.DataFrame:
+    """Behaviours from :func:`priority_items`, most promising first, numbered from 1.
+
+    The one ranking of the diagnosis (its first page's top three, the
+    priority chart and the numbered table): ``priority`` is the share not
+    yet giving a greener answer times the theme's willingness to change, so
+    a behaviour ranks high when there is much room *and* much willingness.
+    A behaviour whose theme has no willingness question ranks by room alone
+    after all the others; ties keep the questionnaire's order.
+
+    Examples
+    --------
+    >>> items = pd.DataFrame({"item": ["a", "b", "c"], "not_yet_share": [0.8, 0.6, 0.9],
+    ...                       "willingness_share": [0.3, 0.5, np.nan]})
+    >>> ranked_priorities(items)[["item", "number"]].to_dict("list")
+    {'item': ['b', 'a', 'c'], 'number': [1, 2, 3]}
+    """
+    ranked = items.assign(
+        priority=items["not_yet_share"] * items["willingness_share"],
+        has_willingness=items["willingness_share"].notna(),
+    ).sort_values(
+        ["has_willingness", "priority", "not_yet_share"],
+        ascending=[False, False, False],
+        kind="stable",
+    )
+    return ranked.drop(columns="has_willingness").assign(number=range(1, len(ranked) + 1))
+
+
 def theme_score_summary(
     scores: pd.DataFrame,
     frame: pd.DataFrame,

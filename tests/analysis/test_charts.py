@@ -20,14 +20,15 @@ from analysis.charts import (
     engagement_items,
     likert_bars,
     participation_over_time,
-    priority_matrix,
+    priority_ranking,
     theme_change,
     theme_scores_by_wave,
     to_png,
     to_spec,
     to_svg,
 )
-from analysis.charts.priority import _label_positions
+from analysis.charts.base import LABEL_LINE_HEIGHT
+from analysis.charts.base import WIDTH as TOTAL_WIDTH
 
 WAVES = [("nulmeting", 0), ("opvolgmeting", 1)]
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -182,9 +183,9 @@ CASES: dict[str, tuple[Callable[[], pd.DataFrame], Draw, dict[str, str]]] = {
             "en": "Share of greener answers",
         },
     ),
-    "priority_matrix": (
+    "priority_ranking": (
         priority_items,
-        lambda frame, language: priority_matrix(frame, language=language),
+        lambda frame, language: priority_ranking(frame, language=language),
         {
             "nl": "Nog geen groener antwoord",
             "fr": "Pas encore de réponse plus écologique",
@@ -242,7 +243,7 @@ def test_renders_to_png_and_svg_offline(name):
     assert len(png) > 5_000
     svg = to_svg(chart)
     assert svg.lstrip().startswith("<svg")
-    assert "Liberation Sans" in svg
+    assert "DejaVu Sans" in svg
 
 
 @pytest.mark.parametrize("name", [name for name in NAMES if name != "likert_bars"])
@@ -412,24 +413,53 @@ def test_participation_refuses_a_changing_headcount():
         participation_over_time(daily)
 
 
-def test_priority_labels_do_not_pile_up_on_one_line():
-    items = pd.DataFrame(
-        {"label": ["1", "12", "3"], "theme_label": ["Mobiliteit"] * 3,
-         "not_yet_share": [0.400, 0.405, 0.410], "willingness_share": [0.3, 0.3, 0.3]}
-    )  # fmt: skip
-    assert len(set(_label_positions(items))) == 3
+def many_priority_items(count: int) -> pd.DataFrame:
+    """``count`` behaviours with long questions, as a long questionnaire would have."""
+    base = priority_items()
+    rows = []
+    for index in range(count):
+        row = base.iloc[index % len(base)].to_dict()
+        row["item_label"] = (
+            f"{row['item_label']} op elke werkdag en ook tijdens vergaderingen {index}"
+        )
+        rows.append(row)
+    return pd.DataFrame(rows).assign(number=range(1, count + 1))
 
 
-def test_priority_points_are_numbered_not_labelled_with_their_question():
-    """Question texts of one theme's line ran into each other; a number never does."""
-    items = priority_items()
-    spec = json.dumps(priority_matrix(items).to_dict())
-    assert '"text": {"field": "label"' in spec
-    assert '"text": {"field": "item_label"' not in spec
-    numbered = priority_items().assign(number=range(7, 7 + len(items)))
-    datasets = priority_matrix(numbered).to_dict()["datasets"].values()
-    labels = {row["label"] for rows in datasets for row in rows if "label" in row}
-    assert labels == {str(n) for n in numbered["number"]}
+def _layers(spec: dict) -> list[dict]:
+    return [layer for layer in spec["layer"]]
+
+
+@pytest.mark.parametrize("count", [3, 12, 40])
+def test_priority_ranking_gives_each_behaviour_a_row_its_label_fits(count):
+    """One row per behaviour, in the order given, each as tall as its label's lines."""
+    items = many_priority_items(count)
+    spec = priority_ranking(items).to_dict()
+    y = _layers(spec)[1]["encoding"]["y"]
+    assert len(y["sort"]) == count == len(set(y["sort"]))
+    assert [label.split(". ", 1)[0] for label in y["sort"]] == [str(n) for n in range(1, count + 1)]
+    lines = max(label.count("\n") + 1 for label in y["sort"])
+    assert spec["height"]["step"] >= lines * LABEL_LINE_HEIGHT
+    axis = y["axis"]
+    assert axis["labelLineHeight"] == LABEL_LINE_HEIGHT
+    # the label column leaves the plot at least 150 px of the page width
+    assert axis["labelLimit"] <= TOTAL_WIDTH - 150
+    assert "…" not in to_svg(priority_ranking(items))
+
+
+def test_priority_ranking_keeps_the_order_given_and_shows_room_without_willingness():
+    items = priority_items().iloc[::-1].reset_index(drop=True)
+    items.loc[0, "willingness_share"] = math.nan
+    spec = priority_ranking(items).to_dict()
+    rows = _layers(spec)[1]["encoding"]["y"]["sort"]
+    assert [row.replace("\n", " ") for row in rows] == list(items["item_label"])
+    dots = [row for row in records(spec) if "measure" in row]
+    first = [row for row in dots if row["item_label"] == items.loc[0, "item_label"]]
+    assert [row["measure"] for row in first] == ["Nog geen groener antwoord"]
+    assert len(dots) == 2 * len(items) - 1
+    items["not_yet_share"] = math.nan
+    with pytest.raises(ValueError, match="no behaviour has a share"):
+        priority_ranking(items)
 
 
 def test_analysis_charts_do_not_import_flask():
@@ -438,16 +468,6 @@ def test_analysis_charts_do_not_import_flask():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
-
-
-def test_priority_matrix_leaves_out_items_without_willingness():
-    items = priority_items()
-    items.loc[4, "willingness_share"] = math.nan
-    spec = priority_matrix(items).to_dict()
-    assert "Met de fiets naar het werk" not in json.dumps(spec, ensure_ascii=False)
-    items["willingness_share"] = math.nan
-    with pytest.raises(ValueError, match="no item has both"):
-        priority_matrix(items)
 
 
 def test_department_chart_takes_integer_like_thresholds_and_missing_rates():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import re
 
 import pytest
@@ -10,10 +11,11 @@ from pypdf import PdfReader
 
 import questionnaires
 from analysis.reports import ReportInput, build_report, html_to_pdf, write_report
+from analysis.reports.build import _diagnosis_summary, diagnosis_context
 from analysis.settings import Settings
 from analysis.synthetic import synthetic_responses
 from analysis.verdicts import Verdict
-from analysis.wording import verdict_label
+from analysis.wording import percent, verdict_label
 
 Q = questionnaires.load("klimaatteam")
 DEPARTMENTS = [("Financiën", 25), ("Techniek", 70), ("Welzijn", 90), ("Klein", 4)]
@@ -90,7 +92,7 @@ def test_diagnosis_on_the_baseline_alone(data):
         headcounts=data.headcounts,
     )
     html = build_report("diagnosis", baseline_only, "nl")
-    assert "Voorstellen om mee te starten in het actieplan" in html
+    assert "De drie gedragingen met de meeste ruimte en de meeste bereidheid" in html
     assert "Bereid om te veranderen" in html
     assert html_to_pdf(html).startswith(b"%PDF")
 
@@ -119,3 +121,53 @@ def test_report_words_come_from_the_catalogue_of_the_language(data, language, he
     html = build_report("impact", data, language)
     assert f"<h2>{heading}</h2>" in html
     assert caveat in html
+
+
+def test_diagnosis_ranks_once_for_its_first_page_chart_and_table(data):
+    """The top three are the first three of the numbered table, in the same order."""
+    context = diagnosis_context(data, "nl")
+    ranked = context["ranked"]
+    assert [row["item"] for row in context["top"]] == [row["item"] for row in ranked[:3]]
+    assert [row["number"] for row in ranked] == list(range(1, len(ranked) + 1))
+    priorities = [
+        row["priority"] for row in ranked if row["willingness_share"] == row["willingness_share"]
+    ]
+    assert priorities == sorted(priorities, reverse=True)
+    first = ranked[0]
+    assert first["priority"] == pytest.approx(first["not_yet_share"] * first["willingness_share"])
+
+
+@pytest.mark.parametrize(
+    ("per_theme", "expected"),
+    [
+        (
+            [{"label": "Afval", "room": 0.7, "willingness": 0.6},
+             {"label": "Mobiliteit", "room": 0.5, "willingness": 0.3}],
+            "140 collega's vulden de nulmeting in; de meeste ruimte voor verbetering en de meeste"
+            " bereidheid om te veranderen liggen allebei in het thema Afval.",
+        ),
+        (
+            [{"label": "Afval", "room": 0.7, "willingness": 0.2},
+             {"label": "Mobiliteit", "room": 0.5, "willingness": 0.3}],
+            "140 collega's vulden de nulmeting in; de meeste ruimte voor verbetering ligt in het"
+            " thema Afval, de meeste bereidheid om te veranderen in het thema Mobiliteit.",
+        ),
+        (
+            [{"label": "Afval", "room": 0.7, "willingness": math.nan}],
+            "140 collega's vulden de nulmeting in; de meeste ruimte voor verbetering ligt in het"
+            " thema Afval.",
+        ),
+    ],
+)  # fmt: skip
+def test_diagnosis_summary_sentence(data, per_theme, expected):
+    no_headcounts = ReportInput(data.frame, Q)
+    assert _diagnosis_summary(no_headcounts, "nulmeting", 140, per_theme, "nl") == expected
+
+
+def test_diagnosis_summary_gives_the_response_rate_in_whole_percent(data):
+    """140 of 189 is 74,07 %: the first page reads 74 %; an unnamed wave shows its key."""
+    sentence = _diagnosis_summary(data, "nulmeting", 140, [], "fr")
+    assert sentence == (
+        f"140 collègues ({percent(0.74, 'fr')} des 189 membres du personnel) ont répondu à la"
+        " mesure initiale (nulmeting)."
+    )
