@@ -2,21 +2,23 @@
 
 The sheet is A4 with two columns of four cards to cut out: a table of rows
 of two cards that never break, so a card is never split between two pages
-(its QR code on one, its code on the next, as on the first sheets); a row
-that does not fit goes whole to the next page. Cards are sized so that four
-rows fill a page exactly.
+(a QR code on one page and its code on the next); a row that does not fit
+goes whole to the next page. Cards are sized so that four rows fill a page
+exactly, and the organisation's name on a card stops after two lines so a
+long one cannot push a row over.
 
 Which languages a card speaks: by default every language the wave's
 survey offers (the languages of the campaign's questionnaire snapshot that
 the app speaks), the organisation's main language first. The codes are
 handed out anonymously, so whoever hands out a card cannot know (and should
-not ask) which language the colleague reads; a Brussels municipality must
-address its staff in Dutch and French alike; and the survey behind the link
+not ask) which language the colleague reads; a Brussels municipality
+addresses each member of staff in his or her own language, Dutch or French,
+and an anonymous card cannot know whose it is; the survey behind the link
 offers the same languages. A municipality that addresses its staff in one
 language only (a Flemish one, under the language laws) prints
-``?languages=nl``: cards in that language alone, which also leaves more
-room on each card. The sheet's own heading, for the coach who cuts the
-cards, follows the coach's language (``?lang=``, as on every page).
+``?languages=nl``: cards in that language alone, in larger type. The
+sheet's own heading, for the coach who cuts the cards, follows the coach's
+language (``?lang=``, as on every page).
 """
 
 from __future__ import annotations

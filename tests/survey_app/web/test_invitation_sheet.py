@@ -185,7 +185,10 @@ def test_a_sheet_in_one_language(client, auth, klimaatteam_setup, db_session):
     assert text.count("Scannez le code QR") == 2
     for other in ("Scan de QR-code", "Je code", "Scan the QR code", "Your code"):
         assert other not in text
-    every = _flat(page_texts(client.get(link.split("?")[0]).data, layout=False)[0])
+    # a language the survey does not offer: every language it does
+    unknown = client.get(link.replace("languages=fr", "languages=de"))
+    assert "codes-1.pdf" in unknown.headers["Content-Disposition"]
+    every = _flat(page_texts(unknown.data, layout=False)[0])
     # the organisation's main language (French) first, then the survey's other languages
     assert every.index("Scannez le code QR") < every.index("Scan de QR-code")
     assert every.index("Scan de QR-code") < every.index("Scan the QR code")
