@@ -37,7 +37,7 @@ from survey_app.store.campaigns import campaign_questionnaire
 from survey_app.store.models import Wave
 from survey_app.web.coach.common import survey_url
 
-#: Cards on one A4 page: two columns of four rows, each card 97 × 69 mm (the template's sizes).
+#: Cards on one A4 page: two columns of four rows, each card 97 × 70 mm (the template's sizes).
 CARDS_PER_ROW = 2
 ROWS_PER_PAGE = 4
 CARDS_PER_PAGE = CARDS_PER_ROW * ROWS_PER_PAGE

@@ -17,8 +17,7 @@ from typing import NamedTuple
 
 import pytest
 import segno
-from pypdf import PdfReader
-from pypdf._page import PageObject
+from pypdf import PageObject, PdfReader
 
 from survey_app.store import invitations
 from survey_app.store.models import InvitationMode
@@ -43,29 +42,56 @@ def _modules(matrix, size: int, pick) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(bool(pick(matrix, x, y)) for x in range(size)) for y in range(size))
 
 
+def _times(first: list[float], second: list[float]) -> list[float]:
+    """The product of two PDF matrices (a b c d e f), ``first`` applied first."""
+    a, b, c, d, e, f = first
+    a2, b2, c2, d2, e2, f2 = second
+    return [a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2]  # fmt: skip
+
+
+#: Text objects: they draw no image and change no matrix, and hold most of a page's content.
+_TEXT_OBJECT = re.compile(rb"\bBT\b.*?\bET\b", re.S)
+
+
 def _placed_qr_codes(page: PageObject, size: int) -> list[Placed]:
-    """Every image drawn on the page, read as a QR code of ``size`` × ``size`` modules."""
-    drawn = []
+    """Every image drawn on the page, read as a QR code of ``size`` × ``size`` modules.
 
-    def before(operator, operands, matrix, _text_matrix):
-        if operator == b"Do":
-            drawn.append((str(operands[0]).lstrip("/"), list(matrix)))
-
-    page.extract_text(visitor_operand_before=before)
-    images = {image.name.rsplit(".", 1)[0]: image.image for image in page.images}
+    Follows the content stream's transformation matrix (q, Q, cm) to each
+    image (Do), which fills the unit square under that matrix.
+    """
     height = float(page.mediabox.height)
-    placed = []
-    for name, (width, _b, _c, tall, x, y) in drawn:
-        pixels = images[name].convert("L")
-        scale = pixels.width / size
-
-        def dark(image, column, row, scale=scale):
-            return image.getpixel((int((column + 0.5) * scale), int((row + 0.5) * scale))) < 128
-
-        placed.append(
-            Placed(_modules(pixels, size, dark), x, height - y - tall, x + width, height - y)
-        )
+    images = page["/Resources"]["/XObject"]
+    matrix, saved, placed = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], [], []
+    tokens = _TEXT_OBJECT.sub(b" ", page.get_contents().get_data()).split()
+    for index, token in enumerate(tokens):
+        if token == b"q":
+            saved.append(matrix)
+        elif token == b"Q":
+            matrix = saved.pop()
+        elif token == b"cm":
+            matrix = _times([float(value) for value in tokens[index - 6 : index]], matrix)
+        elif token == b"Do":
+            a, b, c, d, e, f = matrix
+            xs, ys = (e, a + c + e), (f, b + d + f)
+            modules = _qr_modules(images[tokens[index - 1].decode()].get_object(), size)
+            placed.append(Placed(modules, min(xs), height - max(ys), max(xs), height - min(ys)))
     return placed
+
+
+def _qr_modules(image, size: int) -> tuple[tuple[bool, ...], ...]:
+    """The dark modules of a QR image (an RGB or grey image XObject), sampled at their centres."""
+    width = int(image["/Width"])
+    channels = {"/DeviceRGB": 3, "/DeviceGray": 1}[image["/ColorSpace"]]
+    assert int(image["/BitsPerComponent"]) == 8
+    data = image.get_data()
+    scale = width / size
+
+    def dark(pixels, column, row):
+        start = (int((row + 0.5) * scale) * width + int((column + 0.5) * scale)) * channels
+        return sum(pixels[start : start + channels]) < 128 * channels
+
+    return _modules(data, size, dark)
 
 
 def _check_cards(pdf: bytes, wave, codes: list[str]) -> None:
