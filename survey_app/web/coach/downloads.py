@@ -27,15 +27,24 @@ from survey_app.web.coach.spreadsheets import responses_workbook
 @bp.route("/waves/<int:wave_id>/invitations/<int:batch>.<any(pdf, csv):fmt>")
 @coach_only
 def invitation_download(wave_id: int, batch: int, fmt: str) -> Any:
-    """A batch of codes as a printable sheet (PDF) or for mail merge (CSV)."""
+    """A batch of codes as a printable sheet (PDF) or for mail merge (CSV).
+
+    The sheet's cards speak every language of the survey, or those of
+    ``?languages=nl,fr`` (see survey_app/web/coach/invitation_sheets.py).
+    """
     wave = wave_or_404(wave_id)
     codes = invitations.batch_codes(get_session(), wave, batch)
     if not codes:
         abort(404)
-    name = secure_filename(f"{wave.campaign.organisation.slug}-{wave.name}-codes-{batch}.{fmt}")
+    stem = f"{wave.campaign.organisation.slug}-{wave.name}-codes-{batch}"
     if fmt == "csv":
-        return download(invitation_sheets.codes_csv(wave, codes), name, "text/csv")
-    return download(invitation_sheets.codes_pdf(wave, codes), name, "application/pdf")
+        csv = invitation_sheets.codes_csv(wave, codes)
+        return download(csv, secure_filename(f"{stem}.csv"), "text/csv")
+    languages = invitation_sheets.card_languages(wave, request.args.get("languages"))
+    if languages != invitation_sheets.survey_languages(wave):
+        stem += "-" + "-".join(languages)
+    pdf = invitation_sheets.codes_pdf(wave, codes, languages)
+    return download(pdf, secure_filename(f"{stem}.pdf"), "application/pdf")
 
 
 @bp.route("/waves/<int:wave_id>/responses.csv")

@@ -19,7 +19,13 @@ from survey_app.store.db import get_session
 from survey_app.store.models import InvitationMode, WaveStatus
 from survey_app.store.participation import responses_per_day
 from survey_app.web.coach.common import bp, coach_only, download, survey_url, wave_or_404
-from survey_app.web.coach.forms import ConfirmForm, InvitationForm, InvitationModeForm
+from survey_app.web.coach.forms import (
+    ConfirmForm,
+    InvitationForm,
+    InvitationModeForm,
+    language_name,
+)
+from survey_app.web.coach.invitation_sheets import survey_languages
 
 
 @bp.route("/waves/<int:wave_id>")
@@ -46,6 +52,8 @@ def wave(wave_id: int) -> Any:
         mode_form=InvitationModeForm(mode=wave.invitation_mode.value),
         invitation_form=InvitationForm(),
         batches=invitations.batches(session, wave),
+        # a sheet in one language each, for those who address their staff in one language only
+        sheet_languages=[(code, language_name(code)) for code in survey_languages(wave)],
     )
 
 
