@@ -68,9 +68,9 @@ format: $(INSTALLED)
 # (messages) and the analysis package's own (analysis: reports, charts, tables).
 extract-messages: $(INSTALLED)
 	$(BIN)/pybabel extract --no-location --sort-output -F survey_app/babel.cfg -k _l -k lazy_gettext -o survey_app/translations/messages.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching -i survey_app/translations/messages.pot -d survey_app/translations
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i survey_app/translations/messages.pot -d survey_app/translations
 	$(BIN)/pybabel extract --no-location --sort-output --project=Klimaatpeil -F analysis/babel.cfg -o analysis/translations/analysis.pot analysis
-	$(BIN)/pybabel update --no-fuzzy-matching -D analysis -i analysis/translations/analysis.pot -d analysis/translations
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D analysis -i analysis/translations/analysis.pot -d analysis/translations
 
 clean:
 	rm -rf $(VENV) build *.egg-info
