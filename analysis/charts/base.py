@@ -18,7 +18,9 @@ from analysis.verdicts import Verdict
 
 #: Total width in pixels, axis labels and legend included (an A4 column).
 WIDTH = 500
-FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+#: DejaVu Sans first: the font the PDF reports set their text in (WeasyPrint), so that the
+#: label widths vl-convert measures are the widths printed (a narrower font cut labels).
+FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
 TEXT_COLOUR = "#1a1a1a"
 MUTED_COLOUR = "#595959"  # 7:1 on white
 RULE_COLOUR = "#4d4d4d"
