@@ -340,6 +340,36 @@ def impact_headline(
     )
 
 
+def report_headline(data: ReportInput, language: str) -> dict[str, Any]:
+    """The impact report's page-1 facts without the rest of the report (the dashboard's tiles).
+
+    The same waves, analysis, savings and refusal of a wave below the
+    threshold as :func:`impact_context`, item tables and charts left out.
+    """
+    baseline, follow_up = choose_waves(data.frame, data.baseline, data.follow_up)
+    _enough_responses(data, [baseline, follow_up])
+    result = analyse(
+        data.frame,
+        data.questionnaire,
+        baseline,
+        follow_up,
+        settings=data.settings,
+        language=language,
+        exact_pairs=data.exact_pairs,
+    )
+    savings = sections.savings_section(
+        data.frame,
+        data.questionnaire,
+        baseline,
+        follow_up,
+        data.total_headcount(),
+        data.factor_overrides,
+        data.settings,
+        language,
+    )
+    return impact_headline(data, result.themes, savings, [baseline, follow_up], language)
+
+
 def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
     """Everything the impact template shows."""
     _ = translator(language)

@@ -24,9 +24,13 @@ from analysis.wording import LOCALES, number, percent
 
 __all__ = [
     "OVERLAPPING_RULES",
+    "actions_done",
+    "actions_text",
     "headline",
+    "participation_facts",
     "participation_text",
     "reading_number",
+    "savings_ranges",
     "savings_text",
     "savings_total",
 ]
@@ -121,21 +125,13 @@ _UNITS = {
 }
 
 
-def savings_text(totals: Mapping[str, tuple[float, float]], language: str) -> str:
-    """The total savings as one sentence: "€ 1.200 – 8.500, … per year", said to be rough.
+def savings_ranges(totals: Mapping[str, tuple[float, float]], language: str) -> dict[str, str]:
+    """Each quantity's total as words: "€ 1.400 – 11.000", "up to 5.100 kWh (or possibly nothing)".
 
-    A low end at or below zero is written "up to € X (or possibly nothing)";
-    an upper end at or below zero claims no saving.
+    A quantity whose upper end is not above zero saved nothing and is left out.
     """
     _ = translator(language)
-    if not totals:
-        return ""
-    if all(high <= 0 for _low, high in totals.values()):
-        return _(
-            "Estimated savings per year: none shown; the measured changes may even have cost"
-            " something (a rough estimate from self-reported behaviour)."
-        )
-    parts = []
+    ranges = {}
     for quantity in QUANTITIES:
         if quantity not in totals or totals[quantity][1] <= 0:
             continue
@@ -143,17 +139,64 @@ def savings_text(totals: Mapping[str, tuple[float, float]], language: str) -> st
         between, up_to = _UNITS[quantity]
         low_text, high_text = reading_number(low, language), reading_number(high, language)
         # a low end that rounds to zero is a range from nothing, said as "up to" too
-        parts.append(
+        ranges[quantity] = (
             _(between, low=low_text, high=high_text)
             if low > 0 and low_text != number(0, language, 0)
             else _(up_to, high=high_text)
+        )
+    return ranges
+
+
+def savings_text(totals: Mapping[str, tuple[float, float]], language: str) -> str:
+    """The total savings as one sentence: "… per year (a rough range …): € 1.400 – 11.000; …".
+
+    A low end at or below zero is written "up to € X (or possibly nothing)";
+    an upper end at or below zero claims no saving.
+    """
+    _ = translator(language)
+    if not totals:
+        return ""
+    ranges = savings_ranges(totals, language)
+    if not ranges:
+        return _(
+            "Estimated savings per year: none shown; the measured changes may even have cost"
+            " something (a rough estimate from self-reported behaviour)."
         )
     return _(
         "Estimated savings per year (a rough range from self-reported behaviour and published"
         " factors): {amounts}.",
         # semicolons: a comma between "11.000" and "5.000" would read as a decimal in nl and fr
-        amounts="; ".join(parts),
+        amounts="; ".join(ranges.values()),
     )
+
+
+def actions_done(actions: Sequence[Mapping[str, Any]]) -> int:
+    """How many actions of the plan are done (status ``done``, "afgerond")."""
+    return sum(1 for action in actions if str(action.get("status") or "") == "done")
+
+
+def actions_text(actions: Sequence[Mapping[str, Any]], language: str) -> tuple[int, str]:
+    """How many actions are done (:func:`actions_done`), and that number as a sentence."""
+    _ = translator(language)
+    ngettext = plural_translator(language)
+    done = actions_done(actions)
+    if not actions:
+        return done, _("The action plan has no actions yet.")
+    return done, ngettext(
+        "{done} of {n} action of the action plan done.",
+        "{done} of {n} actions of the action plan done.",
+        len(actions),
+        done=done,
+    )
+
+
+def participation_facts(
+    counts: Sequence[tuple[str, int]], headcount: int | None
+) -> list[dict[str, Any]]:
+    """Per wave: its name, the responses and the response rate (``None`` without a headcount)."""
+    return [
+        {"wave": wave, "n": n, "rate": n / headcount if headcount else None} for wave, n in counts
+    ]
 
 
 def participation_text(
@@ -264,35 +307,25 @@ def headline(
     dict
         JSON-able: ``counts`` (verdict code → number of themes), ``themes`` (their
         number), ``conclusion``, ``savings`` (quantity → [low, high], empty
-        without an estimate), ``savings_text``, ``actions_done``,
+        without an estimate), ``savings_ranges`` (quantity → words),
+        ``savings_text``, ``actions_done``,
         ``actions_total``, ``actions_text``, ``participation``
         (``wave``, ``n``, ``rate``) and ``participation_text``.
     """
-    _ = translator(language)
-    ngettext = plural_translator(language)
     verdicts = [Verdict(v) for v in themes["verdict"]] if len(themes) else []
     counts = {verdict: verdicts.count(verdict) for verdict in VERDICT_ORDER}
     totals = savings_total(savings) if savings is not None and len(savings) else {}
-    done = sum(1 for action in actions if str(action.get("status") or "") == "done")
+    done, done_text = actions_text(actions, language)
     return {
         "counts": {str(verdict): n for verdict, n in counts.items()},
         "themes": len(verdicts),
         "conclusion": _conclusion(counts, len(verdicts), language),
         "savings": {quantity: list(ends) for quantity, ends in totals.items()},
+        "savings_ranges": savings_ranges(totals, language),
         "savings_text": savings_text(totals, language) if totals else savings_note,
         "actions_done": done,
         "actions_total": len(actions),
-        "actions_text": ngettext(
-            "{done} of {n} action of the action plan done.",
-            "{done} of {n} actions of the action plan done.",
-            len(actions),
-            done=done,
-        )
-        if actions
-        else _("The action plan has no actions yet."),
-        "participation": [
-            {"wave": wave, "n": n, "rate": n / headcount if headcount else None}
-            for wave, n in responses
-        ],
+        "actions_text": done_text,
+        "participation": participation_facts(responses, headcount),
         "participation_text": participation_text(responses, headcount, language),
     }
