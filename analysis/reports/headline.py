@@ -139,12 +139,25 @@ def savings_ranges(totals: Mapping[str, tuple[float, float]], language: str) -> 
         between, up_to = _UNITS[quantity]
         low_text, high_text = reading_number(low, language), reading_number(high, language)
         # a low end that rounds to zero is a range from nothing, said as "up to" too
-        ranges[quantity] = (
+        ranges[quantity] = _together(
             _(between, low=low_text, high=high_text)
             if low > 0 and low_text != number(0, language, 0)
             else _(up_to, high=high_text)
         )
     return ranges
+
+
+#: No-break spaces, and a word joiner after the dash (after which a line may break even
+#: before a no-break space, Unicode line breaking class BA).
+_UNBROKEN = {" – ": "\u00a0–\u2060\u00a0", "€ ": "€\u00a0", " €": "\u00a0€", " kWh": "\u00a0kWh",
+             " kg CO2e": "\u00a0kg\u00a0CO2e"}  # fmt: skip
+
+
+def _together(text: str) -> str:
+    """A range with its unit on one line: a line break inside "5.000 – 33.000 kWh" misleads."""
+    for space, kept in _UNBROKEN.items():
+        text = text.replace(space, kept)
+    return text
 
 
 def savings_text(totals: Mapping[str, tuple[float, float]], language: str) -> str:

@@ -57,13 +57,20 @@ def test_numbers_are_rounded_to_two_significant_figures(value, language, text) -
 
 def test_savings_sentence_says_a_range_or_up_to() -> None:
     totals = {"eur": (1234.0, 8467.0), "kwh": (-300.0, 5100.0)}
-    nl = savings_text(totals, "nl")
+    nl = _spaced(savings_text(totals, "nl"))
     assert "€ 1.200 – 8.500" in nl
     assert "tot 5.100 kWh (of mogelijk niets)" in nl
     assert "ruwe schatting" in nl and "zelfgerapporteerd gedrag" in nl
-    fr = savings_text(totals, "fr")
+    # each range on one line: no-break spaces, a word joiner after the dash
+    assert "€\u00a01.200\u00a0–\u2060\u00a08.500" in savings_text(totals, "nl")
+    fr = _spaced(savings_text(totals, "fr"))
     assert "1\u202f200 – 8\u202f500 €" in fr and "jusqu'à 5\u202f100 kWh" in fr
     assert "none shown" in savings_text({"eur": (-50.0, -10.0)}, "en")
+
+
+def _spaced(text: str) -> str:
+    """``text`` with its no-break spaces as spaces and its word joiners gone."""
+    return text.replace("\u00a0", " ").replace("\u2060", "")
 
 
 def _themes(*verdicts: str) -> pd.DataFrame:
@@ -125,6 +132,6 @@ def test_headline_totals_the_savings_rows_it_is_given() -> None:
     table = _rows(("pc_switch_off", True, 100.0, 300.0), ("screens_off", True, 40.0, 90.0))
     facts = headline(_themes("improved"), table, [], [], None, "nl")
     assert facts["savings"] == {"eur": [100.0, 390.0]}
-    assert "€ 100 – 390" in facts["savings_text"]
+    assert "€ 100 – 390" in _spaced(facts["savings_text"])
     note = "Geen besparingen geschat: het personeelsaantal is niet bekend."
     assert headline(_themes("improved"), None, [], [], None, "nl", note)["savings_text"] == note
