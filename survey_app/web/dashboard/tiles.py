@@ -70,8 +70,9 @@ def headline_tiles(campaign: Campaign, language: str) -> dict[str, Any]:
     def compute() -> bytes:
         try:
             facts = report_headline(report_input(session, campaign, context, waves), language)
-        except DataError as error:  # e.g. a wave below the threshold: the report refuses too
-            facts = {"refused": error.translated(language, place=False)}
+        except DataError:  # a wave below the threshold: the report refuses too
+            # (without the report's reason: it would tell a viewer how many answered)
+            facts = {"refused": True}
         return json.dumps(facts).encode()
 
     state = report_state(session, campaign, context, waves)

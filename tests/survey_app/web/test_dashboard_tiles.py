@@ -101,3 +101,14 @@ def test_a_viewer_of_another_organisation_gets_no_tile(
     own = client.get(f"/dashboard/{other.organisation.slug}?lang=nl").text
     assert "Demodorp" not in own
     assert "aantoonbaar verbeterd" not in own  # no closed follow-up of its own either
+
+
+def test_a_wave_below_the_threshold_gives_no_comparison(client, auth, demo_accounts, db_session):
+    organisation = demo_accounts["campaign"].organisation
+    organisation.anonymity_threshold = 130  # the follow-up has 125 responses: the report refuses
+    db_session.commit()
+    auth.login(*demo_accounts["viewer"])
+    tiles = _flat(_tiles(client.get(f"/dashboard/{demo.SLUG}?lang=nl").text))
+    assert "De vergelijking wordt niet getoond" in tiles and "(130)" in tiles
+    assert "aantoonbaar verbeterd" not in tiles and "€" not in tiles
+    assert "125" not in tiles  # the report's reason would have said how many answered
