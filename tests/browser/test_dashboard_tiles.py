@@ -47,3 +47,37 @@ def test_tiles_fit_the_screen_and_pass_axe(browser, demo_server, language, width
         assert axe_violations(page) == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [360, 500, 1280])
+def test_the_waiting_tile_fits_too(browser, demo_server, width):
+    """Before the follow-up closes, a wide tile announces the comparison, within the screen."""
+    from sqlalchemy import select
+
+    from survey_app.store.models import Wave, WaveKind, WaveStatus
+
+    server, data = demo_server
+    session = server.session_factory()
+    follow_up = session.scalar(select(Wave).where(Wave.kind == WaveKind.FOLLOW_UP))
+    follow_up.status = WaveStatus.OPEN
+    session.commit()
+    session.close()
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-BE")
+    page = context.new_page()
+    try:
+        log_in(page, server.url, *data.accounts["viewer"])
+        page.goto(f"{server.url}/dashboard/{data.organisation_slug}?lang=fr")
+        page.wait_for_load_state("networkidle")
+        tiles = page.locator("section.tiles")
+        tiles.screenshot(path=str(ARTIFACTS / f"dashboard-tiles-waiting-fr-{width}.png"))
+        assert "dès que la mesure de suivi sera clôturée" in tiles.inner_text()
+        box = tiles.bounding_box()
+        assert box and box["x"] + box["width"] <= width
+        widest = page.evaluate(
+            "() => Math.max(...[...document.querySelectorAll('.tile')]"
+            ".map(t => t.getBoundingClientRect().right))"
+        )
+        assert widest <= width
+        assert axe_violations(page) == []
+    finally:
+        context.close()
