@@ -103,3 +103,24 @@ def translator(language: str) -> Translate:
         return text.format(**values) if values else text
 
     return translate
+
+
+@functools.cache
+def plural_translator(language: str) -> Callable[..., str]:
+    """The ``ngettext`` function for ``language``: the form that fits ``n``, fields filled in.
+
+    ``ngettext(singular, plural, n, name=value, ...)`` chooses the form by
+    the language's plural rule, then fills in ``{n}`` and the other fields.
+
+    Examples
+    --------
+    >>> ngettext = plural_translator("en")
+    >>> ngettext("{n} theme", "{n} themes", 1), ngettext("{n} theme", "{n} themes", 3)
+    ('1 theme', '3 themes')
+    """
+    catalogue = translations(check_language(language))
+
+    def translate(singular: str, plural: str, n: int, /, **values: object) -> str:
+        return catalogue.ngettext(singular, plural, n).format(n=n, **values)
+
+    return translate

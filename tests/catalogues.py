@@ -14,22 +14,35 @@ def read_catalogue(path: Path) -> Catalog:
         return read_po(handle)
 
 
+def _forms(text: str | tuple[str, ...]) -> tuple[str, ...]:
+    """A message's text as a tuple: its one form, or its plural forms (ngettext)."""
+    return text if isinstance(text, tuple) else (text,)
+
+
 def untranslated(template: Path, catalogue: Path) -> list[str]:
-    """The messages of ``template`` that ``catalogue`` lacks, leaves empty, or marks fuzzy."""
-    wanted = {message.id for message in read_catalogue(template) if message.id}
+    """The messages of ``template`` that ``catalogue`` lacks, leaves empty, or marks fuzzy.
+
+    A plural message (ngettext) counts as untranslated while any of its forms is empty.
+    """
+    wanted = {_forms(message.id)[0] for message in read_catalogue(template) if message.id}
     found = read_catalogue(catalogue)
     return sorted(
         message_id
         for message_id in wanted
-        if message_id not in found or not found[message_id].string or found[message_id].fuzzy
+        if message_id not in found
+        or not all(_forms(found[message_id].string))
+        or found[message_id].fuzzy
     )
 
 
 def placeholder_mismatches(catalogue: Path, placeholder: re.Pattern[str]) -> list[str]:
-    """The messages whose translation has other placeholders than the English text."""
+    """The messages whose translation (each plural form) has other placeholders than the English."""
     return [
-        message.id
+        _forms(message.id)[0]
         for message in read_catalogue(catalogue)
         if message.id
-        and sorted(placeholder.findall(message.id)) != sorted(placeholder.findall(message.string))
+        and any(
+            sorted(placeholder.findall(_forms(message.id)[-1])) != sorted(placeholder.findall(form))
+            for form in _forms(message.string)
+        )
     ]

@@ -39,13 +39,15 @@ def _symmetric_limit(frame: pd.DataFrame) -> float:
     return max(0.5, -(-reach * 4 // 1) / 4)
 
 
-def theme_change(themes: pd.DataFrame, *, language: str = "nl") -> alt.LayerChart:
+def theme_change(themes: pd.DataFrame, *, language: str = "nl", digits: int = 2) -> alt.LayerChart:
     """Difference per theme (follow-up minus baseline) with its interval.
 
     ``themes`` has ``theme_label``, ``difference``, ``ci_low``, ``ci_high``,
     ``verdict`` (a :class:`~analysis.verdicts.Verdict` code) and
     ``verdict_label``. A theme without a difference (too little data) shows
-    its verdict text at zero instead of a point.
+    its verdict text at zero instead of a point. The values print with
+    ``digits`` decimals (1 on the report's first page), one more where an
+    improvement or a worsening would otherwise print as zero.
     """
     _ = translator(language)
     interval = _("Confidence interval")
@@ -66,8 +68,17 @@ def theme_change(themes: pd.DataFrame, *, language: str = "nl") -> alt.LayerChar
     frame["has_estimate"] = frame["difference"].notna()
     # The numbers as text from the one formatter of the reports: a change that rounds to
     # zero prints "0,00" (d3's "+" flag would print "−0,00" or "+0,00").
+    changed = frame["verdict"].isin([Verdict.IMPROVED, Verdict.WORSENED])
     for column in ("difference", "ci_low", "ci_high"):
-        frame[f"{column}_text"] = [number(value, language, signed=True) for value in frame[column]]
+        frame[f"{column}_text"] = [
+            number(
+                value,
+                language,
+                digits + 1 if shown_change and round(abs(value), digits) == 0 else digits,
+                signed=True,
+            )
+            for value, shown_change in zip(frame[column], changed, strict=True)
+        ]
     # The value sits beyond the far end of the interval: right of it when the change is
     # positive, left of it when negative, so that it never crosses the zero rule.
     rises = frame["difference"].fillna(0.0) >= 0

@@ -22,7 +22,7 @@ from analysis.anonymity import effective_threshold
 from analysis.data import DataError, choose_waves, wave_names
 from analysis.i18n import N_, check_language, translator
 from analysis.pipeline import analyse, software_versions
-from analysis.reports import composition, sections, tidy
+from analysis.reports import composition, headline, sections, tidy
 from analysis.reports.names import Names, relabel, shown
 from analysis.scoring import theme_scores
 from analysis.settings import Settings
@@ -318,6 +318,63 @@ def _base_context(data: ReportInput, kind: str, language: str) -> dict[str, Any]
     }
 
 
+def impact_headline(
+    data: ReportInput,
+    themes: pd.DataFrame,
+    savings: dict[str, Any] | None,
+    waves: list[str],
+    language: str,
+) -> dict[str, Any]:
+    """Page 1 of the impact report (and the dashboard's tiles): :func:`headline.headline`.
+
+    ``themes`` is :func:`analyse`'s theme table for the two ``waves``,
+    ``savings`` :func:`sections.savings_section`'s result.
+    """
+    headcount = sum(data.headcounts.values()) if data.headcounts else None
+    return headline.headline(
+        themes,
+        savings["table"] if savings else None,
+        data.actions,
+        [
+            (data.wave_label(wave, language), int((data.frame["wave"] == wave).sum()))
+            for wave in waves
+        ],
+        headcount,
+        language,
+        savings_note=savings["note"] if savings else "",
+    )
+
+
+def report_headline(data: ReportInput, language: str) -> dict[str, Any]:
+    """The impact report's page-1 facts without the rest of the report (the dashboard's tiles).
+
+    The same waves, analysis, savings and refusal of a wave below the
+    threshold as :func:`impact_context`, item tables and charts left out.
+    """
+    baseline, follow_up = choose_waves(data.frame, data.baseline, data.follow_up)
+    _enough_responses(data, [baseline, follow_up])
+    result = analyse(
+        data.frame,
+        data.questionnaire,
+        baseline,
+        follow_up,
+        settings=data.settings,
+        language=language,
+        exact_pairs=data.exact_pairs,
+    )
+    savings = sections.savings_section(
+        data.frame,
+        data.questionnaire,
+        baseline,
+        follow_up,
+        data.total_headcount(),
+        data.factor_overrides,
+        data.settings,
+        language,
+    )
+    return impact_headline(data, result.themes, savings, [baseline, follow_up], language)
+
+
 def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
     """Everything the impact template shows."""
     _ = translator(language)
@@ -370,15 +427,28 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
         if any(t.id == "engagement" for t in q.themes)
         else pd.DataFrame()
     )
+    savings = sections.savings_section(
+        data.frame,
+        q,
+        baseline,
+        follow_up,
+        data.total_headcount(),
+        data.factor_overrides,
+        settings,
+        language,
+    )
     context = _base_context(data, "impact", language)
     context.update(
+        headline=impact_headline(data, themes, savings, waves, language),
         baseline=data.wave_label(baseline, language),
         follow_up=data.wave_label(follow_up, language),
         baseline_phrase=wave_phrase(data, baseline, "baseline", language),
         follow_up_phrase=wave_phrase(data, follow_up, "follow_up", language),
         themes=themes.to_dict("records"),
         per_theme=per_theme,
-        change_chart=_chart(charts.theme_change(themes, language=language), _("Change per theme")),
+        change_chart=_chart(
+            charts.theme_change(themes, language=language, digits=1), _("Change per theme")
+        ),
         engagement_chart=_chart(
             charts.engagement_items(data.relabelled(engagement, language), language=language),
             _("Engagement and support"),
@@ -396,16 +466,7 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
             dict(zip(themes["theme"], themes["theme_label"], strict=True)),
             settings.max_false_match_share,
         ),
-        savings=sections.savings_section(
-            data.frame,
-            q,
-            baseline,
-            follow_up,
-            data.total_headcount(),
-            data.factor_overrides,
-            settings,
-            language,
-        ),
+        savings=savings,
         other_actions=sections.impact_actions(other_actions, result.items, q, language),
     )
     return context

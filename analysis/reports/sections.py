@@ -309,7 +309,13 @@ def savings_section(
     _ = translator(language)
     if not any(rule.applies_to(questionnaire) for rule in RULES):
         return None
-    section: dict[str, Any] = {"note": "", "rows": [], "assumptions": [], "headcount": headcount}
+    section: dict[str, Any] = {
+        "note": "",
+        "rows": [],
+        "assumptions": [],
+        "headcount": headcount,
+        "table": None,
+    }
     if not headcount or headcount < 1:
         section["note"] = _("No savings estimated: the headcount is not known.")
         return section
@@ -324,6 +330,7 @@ def savings_section(
     table = estimate_impact(
         frame, questionnaire, baseline, follow_up, int(headcount), factors, settings
     )
+    section["table"] = table  # the numbers behind the rows, for the headline's total
     section["rows"] = savings_rows(table, language)
     section["assumptions"] = assumption_rows(table, language, factors, questionnaire)
     return section

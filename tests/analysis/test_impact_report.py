@@ -14,6 +14,7 @@ from analysis.i18n import translator
 from analysis.impact import RULES, assumptions_table, estimate_impact, load_factors
 from analysis.pipeline import analyse
 from analysis.reports import ReportInput, build_report, html_to_pdf
+from analysis.reports.headline import savings_text, savings_total
 from analysis.reports.sections import range_text
 from analysis.reports.tidy import priority_items
 from analysis.settings import Settings
@@ -145,12 +146,17 @@ def test_savings_section_in_three_languages(data, html, language):
     assert intro.get(language, "self-reported behaviour") in savings
     assert (
         translator(language)(
-            "Do not add the ranges of the rows up into one total: they partly overlap and are not "
-            "confidence intervals. A negative lower end means the change may as well have saved "
-            "nothing, or even cost something."
+            "The total on page 1 adds these ranges up with care: of two rules that overlap, only "
+            "the larger lower end counts. Do not add them up yourself: they partly overlap and "
+            "are not confidence intervals. A negative lower end means the change may as well "
+            "have saved nothing, or even cost something."
         )
         in savings
     )
+    # page 1 says the total of these very rows, in the one wording of the headline
+    first_page = html[language].split('class="first-page"', 1)[1].split("</section>", 1)[0]
+    total = savings_text(savings_total(table), language)
+    assert total and total in unescape(first_page)
     # the assumptions table: every figure used, with its value, unit, source and year
     assert word("Factors and assumptions", language) in savings
     factors = load_factors()

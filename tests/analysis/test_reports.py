@@ -51,16 +51,18 @@ def test_html_is_self_contained(data, kind):
 
 
 @pytest.mark.parametrize("language", ["nl", "fr", "en"])
-def test_impact_first_page_states_each_verdict(data, language):
+def test_impact_states_each_verdict_right_after_page_one(data, language):
     html = build_report("impact", data, language)
     first_page = html.split('class="first-page"', 1)[1].split("</section>", 1)[0]
+    per_theme = html.split('class="per-theme"', 1)[1].split("</section>", 1)[0]
+    assert 'class="conclusion"' in first_page and "data:image/svg+xml" in first_page
     for theme in Q.themes:
-        assert theme.label[language] in first_page
+        assert theme.label[language] in per_theme
     assert f'<html lang="{language}">' in html
-    assert verdict_label(Verdict.IMPROVED, language) in first_page
-    assert verdict_label(Verdict.NO_CHANGE, language) in first_page
+    assert verdict_label(Verdict.IMPROVED, language) in per_theme
+    assert verdict_label(Verdict.NO_CHANGE, language) in per_theme
     improved = {"nl": "verbeterd", "fr": "amélioration", "en": "improved"}[language]
-    assert f'<span class="badge improved">{improved}</span>' in first_page
+    assert f'<span class="badge improved">{improved}</span>' in per_theme
 
 
 def test_impact_report_hides_small_departments(data):

@@ -56,7 +56,11 @@ def test_template_matches_the_code(tmp_path):
     extracted = {m.id for m in read_catalogue(out) if m.id}
     # the extraction itself worked: Python (_ and N_) and the report templates
     assert {"Impact report", "improved", "Read these results with these caveats"} <= extracted
-    assert any(message.startswith("More staff fully shut down their PC") for message in extracted)
+    assert any(
+        str(message).startswith("More staff fully shut down their PC") for message in extracted
+    )
+    # and ngettext's two forms (analysis.i18n.plural_translator)
+    assert ("{n} response ({wave})", "{n} responses ({wave})") in extracted
     committed = {m.id for m in read_catalogue(CATALOGUES / f"{DOMAIN}.pot") if m.id}
     assert extracted - committed == set(), "run `make extract-messages` and translate"
     assert committed - extracted == set(), "run `make extract-messages`: messages left the code"

@@ -78,6 +78,9 @@ def test_viewer_sees_nothing_of_a_wave_with_fewer_than_k_answers(client, auth, s
     assert not re.search(rf"<td>{follow_up}</td><td class=\"num\">", page)
     for row in re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td class=\"num\">", page):
         assert follow_up not in row
+    # nor do the headline tiles compare 6 answers with 2
+    tiles = page.split('<section class="tiles"', 1)[1].split("</section>", 1)[0]
+    assert "improved" not in tiles and "€" not in tiles and "kWh" not in tiles
 
 
 def test_no_report_shows_a_wave_with_fewer_than_k_answers(client, auth, six_and_two):

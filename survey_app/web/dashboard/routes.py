@@ -31,6 +31,7 @@ from survey_app.store.organisations import organisation_by_slug
 from survey_app.store.participation import daily_counts
 from survey_app.store.result_cache import cached, wave_states
 from survey_app.web.auth import visible_organisations
+from survey_app.web.dashboard.tiles import headline_tiles
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -173,6 +174,7 @@ def organisation(slug: str) -> Any:
     data = dashboard_charts(campaign, str(get_locale())) if campaign else {}
     if campaign is not None:
         data["actions"] = list(campaign.actions)
+        data["tiles"] = headline_tiles(campaign, str(get_locale()))
     return render_template(
         "dashboard/organisation.html",
         organisation=organisation,
