@@ -211,6 +211,17 @@ def counted_answers(item: Item, language: str, settings: Settings | None = None)
     return "/".join(_(LEVEL_WORDS[item.kind][code - 1]) for code in codes)
 
 
+def semicolons(parts: list[str], language: str) -> str:
+    """Clauses joined by semicolons as the reader writes them (French: a thin space before).
+
+    Examples
+    --------
+    >>> semicolons(["a", "b"], "nl"), semicolons(["a", "b"], "fr")
+    ('a; b', 'a\u202f; b')
+    """
+    return ("\u202f; " if check_language(language) == "fr" else "; ").join(parts)
+
+
 def day(value: date, language: str) -> str:
     """A date as the reader writes it in running text: "1 december 2026", "1 décembre 2026".
 

@@ -17,7 +17,7 @@ from analysis.charts.base import (
 )
 from analysis.i18n import translator
 from analysis.verdicts import Verdict
-from analysis.wording import number
+from analysis.wording import number, semicolons
 
 
 def _verdict_scale(frame: pd.DataFrame, kind: str) -> alt.Scale:
@@ -112,7 +112,7 @@ def theme_change(themes: pd.DataFrame, *, language: str = "nl", digits: int = 2)
     x_scale = alt.Scale(domain=[-limit, limit], nice=False)
     # d3's "+" flag would print "+0" at the zero rule.
     x_axis = alt.Axis(
-        labelExpr="(datum.value > 0 ? '+' : '') + format(datum.value, '.2~f')", tickCount=8
+        labelExpr="(datum.value > 0 ? '+' : '') + format(datum.value, '.2~f')", tickCount=4
     )
     zero = alt.Chart().mark_rule(color=RULE_COLOUR, strokeWidth=1.5).encode(x=alt.datum(0))
     intervals = base.mark_rule(strokeWidth=3).encode(
@@ -149,9 +149,12 @@ def theme_change(themes: pd.DataFrame, *, language: str = "nl", digits: int = 2)
     )
 
     verdicts = frame.drop_duplicates("theme_label")
-    summary = "; ".join(
-        f"{theme}: {label}"
-        for theme, label in zip(verdicts["theme_label"], verdicts["verdict_label"], strict=True)
+    summary = semicolons(
+        [
+            f"{theme}: {label}"
+            for theme, label in zip(verdicts["theme_label"], verdicts["verdict_label"], strict=True)
+        ],
+        language,
     )
     description = _(
         "Difference in mean theme score between the waves, per theme, with its confidence "

@@ -20,7 +20,7 @@ from babel.lists import format_list
 
 from analysis.i18n import N_, plural_translator, translator
 from analysis.verdicts import Verdict
-from analysis.wording import LOCALES, number, percent
+from analysis.wording import LOCALES, number, percent, semicolons
 
 __all__ = [
     "OVERLAPPING_RULES",
@@ -179,7 +179,7 @@ def savings_text(totals: Mapping[str, tuple[float, float]], language: str) -> st
         "Estimated savings per year (a rough range from self-reported behaviour and published"
         " factors): {amounts}.",
         # semicolons: a comma between "11.000" and "5.000" would read as a decimal in nl and fr
-        amounts="; ".join(ranges.values()),
+        amounts=semicolons(list(ranges.values()), language),
     )
 
 
@@ -284,7 +284,7 @@ def _conclusion(counts: Mapping[Verdict, int], total: int, language: str) -> str
     ]
     shown = (Verdict.STABLE, Verdict.WORSENED, Verdict.NO_CHANGE, Verdict.TOO_LITTLE_DATA)
     rest = [clause for verdict, clause in zip(shown, rest, strict=True) if counts[verdict]]
-    return "; ".join([first, *rest]) + "."
+    return semicolons([first, *rest], language) + "."
 
 
 def headline(
