@@ -26,6 +26,8 @@ class DemoData:
     workshop_id: int = 1
     #: An account (the viewer's) whose page the admin opens.
     user_id: int = 0
+    #: A wave that is open (``wave_id`` is a closed one).
+    open_wave_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,9 @@ PAGES: list[Page] = [
     ),
     Page("coach-wave", "coach", lambda d: f"/coach/waves/{d.wave_id}?lang=nl", "Deelname"),
     Page(
+        "coach-wave-open", "coach", lambda d: f"/coach/waves/{d.open_wave_id}?lang=nl", "Deelname"
+    ),
+    Page(
         "coach-comments",
         "coach",
         lambda d: f"/coach/campaigns/{d.campaign_id}/comments?lang=nl",
@@ -108,6 +113,12 @@ PAGES: list[Page] = [
         "coach",
         lambda d: f"/coach/campaigns/{d.campaign_id}/wave-names?lang=nl",
         "Namen van de metingen",
+    ),
+    Page(
+        "dashboard-coach",
+        "coach",
+        lambda d: f"/dashboard/{d.organisation_slug}?lang=nl",
+        "Dashboard",
     ),
     Page("dashboard", "viewer", lambda d: f"/dashboard/{d.organisation_slug}?lang=nl", "Dashboard"),
     Page("admin-users", "admin", lambda d: "/admin/users?lang=nl", "directie@demodorp.be"),
@@ -157,6 +168,7 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
             action_id=campaign.actions[0].id,
             workshop_id=campaign.workshops[0].id,
             user_id=viewer.id,
+            open_wave_id=waves[WaveStatus.OPEN].id,
         )
     finally:
         session.close()
