@@ -63,13 +63,23 @@ CUT_CHARTS = """() => [...document.querySelectorAll("svg.marks")].flatMap((svg) 
 })"""
 
 
+#: Tables that reflow on a phone (class "stack": a card per row) yet still scroll sideways.
+SCROLLING_STACKS = """() => [...document.querySelectorAll("table.stack")]
+  .filter((table) => table.parentElement.scrollWidth > table.parentElement.clientWidth + 1)
+  .map((table) => table.querySelector("th").textContent.trim())"""
+
+
 def overflow(page) -> str | None:
     """Why the page is wider than the screen or cuts a chart, or ``None`` when neither."""
     width = page.evaluate("document.documentElement.scrollWidth")
     cut = page.evaluate(CUT_CHARTS)
-    if width <= WIDTH and not cut:
+    stacks = page.evaluate(SCROLLING_STACKS)
+    if width <= WIDTH and not cut and not stacks:
         return None
-    return f"{width} px wide; sticking out: {page.evaluate(WIDEST, WIDTH)}; charts cut: {cut}"
+    return (
+        f"{width} px wide; sticking out: {page.evaluate(WIDEST, WIDTH)}; charts cut: {cut}; "
+        f"reflowing tables that scroll: {stacks}"
+    )
 
 
 def _phone(browser):
