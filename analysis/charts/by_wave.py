@@ -22,6 +22,8 @@ from analysis.i18n import Translate, translator
 #: Height of one wave's dot inside a row, and of one line of a row's label (pixels).
 MIN_STEP = 16
 LINE_HEIGHT = 14
+#: Vega expression: how far to lift a label of several lines to centre it on its row.
+CENTRE_LINES = f"-(length(split(datum.label, '\\n')) - 1) * {LINE_HEIGHT / 2}"
 
 
 def _dots_by_wave(
@@ -51,7 +53,16 @@ def _dots_by_wave(
             "row_wrapped:N",
             sort=in_order(frame["row_wrapped"]),
             title=None,
-            axis=alt.Axis(labelExpr=MULTILINE, labelLimit=220, ticks=False, domain=False),
+            axis=alt.Axis(
+                labelExpr=MULTILINE,
+                labelLimit=220,
+                labelLineHeight=LINE_HEIGHT,
+                ticks=False,
+                domain=False,
+                # Vega sets a label's first line on the row's middle; lift the label by half
+                # its extra lines, so that it stands beside its own row's dots, not lower.
+                labelOffset=alt.ExprRef(CENTRE_LINES),
+            ),
         ),
         yOffset=alt.YOffset("wave:N", sort=waves),
         color=alt.Color("wave:N", scale=wave_scale(waves), legend=legend(_("Wave"))),

@@ -36,6 +36,11 @@ def responsive(chart: alt.TopLevelMixin) -> dict[str, Any]:
     >>> spec["width"], spec["layer"][1]["encoding"]["shape"]["legend"]["direction"]
     ('container', 'vertical')
     """
+    if isinstance(chart, alt.FacetChart):
+        raise ValueError(
+            "responsive: a faceted chart cannot follow its container's width; "
+            "give it a fixed width instead (as the reports do)."
+        )
     spec = to_spec(chart.properties(width="container"))
 
     def downwards(node: Any) -> None:
