@@ -140,6 +140,10 @@ def test_html_reports_fit_a_phone(browser, demo_server, kind):
     context.close()
 
 
+#: Each dashboard chart's drawn width and the width of the page's column, in px.
+CHART_WIDTHS = """() => [...document.querySelectorAll(".chart")].map((chart) => [
+  chart.querySelector("svg").width.baseVal.value, chart.parentElement.clientWidth])"""
+
 #: The pages a reader looks at most, seen by a coach: name and path.
 LOOKED_AT = {
     "dashboard": lambda d: f"/dashboard/{d.organisation_slug}",
@@ -170,6 +174,11 @@ def test_main_pages_fit_phone_and_desktop_in_each_language(browser, demo_server,
             )
             if page.evaluate("document.documentElement.scrollWidth") > width:
                 too_wide[f"{name}-{width}"] = page.evaluate(WIDEST, width)
+            if name == "dashboard":  # every chart as wide as the page's column, at any width
+                sizes = page.evaluate(CHART_WIDTHS)
+                assert len(sizes) == 4, sizes
+                assert all(abs(drawn - column) <= 1 for drawn, column in sizes), (width, sizes)
+                assert all(column > 500 for _, column in sizes) == (width > 500), (width, sizes)
         url = f"{server.url}/coach/campaigns/{data.campaign_id}/report/impact.html?lang={language}"
         report = context.request.get(url, timeout=180_000)
         page.set_content(report.text(), wait_until="networkidle")
