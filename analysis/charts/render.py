@@ -14,6 +14,51 @@ import altair as alt
 import vl_convert
 
 
+def responsive(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The Vega-Lite spec of ``chart`` as wide as the element it is drawn in.
+
+    For the browser (the dashboard): the chart follows its container, from a
+    phone to a wide screen, and is drawn again when the window is resized.
+    What does not shrink with the plot must fit beside the row labels on a
+    phone: legends list their entries downwards, and the x axis's title ends
+    at the plot's right edge (centred, it would stick out beyond a narrow
+    plot). Reports keep the fixed :data:`analysis.charts.base.WIDTH` of an A4
+    column (an SVG has no container). The element vega-embed draws in needs a
+    width of its own (a block element has one).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.charts import theme_scores_by_wave
+    >>> scores = pd.DataFrame({"theme_label": ["Afval"], "wave": ["nulmeting"],
+    ...     "wave_order": [0], "mean": [3.1], "ci_low": [2.9], "ci_high": [3.3], "n": [80]})
+    >>> spec = responsive(theme_scores_by_wave(scores))
+    >>> spec["width"], spec["layer"][1]["encoding"]["shape"]["legend"]["direction"]
+    ('container', 'vertical')
+    """
+    if isinstance(chart, alt.FacetChart):
+        raise ValueError(
+            "responsive: a faceted chart cannot follow its container's width; "
+            "give it a fixed width instead (as the reports do)."
+        )
+    spec = to_spec(chart.properties(width="container"))
+
+    def downwards(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("legend"), dict):
+                node["legend"]["direction"] = "vertical"
+            for value in node.values():
+                downwards(value)
+        elif isinstance(node, list):
+            for value in node:
+                downwards(value)
+
+    downwards(spec)
+    config = spec.setdefault("config", {})
+    config["axisX"] = {**config.get("axisX", {}), "titleAnchor": "end"}
+    return spec
+
+
 def to_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     """The validated Vega-Lite spec, data inline, ready for vega-embed."""
     return chart.to_dict(validate=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from analysis.charts import (
     likert_bars,
     participation_over_time,
     priority_ranking,
+    responsive,
     theme_change,
     theme_scores_by_wave,
     to_png,
@@ -476,3 +478,51 @@ def test_department_chart_takes_integer_like_thresholds_and_missing_rates():
     spec = department_response_rate(rates, threshold=np.int64(5)).to_dict()
     assert records(spec)[0]["rate"] is None
     assert records(spec)[1]["rate"] == pytest.approx(25 / 40)
+
+
+def _row_middles(svg: str) -> tuple[list[float], list[float]]:
+    """The middle of each row's label block and of its two dots, top to bottom, in an SVG."""
+    groups = re.findall(r'role-axis-label"[^>]*>(.*?)</g>', svg)
+    labels = next(group for group in groups if "<tspan" in group)  # the rows', not the x axis
+    blocks = [
+        float(y) + LABEL_LINE_HEIGHT * (text.count("<tspan") - 1) / 2
+        for y, text in re.findall(r'translate\(-?[\d.]+,([-\d.]+)\)"[^>]*>(.*?)</text>', labels)
+    ]
+    points = re.search(r"mark-symbol role-mark[^>]*>(.*?)</g>", svg).group(1)
+    dots = sorted(float(y) for y in re.findall(r"translate\([\d.]+,([\d.]+)\)", points))
+    return blocks, [(dots[i] + dots[i + 1]) / 2 for i in range(0, len(dots), 2)]
+
+
+def test_a_label_of_several_lines_stands_beside_its_own_row():
+    """Vega sets a label's first line on the row's middle: long labels sank towards the next
+    row's dots (the support chart read as if each statement belonged to the row below)."""
+    frame = engagement_shares()
+    frame["item_label"] = frame["item_label"].str.replace(
+        "mijn organisatie", "mijn organisatie " * 3
+    )
+    blocks, rows = _row_middles(to_svg(engagement_items(frame)))
+    assert len(blocks) == len(rows) == 2
+    for block, row in zip(blocks, rows, strict=True):
+        assert abs(block - row) <= 4, (blocks, rows)
+
+
+@pytest.mark.parametrize("name", [name for name in NAMES if name != "likert_bars"])
+def test_responsive_charts_follow_their_container_and_reports_keep_the_page_width(name):
+    chart = draw(name)
+    spec = responsive(chart)
+    assert spec["width"] == "container"
+    assert spec["config"]["axisX"]["titleAnchor"] == "end"
+    legends = [path for path, key in strings(spec) if key == "direction" and "legend" in path]
+    assert all(spec_value(spec, path) == "vertical" for path in legends)
+    assert f'width="{WIDTH}"' in to_svg(chart)[:300]  # the chart itself is unchanged
+
+
+def test_a_faceted_chart_is_not_made_responsive():
+    with pytest.raises(ValueError, match="faceted chart"):
+        responsive(draw("likert_bars"))
+
+
+def spec_value(spec: dict, path: tuple) -> Any:
+    for key in path:
+        spec = spec[key]
+    return spec

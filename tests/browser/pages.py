@@ -28,6 +28,8 @@ class DemoData:
     user_id: int = 0
     #: The progress page of a report being made.
     job_token: str = "job"
+    #: A wave that is open (``wave_id`` is a closed one).
+    open_wave_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ PAGES: list[Page] = [
     ),
     Page("coach-wave", "coach", lambda d: f"/coach/waves/{d.wave_id}?lang=nl", "Deelname"),
     Page(
+        "coach-wave-open", "coach", lambda d: f"/coach/waves/{d.open_wave_id}?lang=nl", "Deelname"
+    ),
+    Page(
         "coach-comments",
         "coach",
         lambda d: f"/coach/campaigns/{d.campaign_id}/comments?lang=nl",
@@ -110,6 +115,12 @@ PAGES: list[Page] = [
         "coach",
         lambda d: f"/coach/campaigns/{d.campaign_id}/wave-names?lang=nl",
         "Namen van de metingen",
+    ),
+    Page(
+        "dashboard-coach",
+        "coach",
+        lambda d: f"/dashboard/{d.organisation_slug}?lang=nl",
+        "Dashboard",
     ),
     Page("dashboard", "viewer", lambda d: f"/dashboard/{d.organisation_slug}?lang=nl", "Dashboard"),
     Page("admin-users", "admin", lambda d: "/admin/users?lang=nl", "directie@demodorp.be"),
@@ -173,6 +184,7 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
             workshop_id=campaign.workshops[0].id,
             user_id=viewer.id,
             job_token=job.token,
+            open_wave_id=waves[WaveStatus.OPEN].id,
         )
     finally:
         session.close()

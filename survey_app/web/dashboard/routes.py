@@ -53,8 +53,11 @@ def index() -> Any:
 
 
 def _spec(chart) -> dict[str, Any]:
-    """The chart's Vega-Lite spec; the template writes it with ``tojson`` (safe in <script>)."""
-    return charts.to_spec(chart)
+    """The chart's Vega-Lite spec, as wide as the page (from a phone to a wide screen).
+
+    The template writes it with ``tojson`` (safe in <script>).
+    """
+    return charts.responsive(chart)
 
 
 def dashboard_charts(campaign: Campaign, language: str) -> dict[str, Any]:

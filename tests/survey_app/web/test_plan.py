@@ -159,7 +159,7 @@ def test_action_plan_names_questions_by_their_text(
     db_session.commit()
     auth.login(setup.coach_email, setup.coach_password)
     page = client.get(f"/coach/campaigns/{setup.campaign.id}/actions?lang={language}").text
-    table = _visible(page.split("<table>", 1)[1].split("</table>", 1)[0])
+    table = _visible(re.split(r"<table[^>]*>", page, maxsplit=1)[1].split("</table>", 1)[0])
     questionnaire = questionnaires.load("klimaatteam")
     for item_id in ("energy_pc_off", "paper_duplex"):
         assert questionnaire.item(item_id).label[language] in table
