@@ -46,7 +46,9 @@ def responsive(chart: alt.TopLevelMixin) -> dict[str, Any]:
     def downwards(node: Any) -> None:
         if isinstance(node, dict):
             if isinstance(node.get("legend"), dict):
+                # one column: the columns a report's legend takes fit its fixed width only
                 node["legend"]["direction"] = "vertical"
+                node["legend"].pop("columns", None)
             for value in node.values():
                 downwards(value)
         elif isinstance(node, list):
