@@ -438,6 +438,11 @@ def group_actions(
     return by_theme, others
 
 
+#: A targeted question without a share of greener answers (a count or a choice, or too
+#: few answers): said in words, not as a dash after a colon.
+_NO_SHARE = N_("{item}: no share of greener answers to show")
+
+
 def impact_actions(
     actions: Iterable[Mapping[str, Any]],
     items: pd.DataFrame,
@@ -457,7 +462,7 @@ def impact_actions(
             label = _item_label(questionnaire, item_id, language)
             row = by_item.get(item_id)
             if row is None or _missing(row.get("top2_difference")):
-                changes.append(f"{label}: –")
+                changes.append(_(_NO_SHARE, item=label))
                 continue
             label = _("{item} (greener: {answers})", item=label, answers=row["counted_answers"])
             change = interval(
@@ -468,7 +473,7 @@ def impact_actions(
                 0,
                 scale=100,
             )
-            changes.append(f"{label}: {change} {_('pts')}")
+            changes.append(_("{item}: {change} pts", item=label, change=change))
         shown.append({**_base_action(action, questionnaire, language), "changes": changes})
     return shown
 
@@ -488,7 +493,7 @@ def diagnosis_actions(
         for item_id in action.get("items") or []:
             row, label = by_item.get(item_id), _item_label(questionnaire, item_id, language)
             shares.append(
-                f"{label}: –"
+                _(_NO_SHARE, item=label)
                 if row is None or _missing(row["not_yet_share"])
                 else _(
                     "{item}: {share} do not yet answer “{answers}”",

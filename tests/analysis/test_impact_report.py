@@ -66,7 +66,11 @@ WORDS = {
     },
     "Actions in this theme": {"nl": "Acties in dit thema", "fr": "Actions dans ce thème"},
     "done": {"nl": "afgerond", "fr": "terminée"},
-    "pts": {"nl": "ptn", "fr": "pts"},
+    "{item}: {change} pts": {
+        "nl": "{item}: {change} procentpunten",
+        "fr": "{item}\u202f: {change} points de pourcentage",
+        "en": "{item}: {change} percentage points",
+    },
     "Actions for other themes": {
         "nl": "Acties bij andere thema's",
         "fr": "Actions liées à d'autres thèmes",
@@ -276,7 +280,9 @@ def test_actions_next_to_the_change_of_their_items(data, html, language):
         item=Q.item("energy_pc_off").label[language].rstrip(" ."),
         answers=word("often", language) + "/" + word("always", language),
     )
-    expected = f"{label}: {estimate} [{low}; {high}] {word('pts', language)}"
+    expected = word("{item}: {change} pts", language).format(
+        item=label, change=f"{estimate} [{low}; {high}]"
+    )
     assert expected in energy
     # an action whose theme has no section is still listed, with its theme
     assert word("Actions for other themes", language) in page
@@ -303,7 +309,7 @@ def test_reports_without_actions_have_no_action_lists():
     frame = synthetic_responses(Q, 40, 40, seed=2, waves=WAVES)
     data = ReportInput(frame, Q, headcount=60, settings=SETTINGS)
     assert "Acties in dit thema" not in build_report("impact", data, "nl")
-    assert "action-plan" not in build_report("diagnosis", data, "nl")
+    assert 'class="action-plan"' not in build_report("diagnosis", data, "nl")
 
 
 def test_impact_html_is_self_contained(html):

@@ -72,3 +72,18 @@ def test_first_page_is_the_whole_message(demo_input, language, sentence):
         if len(text_lines(page)) < FEWEST_LINES
     ]
     assert not short, f"near-empty pages (page, lines of text): {short}"
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_action_lines_say_in_words_when_a_question_has_no_share(demo_input, language):
+    """A targeted count or choice question read "Combien de pages … ?: –" (a dash after a
+    colon glued to the question mark); it is now a sentence, one line per question."""
+    html = build_report("diagnosis", demo_input, language)
+    text = _flat(re.sub(r"<[^>]+>", " ", html))
+    assert "?:" not in text and ": –" not in text
+    expected = {
+        "nl": "geen aandeel groenere antwoorden te tonen",
+        "fr": "pas de part de réponses plus vertes à montrer",
+    }
+    assert expected[language] in text
+    assert 'class="changes"' in html
