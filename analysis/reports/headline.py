@@ -224,7 +224,7 @@ def participation_text(
     locale = LOCALES[language]
     if headcount:
         rates = [
-            _("{rate} ({wave})", rate=percent(n / headcount, language), wave=wave)
+            _("{wave} {rate}", rate=percent(n / headcount, language), wave=wave)
             for wave, n in counts
         ]
         return ngettext(
@@ -233,11 +233,8 @@ def participation_text(
             headcount,
             rates=format_list(rates, locale=locale),
         )
-    answered = [
-        ngettext("{n} response ({wave})", "{n} responses ({wave})", n, wave=wave)
-        for wave, n in counts
-    ]
-    return _("Participation: {counts}.", counts=format_list(answered, locale=locale))
+    answered = [_("{wave} {n}", wave=wave, n=n) for wave, n in counts]
+    return _("Responses: {counts}.", counts=format_list(answered, locale=locale))
 
 
 def _conclusion(counts: Mapping[Verdict, int], total: int, language: str) -> str:

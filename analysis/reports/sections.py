@@ -439,8 +439,8 @@ def group_actions(
 
 
 #: A targeted question without a share of greener answers (a count or a choice, or too
-#: few answers): said in words, not as a dash after a colon.
-_NO_SHARE = N_("{item}: no share of greener answers to show")
+#: few answers): said in words, not as a dash after a colon (a question ends in "?").
+_NO_SHARE = N_("{item} (no share of greener answers to show)")
 
 
 def impact_actions(

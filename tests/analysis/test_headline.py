@@ -121,10 +121,10 @@ def test_actions_done_are_those_whose_status_is_done() -> None:
 def test_participation_is_a_rate_with_a_headcount_and_a_count_without() -> None:
     counts = [("nulmeting", 140), ("opvolgmeting", 1)]
     assert participation_text(counts, 320, "nl") == (
-        "Respons van de 320 medewerkers: 43,8% (nulmeting) en 0,3% (opvolgmeting)."
+        "Respons van de 320 medewerkers: nulmeting 43,8% en opvolgmeting 0,3%."
     )
     assert participation_text(counts, None, "nl") == (
-        "Deelname: 140 antwoorden (nulmeting) en 1 antwoord (opvolgmeting)."
+        "Antwoorden: nulmeting 140 en opvolgmeting 1."
     )
 
 

@@ -200,6 +200,14 @@ def test_engagement_chart_names_the_greener_answers(impact, language):
     assert not names_answers(drawn, language), drawn
 
 
+#: What an action line says of a targeted question with no share (sections._NO_SHARE).
+NO_SHARE = {
+    "nl": "geen aandeel groenere antwoorden te tonen)",
+    "fr": "pas de part de réponses plus vertes à montrer)",
+    "en": "no share of greener answers to show)",
+}
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_diagnosis_ranks_and_words_by_greener_answers(frame, diagnosis, language):
     html = diagnosis[language]
@@ -211,18 +219,29 @@ def test_diagnosis_ranks_and_words_by_greener_answers(frame, diagnosis, language
     for table, row in rows:
         assert COUNTED[language][window] in row and percent(room, language) in row, row
         assert not [cell for cell in table["head"] if names_answers(cell, language)]
-        # ranked by the share not yet giving a greener answer, counted here by hand
+
+        # ranked by room (the share not yet giving a greener answer) times the theme's
+        # willingness (greener answers to its intention question), counted here by hand;
+        # a theme without an intention question after the others, by room
+        def willingness(theme_id: str) -> float | None:
+            intention = [i for i in Q.items_of(theme_id) if i.construct is Construct.INTENTION]
+            return greener_share(frame, intention[0].id, baseline) if intention else None
+
         behaviours = [
-            item
+            (item, willingness(theme.id))
             for theme in Q.themes
             if theme.behaviour
             for item in Q.items_of(theme.id)
             if item.is_scored and item.construct is Construct.BEHAVIOUR
         ]
-        by_room = sorted(
-            behaviours, key=lambda item: -(1 - greener_share(frame, item.id, baseline))
-        )
-        expected = [item.label[language] for item in by_room][: len(table["rows"])]
+
+        def rank(entry: tuple) -> tuple:
+            item, will = entry
+            room = 1 - greener_share(frame, item.id, baseline)
+            return (will is None, -(room * will) if will is not None else 0.0, -room)
+
+        ranked = sorted(behaviours, key=rank)
+        expected = [item.label[language] for item, _will in ranked][: len(table["rows"])]
         # the rows are numbered 1, 2, … (the numbers of the matrix's points), then the question
         if table["rows"][0][0].isdigit():
             assert [r[0] for r in table["rows"]] == [str(i + 1) for i in range(len(expected))]
@@ -235,7 +254,7 @@ def test_diagnosis_ranks_and_words_by_greener_answers(frame, diagnosis, language
     checked = []
     for item in Q.items:
         for line in _lines_about(html, item.id, language):
-            if line.endswith(": –"):  # no share shown (not a behaviour), so no answers named
+            if line.endswith(NO_SHARE[language]):  # not a behaviour: no share, no answers named
                 continue
             assert expected_counted(item.id, language) in line, line
             not_yet = 1 - greener_share(frame, item.id, baseline)

@@ -60,7 +60,10 @@ def test_template_matches_the_code(tmp_path):
         str(message).startswith("More staff fully shut down their PC") for message in extracted
     )
     # and ngettext's two forms (analysis.i18n.plural_translator)
-    assert ("{n} response ({wave})", "{n} responses ({wave})") in extracted
+    assert (
+        "Response rate of the {n} staff member: {rates}.",
+        "Response rate of the {n} staff: {rates}.",
+    ) in extracted
     committed = {m.id for m in read_catalogue(CATALOGUES / f"{DOMAIN}.pot") if m.id}
     assert extracted - committed == set(), "run `make extract-messages` and translate"
     assert committed - extracted == set(), "run `make extract-messages`: messages left the code"

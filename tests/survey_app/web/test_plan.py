@@ -103,8 +103,8 @@ def test_campaign_page_shows_the_trajectory(client, auth, runner, app, db_sessio
     auth.login("c@demodorp.be", password)
     page = client.get("/coach/campaigns/1?lang=en").text
     assert "Current phase:" in page and "Anchoring" in page
-    assert "Wave baseline opened" in page and "Workshop: Diagnosis" in page
-    assert page.index("Wave baseline opened") < page.index("Workshop: Diagnosis")
+    assert "Opened: baseline" in page and "Workshop: Diagnosis" in page
+    assert page.index("Opened: baseline") < page.index("Workshop: Diagnosis")
 
 
 def test_dashboard_shows_action_progress(client, auth, app, db_session):
