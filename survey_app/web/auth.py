@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import wraps
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -41,11 +43,30 @@ def authenticate(email: str, password: str) -> User | None:
     return users.authenticate(get_session(), email, password)
 
 
+def _unsafe_character(character: str) -> bool:
+    """Control, format and line-separator characters: browsers drop some of them from URLs."""
+    return unicodedata.category(character) in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
 def _safe_next(target: str | None) -> str | None:
-    """Only follow ``next`` to a path on this site, never to another host."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+    """``target`` when it is a path on this site, else None (the caller's default page).
+
+    Refused: any scheme or host (``https://…``, ``//…``, ``/\\…``), backslashes
+    (browsers read them as slashes) and control characters, also once
+    percent-decoded (``/%09/evil.example`` became ``//evil.example`` in a browser
+    that drops the tab; CRLF would split the header).
+    """
+    if not target or len(target) > 2000:
+        return None
+    for form in (target, unquote(target)):
+        if not form.startswith("/") or form.startswith("//") or "\\" in form:
+            return None
+        if any(_unsafe_character(character) for character in form):
+            return None
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc:
+            return None
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
