@@ -7,7 +7,17 @@ from functools import wraps
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
@@ -20,6 +30,7 @@ from survey_app.store.db import get_session
 from survey_app.store.models import Organisation, Role, User
 from survey_app.store.organisations import all_organisations
 from survey_app.web.limits import limiter, login_limit
+from survey_app.web.security import LARGEST_ID
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -34,7 +45,7 @@ class LoginForm(FlaskForm):
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    if not (user_id.isascii() and user_id.isdigit()) or int(user_id) > LARGEST_ID:
         return None
     return get_session().get(User, int(user_id))
 
@@ -114,6 +125,22 @@ def roles_required(*roles: Role):
     return decorator
 
 
+#: Endpoints a logged-in browser may still cache: the app's own static code and style.
+CACHEABLE_ENDPOINTS = frozenset({"static", "dashboard.vega_bundle"})
+
+
+def no_store_when_logged_in(response: Response) -> Response:
+    """``Cache-Control: no-store`` on every page a logged-in user sees (coach, admin, dashboard).
+
+    Their pages hold names, results and, once, generated passwords: no copy may
+    stay in the browser's cache or a proxy's after logging out.
+    """
+    if request.endpoint not in CACHEABLE_ENDPOINTS and current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.register_blueprint(bp)
+    app.after_request(no_store_when_logged_in)
