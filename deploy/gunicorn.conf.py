@@ -90,6 +90,34 @@ class AnonymousLogger(Logger):
 logger_class = AnonymousLogger
 
 
-def on_starting(_server) -> None:
-    """Whatever the app servers write (a SQLite database, its log, a key) is the owner's only."""
+def control_socket_path(binds: list[str]) -> str:
+    """The control socket of the instance listening on ``binds`` (gunicorn >= 25.1).
+
+    gunicorn's default (``$XDG_RUNTIME_DIR/gunicorn.ctl``) is one path for
+    every instance of a user: a second gunicorn on the host would take over
+    the first one's socket, and ``gunicornc`` would steer the wrong server.
+    ``GUNICORN_CONTROL_SOCKET`` sets the path outright.
+    """
+    if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+        return os.environ["GUNICORN_CONTROL_SOCKET"]
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    folder = runtime if runtime and os.path.isdir(runtime) else os.path.expanduser("~/.gunicorn")
+    name = re.sub(r"[^A-Za-z0-9.-]+", "_", "-".join(binds)).strip("_")
+    return os.path.join(folder, f"klimaatpeil-{name}.ctl")
+
+
+#: One control socket per instance (the bind may still change on the command line:
+#: on_starting names the socket after the addresses actually used).
+control_socket = control_socket_path([bind])
+
+
+def on_starting(server) -> None:
+    """Whatever the app servers write (a SQLite database, its log, a key) is the owner's only.
+
+    The control socket is named after the addresses this instance listens on,
+    also when ``--bind`` came from the command line (it starts after this hook).
+    """
     os.umask(0o077)
+    settings = server.cfg.settings
+    if "control_socket" in settings and server.cfg.control_socket == control_socket:
+        server.cfg.set("control_socket", control_socket_path(server.cfg.bind))

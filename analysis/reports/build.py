@@ -11,6 +11,7 @@ import base64
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -611,11 +612,71 @@ def build_report(kind: str, data: ReportInput, language: str = "nl") -> str:
     )
 
 
+#: The folder whose files a PDF may load (the analysis package, its report templates
+#: included); everything else is refused, see :func:`own_assets_only`.
+_OWN_ASSETS = Path(__file__).resolve().parents[1]
+
+
+def own_asset(url: str) -> bool:
+    """Whether a PDF may load ``url``: a ``data:`` URI or a file of the package, nothing else.
+
+    Parameters
+    ----------
+    url : str
+        The URL WeasyPrint asks for.
+
+    Returns
+    -------
+    bool
+        True for ``data:`` URIs and ``file:`` URLs of files inside the
+        analysis package; False for http, https, ftp, other hosts' files and
+        every file outside the package.
+    """
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "data":
+        return True
+    if scheme != "file" or parts.netloc not in ("", "localhost"):
+        return False
+    path = Path(unquote(parts.path)).resolve()
+    return path.is_relative_to(_OWN_ASSETS) and path.is_file()
+
+
+@cache
+def own_assets_only() -> Any:
+    """WeasyPrint's URL fetcher for every PDF: only what :func:`own_asset` allows.
+
+    Anything else raises, so WeasyPrint skips the resource instead of
+    fetching it: a report or an invitation sheet never makes a request,
+    whatever a name or a text in it carries (issue #18, SSRF).
+
+    Returns
+    -------
+    weasyprint.urls.URLFetcher
+        One fetcher, made on first use (WeasyPrint is imported only then).
+    """
+    from weasyprint.urls import URLFetcher
+
+    class OwnAssetsOnly(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not own_asset(url):
+                raise ValueError(f"a PDF loads only data: URIs and its own files, not {url[:80]!r}")
+            return super().fetch(url, headers)
+
+    return OwnAssetsOnly(allowed_protocols={"data", "file"}, allow_redirects=False)
+
+
 def html_to_pdf(html: str) -> bytes:
-    """An A4 PDF of the report (WeasyPrint; fonts and charts from the page itself)."""
+    """An A4 PDF of ``html`` (WeasyPrint; fonts and charts from the page itself).
+
+    The one place that calls WeasyPrint: reports and invitation sheets alike,
+    with :func:`own_assets_only` as the URL fetcher.
+    """
     from weasyprint import HTML
 
-    return HTML(string=html).write_pdf()
+    return HTML(string=html, url_fetcher=own_assets_only()).write_pdf()
 
 
 def write_report(html: str, path: Path) -> None:

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import wraps
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
@@ -18,6 +30,7 @@ from survey_app.store.db import get_session
 from survey_app.store.models import Organisation, Role, User
 from survey_app.store.organisations import all_organisations
 from survey_app.web.limits import limiter, login_limit
+from survey_app.web.security import LARGEST_ID
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -32,7 +45,7 @@ class LoginForm(FlaskForm):
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    if not (user_id.isascii() and user_id.isdigit()) or int(user_id) > LARGEST_ID:
         return None
     return get_session().get(User, int(user_id))
 
@@ -41,11 +54,30 @@ def authenticate(email: str, password: str) -> User | None:
     return users.authenticate(get_session(), email, password)
 
 
+def _unsafe_character(character: str) -> bool:
+    """Control, format and line-separator characters: browsers drop some of them from URLs."""
+    return unicodedata.category(character) in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
 def _safe_next(target: str | None) -> str | None:
-    """Only follow ``next`` to a path on this site, never to another host."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+    """``target`` when it is a path on this site, else None (the caller's default page).
+
+    Refused: any scheme or host (``https://…``, ``//…``, ``/\\…``), backslashes
+    (browsers read them as slashes) and control characters, also once
+    percent-decoded (``/%09/evil.example`` became ``//evil.example`` in a browser
+    that drops the tab; CRLF would split the header).
+    """
+    if not target or len(target) > 2000:
+        return None
+    for form in (target, unquote(target)):
+        if not form.startswith("/") or form.startswith("//") or "\\" in form:
+            return None
+        if any(_unsafe_character(character) for character in form):
+            return None
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc:
+            return None
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -93,6 +125,22 @@ def roles_required(*roles: Role):
     return decorator
 
 
+#: Endpoints a logged-in browser may still cache: the app's own static code and style.
+CACHEABLE_ENDPOINTS = frozenset({"static", "dashboard.vega_bundle"})
+
+
+def no_store_when_logged_in(response: Response) -> Response:
+    """``Cache-Control: no-store`` on every page a logged-in user sees (coach, admin, dashboard).
+
+    Their pages hold names, results and, once, generated passwords: no copy may
+    stay in the browser's cache or a proxy's after logging out.
+    """
+    if request.endpoint not in CACHEABLE_ENDPOINTS and current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     app.register_blueprint(bp)
+    app.after_request(no_store_when_logged_in)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 bp = Blueprint("pages", __name__)
 
@@ -49,6 +49,9 @@ def csrf_error(error: CSRFError) -> Any:
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException) -> Any:
+    if isinstance(error, SecurityError):
+        # a Host outside TRUSTED_HOSTS: no page, since every link on it would need that host
+        return Response("Bad Request: unknown host\n", 400, mimetype="text/plain")
     code = error.code or 500
     title, message = _error_text(code)
     return render_template("error.html", title=title, message=message), code

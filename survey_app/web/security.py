@@ -11,6 +11,19 @@ import os
 import secrets
 
 from flask import Flask, Response, g
+from werkzeug.routing import IntegerConverter
+
+#: The largest id a URL may carry: PostgreSQL's ``integer`` (SQLite's is larger). A bigger
+#: number in ``/<int:…>`` matches no route (404) instead of overflowing in the database (500).
+LARGEST_ID = 2**31 - 1
+
+
+class DatabaseId(IntegerConverter):
+    """``<int:…>`` in every route: 0 to :data:`LARGEST_ID`, nothing beyond."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 class ConfigurationError(RuntimeError):
@@ -103,3 +116,23 @@ def init_app(app: Flask) -> None:
     app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     app.after_request(set_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.url_map.converters["int"] = DatabaseId  # before any blueprint adds its routes
+    _trust_hosts(app)
+
+
+def _trust_hosts(app: Flask) -> None:
+    """``TRUSTED_HOSTS`` (comma-separated): a request for any other ``Host`` answers 400.
+
+    Absolute links (survey links, QR codes, the invitation CSV) are built from
+    the request's host; without the setting, a forged ``Host`` header would
+    put another site's name into them. Production without it logs a warning.
+    """
+    hosts = app.config.get("TRUSTED_HOSTS")
+    if isinstance(hosts, str):
+        hosts = [host.strip() for host in hosts.split(",") if host.strip()]
+        app.config["TRUSTED_HOSTS"] = hosts or None
+    if is_production(app) and not hosts:
+        app.logger.warning(
+            "TRUSTED_HOSTS is not set: survey links and QR codes take the host name from each "
+            "request's Host header. Set TRUSTED_HOSTS to the site's name (docs/deployment.md)."
+        )

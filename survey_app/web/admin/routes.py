@@ -1,7 +1,8 @@
 """The admin area at /admin: accounts of admins, coaches and viewers.
 
-Only admins get in. A generated password is shown once, in a flashed
-message, and never stored in clear. An admin cannot delete their own account
+Only admins get in. A generated password is shown once, on the page that
+made it (never in a flash message: flashes travel in the signed, not
+encrypted, session cookie), and never stored in clear. An admin cannot delete their own account
 nor take away their own admin role, so there is always an admin left who can.
 """
 
@@ -91,15 +92,12 @@ def new_user() -> Any:
                 session.rollback()
                 form.email.errors.append(_("This account could not be created. Please try again."))
             else:
-                flash(
-                    _(
-                        "Account %(email)s created. Password (shown only now): %(password)s",
-                        email=user.email,
-                        password=password,
-                    ),
-                    "info",
+                message = _(
+                    "Account %(email)s created. Password (shown only now): %(password)s",
+                    email=user.email,
+                    password=password,
                 )
-                return redirect(url_for("admin.users"))
+                return render_template("admin/password_shown.html", user=user, message=message)
     return render_template("admin/user_new.html", form=form, organisations=organisations)
 
 
@@ -145,15 +143,12 @@ def reset_password(user_id: int) -> Any:
     password = generate_password()
     user.password_hash = hash_password(password)
     get_session().commit()
-    flash(
-        _(
-            "New password for %(email)s (shown only now): %(password)s",
-            email=user.email,
-            password=password,
-        ),
-        "info",
+    message = _(
+        "New password for %(email)s (shown only now): %(password)s",
+        email=user.email,
+        password=password,
     )
-    return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/password_shown.html", user=user, message=message)
 
 
 @bp.route("/users/<int:user_id>/delete", methods=["POST"])

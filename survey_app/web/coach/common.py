@@ -50,12 +50,14 @@ def download(
 ) -> Response:
     """A file for the browser to save (or show, ``inline``), its name safely quoted."""
     data = content.encode("utf-8") if isinstance(content, str) else content
-    return send_file(
+    response = send_file(
         io.BytesIO(data),
         mimetype=mimetype,
         as_attachment=not inline,
         download_name=filename,
     )
+    response.headers["Cache-Control"] = "no-store"  # no copy left in a browser's or proxy's cache
+    return response
 
 
 @bp.app_template_global()

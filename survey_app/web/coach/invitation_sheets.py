@@ -119,7 +119,7 @@ def codes_pdf(wave: Wave, codes: list[str], languages: list[str] | None = None) 
     ``languages``: those of the cards (default: every language the survey
     offers, see :func:`card_languages`).
     """
-    from weasyprint import HTML
+    from analysis.reports import html_to_pdf  # WeasyPrint, only when a sheet is made
 
     cards = []
     for code in codes:
@@ -136,4 +136,4 @@ def codes_pdf(wave: Wave, codes: list[str], languages: list[str] | None = None) 
         texts=card_texts(wave, languages or card_languages(wave)),
         link=link.split("://", 1)[-1],  # what people type; browsers add the scheme
     )
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
