@@ -167,6 +167,10 @@ def test_every_download_shows_the_payload_as_text(client, runner, hostile, tmp_p
         result = runner.invoke(args=["analyse", *args])
         assert result.exit_code == 0, result.output
         _assert_safe_csv(result.output)
+    impact = runner.invoke(args=["impact", str(export), "--headcount", "80", "--format", "csv"])
+    assert impact.exit_code == 0, impact.output
+    _assert_safe_csv(impact.output)
+    assert pd.api.types.is_numeric_dtype(pd.read_csv(io.StringIO(impact.output))["kwh_central"])
     for args in (
         ["--campaign", str(campaign.id), "--by", "department"],
         ["--campaign", str(campaign.id), "--items"],

@@ -145,3 +145,17 @@ def test_entries_older_than_the_retention_go_on_the_next_write(db_session):
     assert [e.subject for e in _entries(db_session)] == ["recent"]
     assert audit.retention_days({"AUDIT_RETENTION_DAYS": "90"}) == 90
     assert audit.retention_days({}) == 365
+
+
+def test_the_trail_is_paged_newest_first_and_filtered_by_account(db_session):
+    coach = db_session.get(User, create_user(db_session, "c@x.be", "coach")[0].id)
+    for number in range(audit.PAGE_SIZE + 2):
+        audit.record(db_session, coach if number % 2 else None, audit.Event.DOWNLOAD, f"f{number}")
+    first = audit.entries(db_session)
+    assert (first.number, first.pages, len(first.entries)) == (1, 2, audit.PAGE_SIZE)
+    assert first.entries[0].subject == f"f{audit.PAGE_SIZE + 1}"
+    last = audit.entries(db_session, page=99)
+    assert (last.number, [e.subject for e in last.entries]) == (2, ["f1", "f0"])
+    mine = audit.entries(db_session, coach.id)
+    assert {e.account_email for e in mine.entries} == {"c@x.be"} and len(mine.entries) == 26
+    assert audit.accounts(db_session) == [(coach.id, "c@x.be")]
