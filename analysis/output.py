@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.cells import safe_frame
 from analysis.i18n import translator
 from analysis.pipeline import Analysis
 from analysis.wording import interval, linking_lines, number, verdict_interval, verdict_label
@@ -45,10 +46,10 @@ def to_json(result: Analysis) -> str:
 def to_csv(result: Analysis) -> str:
     """The theme rows, then (if present) a blank line and the item rows."""
     buffer = io.StringIO()
-    result.themes.to_csv(buffer, index=False, lineterminator="\n")
+    safe_frame(result.themes).to_csv(buffer, index=False, lineterminator="\n")
     if result.items is not None:
         buffer.write("\n")
-        result.items.to_csv(buffer, index=False, lineterminator="\n")
+        safe_frame(result.items).to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
 
 
@@ -56,13 +57,13 @@ def to_xlsx(result: Analysis) -> bytes:
     """An Excel workbook with sheets themes, items and meta."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        result.themes.to_excel(writer, sheet_name="themes", index=False)
+        safe_frame(result.themes).to_excel(writer, sheet_name="themes", index=False)
         if result.items is not None:
-            result.items.to_excel(writer, sheet_name="items", index=False)
+            safe_frame(result.items).to_excel(writer, sheet_name="items", index=False)
         meta = pd.json_normalize(result.meta, sep=".").T.reset_index()
         meta.columns = ["key", "value"]
         meta["value"] = meta["value"].astype("str")
-        meta.to_excel(writer, sheet_name="meta", index=False)
+        safe_frame(meta).to_excel(writer, sheet_name="meta", index=False)
     return buffer.getvalue()
 
 

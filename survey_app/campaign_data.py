@@ -27,6 +27,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.anonymity import effective_threshold, protect_for_export
+from analysis.cells import safe_frame
 from analysis.data import validate_responses
 from analysis.i18n import LANGUAGES
 from analysis.reports import ReportInput
@@ -140,9 +141,12 @@ def waves_frame(session: Session, campaign: Campaign, waves: list[Wave]) -> pd.D
 
 
 def to_csv(frame: pd.DataFrame) -> str:
-    """CSV text in the exchange format: UTF-8, comma-separated, empty cells for no answer."""
+    """CSV text in the exchange format: UTF-8, comma-separated, empty cells for no answer.
+
+    Text cells never run as formulas in a spreadsheet (:func:`analysis.cells.as_text`).
+    """
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n")
+    safe_frame(frame).to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
 
 
@@ -202,10 +206,11 @@ def spreadsheet_csv(frame: pd.DataFrame) -> bytes:
     """CSV as Excel opens it in nl-BE and fr-BE: UTF-8 with a BOM, ``;``, decimal commas, CRLF.
 
     A plain CSV (UTF-8 without BOM, commas) opens in a Belgian Excel as one
-    column with "FinanciÃ«n" in it; ``analyse`` reads both forms alike.
+    column with "FinanciÃ«n" in it; ``analyse`` reads both forms alike. Text
+    cells never run as formulas (:func:`analysis.cells.as_text`).
     """
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, sep=";", decimal=",", lineterminator="\r\n")
+    safe_frame(frame).to_csv(buffer, index=False, sep=";", decimal=",", lineterminator="\r\n")
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

@@ -142,6 +142,7 @@ def purge_command(campaign_id: int | None, expired: bool, yes: bool) -> None:
     WAL; PostgreSQL: VACUUM FULL of the purged tables). Backups made before
     the purge still hold them.
     """
+    from survey_app.store import audit
     from survey_app.store.campaigns import expired_campaigns
     from survey_app.store.purge import PurgeError, purge_campaign, response_count
 
@@ -167,6 +168,13 @@ def purge_command(campaign_id: int | None, expired: bool, yes: bool) -> None:
             purge_campaign(session, campaign)
         except PurgeError as error:
             raise click.ClickException(f"Campaign {campaign.id}: {error}") from None
+        audit.record(
+            session,
+            None,
+            audit.Event.PURGE,
+            f"{campaign.organisation.slug}/{campaign.id}: {count}",
+            keep_days=audit.retention_days(current_app.config),
+        )
         click.echo(f"Campaign {campaign.id}: deleted {count} responses.")
     if not campaigns:
         click.echo("No campaign is past its retention date.")

@@ -93,6 +93,7 @@ def _render_breakdown(
     """
     from analysis.anonymity import effective_threshold
     from analysis.breakdown import NOT_GIVEN, theme_means_by
+    from analysis.cells import safe_frame
     from analysis.i18n import translator
     from analysis.wording import number, theme_label
 
@@ -100,10 +101,10 @@ def _render_breakdown(
     if output_format == "json":
         return table.to_json(orient="records", force_ascii=False, indent=2)
     if output_format == "csv":
-        return table.to_csv(index=False, lineterminator="\n")
+        return safe_frame(table).to_csv(index=False, lineterminator="\n")
     if output_format == "xlsx":
         buffer = io.BytesIO()
-        table.to_excel(buffer, index=False, engine="openpyxl")
+        safe_frame(table).to_excel(buffer, index=False, engine="openpyxl")
         return buffer.getvalue()
     _ = translator(language)
     themes = [column for column in table.columns if column not in ("wave", by, "n", "hidden")]

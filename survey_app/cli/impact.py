@@ -15,6 +15,7 @@ import pandas as pd
 from flask.cli import with_appcontext
 
 import questionnaires
+from analysis.cells import safe_frame
 from analysis.progress import stages
 from survey_app.cli.common import (
     N_,
@@ -109,7 +110,7 @@ def _csv(table: pd.DataFrame, language: str) -> str:
         )
         for assumptions in table["assumptions"]
     ]
-    return shown.round(4).to_csv(index=False, lineterminator="\n")
+    return safe_frame(shown.round(4)).to_csv(index=False, lineterminator="\n")
 
 
 def _render(

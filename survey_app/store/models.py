@@ -481,3 +481,26 @@ class User(Base):
         if self.role is Role.ADMIN:
             return True
         return self.role is Role.COACH and any(o.id == organisation.id for o in self.organisations)
+
+
+class AuditEntry(Base):
+    """Who (an account, as it was then) did what to which report, wave or account, and when.
+
+    Only staff actions: downloads, closing a wave, purging responses,
+    creating, changing or deleting an account. Never anything about a
+    respondent (no answer, code, token or address). The account id has no
+    foreign key, so the entry outlives the account; ``account_email`` is the
+    address it had then (empty for the command line). See survey_app/store/audit.py.
+    """
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: When, in UTC.
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    account_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    account_email: Mapped[str] = mapped_column(String(254), default="")
+    #: One of survey_app.store.audit.Event.
+    action: Mapped[str] = mapped_column(String(40))
+    #: What it was done to: a file name, an account's address, an organisation/campaign/wave.
+    subject: Mapped[str] = mapped_column(String(300), default="")

@@ -135,6 +135,7 @@ PAGES: list[Page] = [
         lambda d: f"/coach/jobs/{d.job_token}?lang=nl&refresh=off",
         "Het rapport wordt gemaakt",
     ),
+    Page("admin-audit", "admin", lambda d: "/admin/audit?lang=nl", "coach@demodorp.be"),
 ]
 
 
@@ -144,7 +145,7 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
 
     from sqlalchemy import select
 
-    from survey_app.store import demo, jobs
+    from survey_app.store import audit, demo, jobs
     from survey_app.store.models import Organisation, User, Wave, WaveKind, WaveStatus
     from survey_app.store.users import create_user
 
@@ -168,6 +169,13 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
             ),
         }
         viewer = session.scalar(select(User).where(User.email == "directie@demodorp.be"))
+        coach = session.scalar(select(User).where(User.email == "coach@demodorp.be"))
+        for subject in (
+            f"{demo.SLUG}-diagnosis-{campaign.id}-nl.pdf",
+            f"{demo.SLUG}-nulmeting.xlsx",
+        ):
+            audit.record(session, coach, audit.Event.DOWNLOAD, subject)  # the audit page's rows
+        audit.record(session, None, audit.Event.PURGE, f"{demo.SLUG}/{campaign.id}: 212")
         job, _mine = jobs.claim(  # a report being made: it stays "running" through the tests
             session, "0" * 64, campaign.id, "report:impact:nl:pdf",
             f"/coach/campaigns/{campaign.id}/report/impact.pdf?lang=nl", timedelta(days=1),

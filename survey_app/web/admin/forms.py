@@ -8,6 +8,7 @@ from wtforms import EmailField, SelectChoice, SelectField, SelectMultipleField
 from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from survey_app.store.audit import Event
 from survey_app.store.models import Role
 
 #: How each role is called on screen.
@@ -15,6 +16,17 @@ ROLE_LABELS = {
     Role.ADMIN: _l("Admin"),
     Role.COACH: _l("Coach"),
     Role.VIEWER: _l("Viewer"),
+}
+
+#: What an audit entry records, as /admin/audit says it.
+EVENT_LABELS = {
+    Event.DOWNLOAD: _l("Downloaded"),
+    Event.WAVE_CLOSED: _l("Closed a wave"),
+    Event.PURGE: _l("Deleted responses (purge)"),
+    Event.ACCOUNT_CREATED: _l("Created an account"),
+    Event.ACCOUNT_CHANGED: _l("Changed an account"),
+    Event.PASSWORD_RESET: _l("Reset a password"),
+    Event.ACCOUNT_DELETED: _l("Deleted an account"),
 }
 
 

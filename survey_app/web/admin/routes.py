@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from survey_app.store import audit
+from survey_app.store.audit import Event
 from survey_app.store.db import get_session
 from survey_app.store.models import Organisation, Role, User
 from survey_app.store.organisations import all_organisations
@@ -27,7 +29,8 @@ from survey_app.store.users import (
     hash_password,
     user_by_email,
 )
-from survey_app.web.admin.forms import ROLE_LABELS, ConfirmForm, NewUserForm, UserForm
+from survey_app.web.admin.forms import EVENT_LABELS, ROLE_LABELS, ConfirmForm, NewUserForm, UserForm
+from survey_app.web.audit import note
 from survey_app.web.auth import roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -92,6 +95,7 @@ def new_user() -> Any:
                 session.rollback()
                 form.email.errors.append(_("This account could not be created. Please try again."))
             else:
+                note(Event.ACCOUNT_CREATED, user.email)
                 message = _(
                     "Account %(email)s created. Password (shown only now): %(password)s",
                     email=user.email,
@@ -123,6 +127,7 @@ def edit_user(user_id: int) -> Any:
             user.role = Role(form.role.data)
             user.organisations = _chosen(form, organisations)
             session.commit()
+            note(Event.ACCOUNT_CHANGED, user.email)
             flash(_("Account %(email)s changed.", email=user.email), "info")
             return redirect(url_for("admin.users"))
     return render_template(
@@ -143,6 +148,7 @@ def reset_password(user_id: int) -> Any:
     password = generate_password()
     user.password_hash = hash_password(password)
     get_session().commit()
+    note(Event.PASSWORD_RESET, user.email)
     message = _(
         "New password for %(email)s (shown only now): %(password)s",
         email=user.email,
@@ -167,5 +173,23 @@ def delete_user(user_id: int) -> Any:
     session = get_session()
     session.delete(user)
     session.commit()
+    note(Event.ACCOUNT_DELETED, email)
     flash(_("Account %(email)s deleted.", email=email), "info")
     return redirect(url_for("admin.users"))
+
+
+@bp.route("/audit")
+@admin_only
+def audit_trail() -> Any:
+    """Who downloaded, closed, purged or changed what, newest first; paged, by account."""
+    session = get_session()
+    account = request.args.get("account", type=int)
+    page = audit.entries(session, account, request.args.get("page", 1, type=int))
+    return render_template(
+        "admin/audit.html",
+        page=page,
+        account=account,
+        accounts=audit.accounts(session),
+        event_labels=EVENT_LABELS,
+        retention=audit.retention_days(current_app.config),
+    )

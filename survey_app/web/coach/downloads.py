@@ -6,18 +6,21 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from werkzeug.http import parse_options_header
 from werkzeug.utils import secure_filename
 
 from survey_app.campaign_data import coach_export, coach_export_frame
 from survey_app.store import invitations
 from survey_app.store import jobs as store_jobs
+from survey_app.store.audit import Event
 from survey_app.store.campaigns import campaign_questionnaire
 from survey_app.store.db import get_session
 from survey_app.store.models import Campaign, JobState, Wave, WaveStatus
 from survey_app.web import jobs
+from survey_app.web.audit import note
 from survey_app.web.coach import invitation_sheets
 from survey_app.web.coach.common import bp, campaign_or_404, coach_only, download, wave_or_404
 from survey_app.web.coach.forms import ConfirmForm
@@ -39,12 +42,12 @@ def invitation_download(wave_id: int, batch: int, fmt: str) -> Any:
     stem = f"{wave.campaign.organisation.slug}-{wave.name}-codes-{batch}"
     if fmt == "csv":
         csv = invitation_sheets.codes_csv(wave, codes)
-        return download(csv, secure_filename(f"{stem}.csv"), "text/csv")
+        return _noted(download(csv, secure_filename(f"{stem}.csv"), "text/csv"))
     languages = invitation_sheets.card_languages(wave, request.args.get("languages"))
     if languages != invitation_sheets.survey_languages(wave):
         stem += "-" + "-".join(languages)
     pdf = invitation_sheets.codes_pdf(wave, codes, languages)
-    return download(pdf, secure_filename(f"{stem}.pdf"), "application/pdf")
+    return _noted(download(pdf, secure_filename(f"{stem}.pdf"), "application/pdf"))
 
 
 @bp.route("/waves/<int:wave_id>/responses.csv")
@@ -57,7 +60,7 @@ def wave_csv(wave_id: int) -> Any:
         return redirect(url_for("coach.wave", wave_id=wave.id))
     filename = secure_filename(f"{wave.campaign.organisation.slug}-{wave.name}.csv")
     content = coach_export(wave.campaign, get_session(), wave, spreadsheet=_for_spreadsheets())
-    return download(content, filename, "text/csv")
+    return _noted(download(content, filename, "text/csv"))
 
 
 @bp.route("/campaigns/<int:campaign_id>/responses.csv")
@@ -67,7 +70,14 @@ def campaign_csv(campaign_id: int) -> Any:
     campaign = campaign_or_404(campaign_id)
     filename = secure_filename(f"{campaign.organisation.slug}-campaign-{campaign.id}.csv")
     content = coach_export(campaign, get_session(), spreadsheet=_for_spreadsheets())
-    return download(content, filename, "text/csv")
+    return _noted(download(content, filename, "text/csv"))
+
+
+def _noted(response: Response) -> Response:
+    """A download, recorded in the audit trail under its file name (who, which file, when)."""
+    _disposition, options = parse_options_header(response.headers.get("Content-Disposition", ""))
+    note(Event.DOWNLOAD, options.get("filename", ""))
+    return response
 
 
 def _for_spreadsheets() -> bool:
@@ -113,7 +123,7 @@ def campaign_report(campaign_id: int, kind: str, fmt: str) -> Any:
             return redirect(url_for("coach.job_progress", job_token=job.token, lang=language))
     slug = campaign.organisation.slug
     filename = secure_filename(f"{slug}-{kind}-{campaign.id}-{language}.{fmt}")
-    return download(content, filename, "application/pdf" if fmt == "pdf" else "text/html")
+    return _noted(download(content, filename, "application/pdf" if fmt == "pdf" else "text/html"))
 
 
 def _report_name(kind: str, language: str, fmt: str) -> str:
@@ -217,7 +227,7 @@ def wave_xlsx(wave_id: int) -> Any:
         flash(_("The responses of a wave can be downloaded once the wave is closed."), "error")
         return redirect(url_for("coach.wave", wave_id=wave.id))
     filename = secure_filename(f"{wave.campaign.organisation.slug}-{wave.name}.xlsx")
-    return download(_workbook(wave.campaign, wave), filename, XLSX)
+    return _noted(download(_workbook(wave.campaign, wave), filename, XLSX))
 
 
 @bp.route("/campaigns/<int:campaign_id>/responses.xlsx")
@@ -226,7 +236,7 @@ def campaign_xlsx(campaign_id: int) -> Any:
     """The responses of the campaign's closed waves as a workbook with a codebook."""
     campaign = campaign_or_404(campaign_id)
     filename = secure_filename(f"{campaign.organisation.slug}-campaign-{campaign.id}.xlsx")
-    return download(_workbook(campaign), filename, XLSX)
+    return _noted(download(_workbook(campaign), filename, XLSX))
 
 
 def _workbook(campaign: Campaign, wave: Wave | None = None) -> bytes:

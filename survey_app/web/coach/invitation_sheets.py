@@ -33,6 +33,7 @@ from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from analysis.cells import as_text
 from survey_app.store.campaigns import campaign_questionnaire
 from survey_app.store.models import Wave
 from survey_app.web.coach.common import survey_url
@@ -53,7 +54,7 @@ def codes_csv(wave: Wave, codes: list[str]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["code", "url"])
     for code in codes:
-        writer.writerow([code, invitation_url(wave, code)])
+        writer.writerow([as_text(code), as_text(invitation_url(wave, code))])
     return buffer.getvalue()
 
 

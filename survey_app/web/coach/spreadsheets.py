@@ -13,22 +13,9 @@ import io
 import pandas as pd
 from flask_babel import gettext as _
 
+from analysis.cells import safe_frame
 from questionnaires import Kind, Questionnaire
 from survey_app.web.survey.forms import item_choices
-
-#: A text cell starting with one of these is a formula to a spreadsheet program.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def as_text(value: object) -> object:
-    """A cell value that a spreadsheet shows as text, never runs as a formula.
-
-    >>> as_text("=1+1"), as_text("Financiën"), as_text(3)
-    ("'=1+1", 'Financiën', 3)
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _label(texts: dict[str, str], language: str) -> str:
@@ -72,7 +59,5 @@ def responses_workbook(frame: pd.DataFrame, questionnaire: Questionnaire, langua
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, sheet in sheets.items():
-            safe = sheet.astype(object).map(as_text)
-            safe.columns = [as_text(str(column)) for column in sheet.columns]
-            safe.to_excel(writer, sheet_name=name[:31], index=False)
+            safe_frame(sheet).to_excel(writer, sheet_name=name[:31], index=False)
     return buffer.getvalue()

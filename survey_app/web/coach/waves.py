@@ -15,9 +15,11 @@ from werkzeug.utils import secure_filename
 from analysis.anonymity import effective_threshold
 from survey_app.campaign_data import labels, wave_participation
 from survey_app.store import intake, invitations
+from survey_app.store.audit import Event
 from survey_app.store.db import get_session
 from survey_app.store.models import InvitationMode, WaveStatus
 from survey_app.store.participation import responses_per_day
+from survey_app.web.audit import note
 from survey_app.web.coach.common import bp, coach_only, download, survey_url, wave_or_404
 from survey_app.web.coach.forms import (
     ConfirmForm,
@@ -111,6 +113,8 @@ def change_wave_status(wave_id: int, action: str) -> Any:
     elif action == "close" and wave.status is WaveStatus.OPEN:
         # closes the wave and publishes the responses still waiting in the sealed intake
         intake.close_wave(get_session(), wave)
+        get_session().commit()
+        note(Event.WAVE_CLOSED, f"{wave.campaign.organisation.slug}/{wave.campaign.id}/{wave.name}")
         flash(_("The wave is closed: the survey link no longer accepts answers."), "info")
     else:
         flash(_("This wave cannot be changed that way."), "error")
