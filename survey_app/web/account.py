@@ -18,12 +18,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from survey_app.store import users
 from survey_app.store.db import get_session
 from survey_app.store.models import Role
+from survey_app.web.admin.forms import ConfirmForm
+from survey_app.web.auth import CodeForm
 from survey_app.web.limits import limiter, login_limit
 
 bp = Blueprint("account", __name__)
@@ -63,18 +65,6 @@ class PasswordForm(NewPasswordFields):
     )
 
 
-class ConfirmCodeForm(FlaskForm):
-    code = StringField(
-        _l("Six-digit code"),
-        validators=[InputRequired(), Length(max=10)],
-        description=_l("The code your authenticator app shows for Klimaatpeil now."),
-    )
-
-
-class EmptyForm(FlaskForm):
-    """A button that posts with a CSRF token."""
-
-
 def _renew_session() -> None:
     """A new session token for the current user; this browser stays logged in."""
     current_user.new_session_token()
@@ -95,13 +85,13 @@ def index() -> Any:
             flash(_("Your password is changed. Other sessions are logged out."), "info")
             return redirect(url_for("account.index"))
         form.current_password.errors.append(_("That is not your current password."))
-    return render_template("account/index.html", form=form, confirm=EmptyForm())
+    return render_template("account/index.html", form=form, confirm=ConfirmForm())
 
 
 @bp.route("/account/logout-everywhere", methods=["POST"])
 @login_required
 def logout_everywhere() -> Any:
-    if not EmptyForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     current_user.new_session_token()
     get_session().commit()
@@ -124,10 +114,10 @@ def two_factor() -> Any:
     if current_user.role is Role.VIEWER:
         abort(404)
     if current_user.totp_enabled:
-        return render_template("account/two_factor.html", enabled=True, confirm=EmptyForm())
+        return render_template("account/two_factor.html", enabled=True, confirm=ConfirmForm())
     secret = session.get(NEW_SECRET) or users.new_totp_secret()
     session[NEW_SECRET] = secret
-    form = ConfirmCodeForm()
+    form = CodeForm()
     if form.validate_on_submit():
         if users.check_totp(get_session(), current_user, secret, form.code.data):
             current_user.totp_secret = secret
