@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -29,9 +29,6 @@ from survey_app.web.auth import CodeForm
 from survey_app.web.limits import limiter, login_limit
 
 bp = Blueprint("account", __name__)
-
-#: The session key of a TOTP secret waiting to be confirmed with a code.
-NEW_SECRET = "new_totp_secret"
 
 
 class NewPasswordFields(FlaskForm):
@@ -115,14 +112,16 @@ def two_factor() -> Any:
         abort(404)
     if current_user.totp_enabled:
         return render_template("account/two_factor.html", enabled=True, confirm=ConfirmForm())
-    secret = session.get(NEW_SECRET) or users.new_totp_secret()
-    session[NEW_SECRET] = secret
+    # The secret waits in the database, not in the (signed, readable) session
+    # cookie; it counts only once a code confirms it (totp_enabled).
+    if not current_user.totp_secret:
+        current_user.totp_secret = users.new_totp_secret()
+        get_session().commit()
+    secret = current_user.totp_secret
     form = CodeForm()
     if form.validate_on_submit():
         if users.check_totp(get_session(), current_user, secret, form.code.data):
-            current_user.totp_secret = secret
             current_user.totp_enabled = True
-            session.pop(NEW_SECRET, None)
             _renew_session()
             # audit: two-factor login turned on
             flash(

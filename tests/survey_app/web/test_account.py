@@ -68,11 +68,14 @@ def test_change_password_needs_the_current_one_and_two_equal_new_ones(client, au
     assert "at least 10" in client.post("/account?lang=en", data=data).text
 
 
-def _turn_on_two_factor(client) -> str:
+def _turn_on_two_factor(app, client) -> str:
     page = client.get("/account/two-factor?lang=en")
     assert page.status_code == 200
     assert "<svg" in page.text
     secret = page.text.split("<code>")[1].split("</code>")[0].replace(" ", "")
+    # The secret is not kept in the (signed, readable) session cookie.
+    serializer = app.session_interface.get_signing_serializer(app)
+    assert secret not in str(serializer.loads(client.get_cookie("session").value))
     token = csrf_token(page.text)
     wrong = client.post("/account/two-factor?lang=en", data={"csrf_token": token, "code": "000000"})
     assert "not right" in wrong.text
@@ -85,7 +88,7 @@ def _turn_on_two_factor(client) -> str:
 def test_two_factor_login(app, client, auth, db_session, coach):
     email, password = coach
     auth.login(email, password)
-    secret = _turn_on_two_factor(client)
+    secret = _turn_on_two_factor(app, client)
     db_session.expire_all()
     assert user_by_email(db_session, email).totp_enabled
     auth.logout()
@@ -123,5 +126,5 @@ def test_required_two_factor_sends_to_setup_and_allows_nothing_else(app, client,
         answer = client.get(path)
         assert answer.status_code == 302, path
         assert answer.headers["Location"] == "/account/two-factor", path
-    _turn_on_two_factor(client)
+    _turn_on_two_factor(app, client)
     assert client.get("/coach/").status_code == 200
