@@ -125,22 +125,30 @@ def check_login(session: Session, email: str, password: str) -> User | None:
     found = authenticate(session, email, password)
     if user is None:
         return None
-    now = _now()
-    if user.locked_until is not None and user.locked_until > now:
+    if is_locked(user):
         return None
     if found is None:
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= LOCKOUT_FAILURES:
-            # audit: account locked
-            user.locked_until = now + timedelta(minutes=LOCKOUT_MINUTES)
-            user.failed_logins = 0
-        session.commit()
+        record_failure(session, user)
         return None
     if user.failed_logins or user.locked_until:
         user.failed_logins = 0
         user.locked_until = None
         session.commit()
     return user
+
+
+def is_locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > _now()
+
+
+def record_failure(session: Session, user: User) -> None:
+    """One more failed attempt (a password or a second-factor code); locks at the limit."""
+    user.failed_logins = (user.failed_logins or 0) + 1
+    if user.failed_logins >= LOCKOUT_FAILURES:
+        # audit: account locked
+        user.locked_until = _now() + timedelta(minutes=LOCKOUT_MINUTES)
+        user.failed_logins = 0
+    session.commit()
 
 
 def set_password(session: Session, user: User, password: str) -> None:

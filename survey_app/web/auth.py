@@ -117,12 +117,18 @@ def code() -> Any:
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
+        if users.is_locked(user):
+            # Wrong codes count like wrong passwords: start again at the password.
+            session.pop(PENDING, None)
+            flash(_("That e-mail address and password do not match."), "error")
+            return redirect(url_for("auth.login"))
         if users.check_totp(get_session(), user, user.totp_secret, form.code.data):
             session.pop(PENDING, None)
             login_user(user)
             # audit: login with second factor
             return redirect(pending.get("next") or home_of(user))
         # audit: wrong second-factor code
+        users.record_failure(get_session(), user)
         form.code.errors.append(_("That code is not right. Type the code your app shows now."))
     return render_template("auth/code.html", form=form)
 

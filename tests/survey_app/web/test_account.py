@@ -128,3 +128,20 @@ def test_required_two_factor_sends_to_setup_and_allows_nothing_else(app, client,
         assert answer.headers["Location"] == "/account/two-factor", path
     _turn_on_two_factor(app, client)
     assert client.get("/coach/").status_code == 200
+
+
+def test_wrong_codes_lock_the_account_like_wrong_passwords(app, client, auth, coach):
+    email, password = coach
+    auth.login(email, password)
+    secret = _turn_on_two_factor(app, client)
+    browser = app.test_client()
+    AuthActions(browser).login(email, password)
+    page = browser.get("/login/code?lang=en")
+    for _ in range(LOCKOUT_FAILURES):
+        browser.post("/login/code", data={"csrf_token": csrf_token(page.text), "code": "000000"})
+    # Locked: even the right code sends back to the login page, and so does the password.
+    right = pyotp.TOTP(secret).at(time.time() + 30)
+    answer = browser.post("/login/code", data={"csrf_token": csrf_token(page.text), "code": right})
+    assert answer.headers["Location"] == "/login"
+    assert browser.get("/coach/").status_code == 302
+    assert AuthActions(app.test_client()).login(email, password).status_code == 200
