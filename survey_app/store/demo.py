@@ -39,7 +39,7 @@ from survey_app.store.models import (
     WaveStatus,
     Workshop,
 )
-from survey_app.store.users import create_user, generate_password, hash_password
+from survey_app.store.users import create_user, generate_password, set_password
 
 SLUG = "gemeente-demodorp"
 COACH_EMAIL = "coach@demodorp.be"
@@ -140,9 +140,7 @@ def reset_passwords(session: Session) -> dict[str, str]:
             passwords[email] = create_user(session, ADMIN_EMAIL, Role.ADMIN.value)[1]
             continue
         passwords[email] = generate_password()
-        user.password_hash = hash_password(passwords[email])
-        user.new_session_token()
-    session.commit()
+        set_password(session, user, passwords[email])
     return passwords
 
 

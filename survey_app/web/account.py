@@ -34,6 +34,7 @@ bp = Blueprint("account", __name__)
 class NewPasswordFields(FlaskForm):
     new_password = PasswordField(
         _l("New password"),
+        render_kw={"autocomplete": "new-password"},
         validators=[
             InputRequired(),
             Length(
@@ -49,6 +50,7 @@ class NewPasswordFields(FlaskForm):
     )
     repeat_password = PasswordField(
         _l("New password again"),
+        render_kw={"autocomplete": "new-password"},
         validators=[
             InputRequired(),
             EqualTo("new_password", message=_l("The two new passwords are not the same.")),
@@ -58,7 +60,9 @@ class NewPasswordFields(FlaskForm):
 
 class PasswordForm(NewPasswordFields):
     current_password = PasswordField(
-        _l("Current password"), validators=[InputRequired(), Length(max=200)]
+        _l("Current password"),
+        render_kw={"autocomplete": "current-password"},
+        validators=[InputRequired(), Length(max=200)],
     )
 
 

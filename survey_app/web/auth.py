@@ -47,6 +47,7 @@ class LoginForm(FlaskForm):
 class CodeForm(FlaskForm):
     code = StringField(
         _l("Six-digit code"),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
         validators=[InputRequired(), Length(max=10)],
         description=_l("The code your authenticator app shows for Klimaatpeil now."),
     )
