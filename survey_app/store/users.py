@@ -172,9 +172,12 @@ def start_reset(session: Session, user: User, hours: int = RESET_HOURS) -> str:
     """A single-use reset token for ``user``; only its hash is stored.
 
     The old password and every session stop working now: an admin resets a
-    password when it may be known to someone else.
+    password when it may be known to someone else. Two-factor login is turned
+    off too, for the person who lost their phone; they turn it on again (and
+    must, with ``KLIMAATPEIL_REQUIRE_2FA``).
     """
     token = secrets.token_urlsafe(32)
+    turn_off_totp(user)
     user.password_hash = hash_password(secrets.token_urlsafe(32))
     user.reset_token_hash = _token_hash(token)
     user.reset_expires_on = _now() + timedelta(hours=hours)
@@ -191,6 +194,13 @@ def user_for_reset(session: Session, token: str) -> User | None:
     if user is None or user.reset_expires_on is None or user.reset_expires_on <= _now():
         return None
     return user
+
+
+def turn_off_totp(user: User) -> None:
+    """Two-factor login off and its secret forgotten (the caller commits)."""
+    user.totp_enabled = False
+    user.totp_secret = None
+    user.totp_last_step = None
 
 
 def new_totp_secret() -> str:

@@ -25,7 +25,7 @@ from survey_app.store import users
 from survey_app.store.db import get_session
 from survey_app.store.models import Role
 from survey_app.web.admin.forms import ConfirmForm
-from survey_app.web.auth import CodeForm
+from survey_app.web.auth import CodeForm, two_factor_required
 from survey_app.web.limits import limiter, login_limit
 
 bp = Blueprint("account", __name__)
@@ -61,6 +61,14 @@ class NewPasswordFields(FlaskForm):
 class PasswordForm(NewPasswordFields):
     current_password = PasswordField(
         _l("Current password"),
+        render_kw={"autocomplete": "current-password"},
+        validators=[InputRequired(), Length(max=200)],
+    )
+
+
+class TurnOffForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password"),
         render_kw={"autocomplete": "current-password"},
         validators=[InputRequired(), Length(max=200)],
     )
@@ -115,7 +123,12 @@ def two_factor() -> Any:
     if current_user.role is Role.VIEWER:
         abort(404)
     if current_user.totp_enabled:
-        return render_template("account/two_factor.html", enabled=True, confirm=ConfirmForm())
+        return render_template(
+            "account/two_factor.html",
+            enabled=True,
+            form=TurnOffForm(),
+            required=two_factor_required(),
+        )
     # The secret waits in the database, not in the (signed, readable) session
     # cookie; it counts only once a code confirms it (totp_enabled).
     if not current_user.totp_secret:
@@ -138,10 +151,30 @@ def two_factor() -> Any:
     return render_template(
         "account/two_factor.html",
         enabled=False,
+        required=two_factor_required(),
         form=form,
         qr=_qr_svg(uri),
         secret=" ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
     )
+
+
+@bp.route("/account/two-factor/off", methods=["POST"])
+@login_required
+@limiter.limit(login_limit)
+def two_factor_off() -> Any:
+    """Turn two-factor login off with the password (not where the server requires it)."""
+    form = TurnOffForm()
+    if two_factor_required() or not current_user.totp_enabled:
+        abort(404)
+    if form.validate_on_submit():
+        if users.authenticate(get_session(), current_user.email, form.password.data):
+            users.turn_off_totp(current_user)
+            _renew_session()
+            # audit: two-factor login turned off
+            flash(_("Two-factor login is off."), "info")
+            return redirect(url_for("account.index"))
+        form.password.errors.append(_("That is not your current password."))
+    return render_template("account/two_factor.html", enabled=True, form=form, required=False)
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

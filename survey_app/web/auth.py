@@ -175,9 +175,14 @@ def roles_required(*roles: Role):
 _ALLOWED_WITHOUT_2FA = {"account.two_factor", "auth.logout", "static"}
 
 
+def two_factor_required() -> bool:
+    """Whether this server requires two-factor login of coaches and admins."""
+    return current_app.config.get("KLIMAATPEIL_REQUIRE_2FA") in ("1", 1, True, "true")
+
+
 def _require_two_factor() -> Any:
     """With ``KLIMAATPEIL_REQUIRE_2FA=1``, coaches and admins set up TOTP before anything else."""
-    if current_app.config.get("KLIMAATPEIL_REQUIRE_2FA") not in ("1", 1, True, "true"):
+    if not two_factor_required():
         return None
     if not current_user.is_authenticated or current_user.role is Role.VIEWER:
         return None

@@ -44,6 +44,9 @@ def test_admin_creates_a_coach_who_turns_on_two_factor_login(browser, demo_serve
     page.click("main button[type=submit]")
     page.wait_for_load_state()
     assert "Tweestapsaanmelding staat aan" in page.locator("main").inner_text()
+    page.goto(f"{server.url}/account/two-factor?lang=fr")
+    assert "Désactiver la connexion en deux étapes" in page.locator("main").inner_text()
+    check_page(watched_page, "accounts-02b-two-factor-on-fr")
     page.click("header button[type=submit]")
     page.wait_for_load_state()
 

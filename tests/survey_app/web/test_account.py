@@ -145,3 +145,34 @@ def test_wrong_codes_lock_the_account_like_wrong_passwords(app, client, auth, co
     assert answer.headers["Location"] == "/login"
     assert browser.get("/coach/").status_code == 302
     assert AuthActions(app.test_client()).login(email, password).status_code == 200
+
+
+def test_turn_off_two_factor_with_the_password_unless_required(app, client, auth, coach):
+    email, password = coach
+    auth.login(email, password)
+    _turn_on_two_factor(app, client)
+    page = client.get("/account/two-factor?lang=en")
+    token = csrf_token(page.text)
+    wrong = client.post(
+        "/account/two-factor/off?lang=en", data={"csrf_token": token, "password": "not-it-at-all"}
+    )
+    assert "not your current password" in wrong.text
+    app.config["KLIMAATPEIL_REQUIRE_2FA"] = "1"
+    assert "Turn off" not in client.get("/account/two-factor?lang=en").text
+    off = {"csrf_token": token, "password": password}
+    assert client.post("/account/two-factor/off", data=off).status_code == 404
+    app.config["KLIMAATPEIL_REQUIRE_2FA"] = None
+    assert client.post("/account/two-factor/off", data=off).status_code == 302
+    assert client.get("/coach/").status_code == 200  # this session stays logged in
+    client.post("/logout", data={"csrf_token": token})
+    assert AuthActions(client).login(email, password).headers["Location"] == "/coach/"
+
+
+def test_admin_reset_turns_two_factor_off_for_a_lost_phone(db_session, setup):
+    from survey_app.store.users import start_reset
+
+    user = user_by_email(db_session, setup.coach_email)
+    user.totp_secret, user.totp_enabled = pyotp.random_base32(), True
+    db_session.commit()
+    start_reset(db_session, user)
+    assert not user.totp_enabled and user.totp_secret is None

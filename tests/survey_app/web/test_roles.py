@@ -52,6 +52,8 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "account.index":           LOGGED_IN,
     "account.logout_everywhere": LOGGED_IN,
     "account.two_factor":      (LOGIN, OK,   OK,     OK,         NOT_FOUND, NOT_FOUND),
+    # 404 while two-factor login is off (as it is for every account here)
+    "account.two_factor_off":  (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "account.reset":           (NOT_FOUND,) * 6,
     "dashboard.vega_bundle":   EVERYONE,
     "dashboard.index":         LOGGED_IN,
