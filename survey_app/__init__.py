@@ -31,6 +31,13 @@ ENVIRONMENT_SETTINGS = (
     "JOB_THREADS",
     "JOB_STALE_AFTER",
     "AUDIT_RETENTION_DAYS",
+    "KLIMAATPEIL_REQUIRE_2FA",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_USE_TLS",
+    "MAIL_DEFAULT_SENDER",
 )
 
 
@@ -105,7 +112,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     except intake.IntakeKeyError as error:
         raise security.ConfigurationError(str(error)) from None
 
-    from survey_app.web import auth, coach, i18n, jobs, limits
+    from survey_app.web import account, auth, coach, i18n, jobs, limits
     from survey_app.web.admin import routes as admin_routes
     from survey_app.web.dashboard import routes as dashboard_routes
     from survey_app.web.survey import routes as survey_routes
@@ -124,6 +131,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_blueprint(dashboard_routes.bp)
     app.register_blueprint(admin_routes.bp)
+    app.register_blueprint(account.bp)
 
     from survey_app.web import pages
 

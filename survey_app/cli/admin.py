@@ -70,7 +70,7 @@ def demo_command(if_empty: bool, seed: int, base_url: str) -> None:
 
 
 def _print_demo_access(campaign: Campaign, passwords: dict[str, str], base_url: str) -> None:
-    from survey_app.store.demo import COACH_EMAIL, VIEWER_EMAIL
+    from survey_app.store.demo import ADMIN_EMAIL, COACH_EMAIL, VIEWER_EMAIL
 
     open_wave = next(w for w in campaign.waves if w.status is WaveStatus.OPEN)
     click.echo(
@@ -86,6 +86,9 @@ def _print_demo_access(campaign: Campaign, passwords: dict[str, str], base_url: 
                 f"  Management dashboard ({base_url}/dashboard):",
                 f"    E-mail:     {VIEWER_EMAIL}",
                 f"    Password:   {passwords[VIEWER_EMAIL]}",
+                f"  Admin (accounts at {base_url}/admin/users):",
+                f"    E-mail:     {ADMIN_EMAIL}",
+                f"    Password:   {passwords[ADMIN_EMAIL]}",
                 "",
             ]
         )

@@ -39,6 +39,11 @@ class Event(enum.StrEnum):
     ACCOUNT_CHANGED = "account_changed"
     PASSWORD_RESET = "password_reset"
     ACCOUNT_DELETED = "account_deleted"
+    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_RESET_USED = "password_reset_used"
+    SESSIONS_ENDED = "sessions_ended"
+    TWO_FACTOR_ON = "two_factor_on"
+    TWO_FACTOR_OFF = "two_factor_off"
 
 
 def retention_days(config: dict | None = None) -> int:

@@ -39,11 +39,13 @@ from survey_app.store.models import (
     WaveStatus,
     Workshop,
 )
-from survey_app.store.users import create_user, generate_password, hash_password
+from survey_app.store.users import create_user, generate_password, set_password
 
 SLUG = "gemeente-demodorp"
 COACH_EMAIL = "coach@demodorp.be"
 VIEWER_EMAIL = "directie@demodorp.be"
+#: The demo's admin: manages every account at /admin/users.
+ADMIN_EMAIL = "admin@demodorp.be"
 DEPARTMENTS = [
     ("Burgerzaken", 45),
     ("Technische dienst", 70),
@@ -127,13 +129,18 @@ def _store_frame(
 
 
 def reset_passwords(session: Session) -> dict[str, str]:
-    """New passwords for the demo's coach and viewer accounts (e-mail → password)."""
+    """New passwords for the demo's admin, coach and viewer accounts (e-mail → password).
+
+    A demo made before the admin account existed gets one now.
+    """
     passwords = {}
-    for email in (COACH_EMAIL, VIEWER_EMAIL):
+    for email in (ADMIN_EMAIL, COACH_EMAIL, VIEWER_EMAIL):
         user = session.scalar(select(User).where(User.email == email))
+        if user is None and email == ADMIN_EMAIL:
+            passwords[email] = create_user(session, ADMIN_EMAIL, Role.ADMIN.value)[1]
+            continue
         passwords[email] = generate_password()
-        user.password_hash = hash_password(passwords[email])
-    session.commit()
+        set_password(session, user, passwords[email])
     return passwords
 
 
@@ -151,9 +158,10 @@ def holds_organisations(session: Session) -> bool:
 def create_with_accounts(
     session: Session, *, seed: int, secret: str | None = None
 ) -> tuple[Campaign, dict]:
-    """The demo (:func:`create`) and its coach and viewer accounts (e-mail → password)."""
+    """The demo (:func:`create`) and its admin, coach and viewer accounts (e-mail → password)."""
     campaign = create(session, seed=seed, secret=secret)
     passwords = {
+        ADMIN_EMAIL: create_user(session, ADMIN_EMAIL, Role.ADMIN.value)[1],
         COACH_EMAIL: create_user(session, COACH_EMAIL, Role.COACH.value, [SLUG])[1],
         VIEWER_EMAIL: create_user(session, VIEWER_EMAIL, Role.VIEWER.value, [SLUG])[1],
     }

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -463,6 +464,22 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(_enum(Role))
+    #: Part of the login cookie (``get_id``): a new value refuses every cookie
+    #: issued before, on logout, password change and admin reset.
+    session_token: Mapped[str] = mapped_column(
+        String(43), default=lambda: secrets.token_urlsafe(16)
+    )
+    #: Failed password attempts in a row, and until when the account is locked.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: A password reset link: the SHA-256 of its token and when it expires (single use).
+    reset_token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    reset_expires_on: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: TOTP second factor: the base32 secret, whether it is confirmed and on,
+    #: and the last 30-second step used (a code is never accepted twice).
+    totp_secret: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     organisations: Mapped[list[Organisation]] = relationship(
         secondary=user_organisation, order_by="Organisation.name"
@@ -474,7 +491,12 @@ class User(Base):
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """Flask-Login's alternative id: the cookie dies when the session token changes."""
+        return f"{self.id}:{self.session_token}"
+
+    def new_session_token(self) -> None:
+        """Refuse every session cookie issued so far (the caller commits)."""
+        self.session_token = secrets.token_urlsafe(16)
 
     def can_manage(self, organisation: Organisation) -> bool:
         """Coaches manage the organisations assigned to them; admins manage all."""

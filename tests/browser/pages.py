@@ -30,6 +30,8 @@ class DemoData:
     job_token: str = "job"
     #: A wave that is open (``wave_id`` is a closed one).
     open_wave_id: int = 0
+    #: A password reset link's token (of an account of its own, not one of ``accounts``).
+    reset_token: str = "reset"
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,9 @@ PAGES: list[Page] = [
         "Het rapport wordt gemaakt",
     ),
     Page("admin-audit", "admin", lambda d: "/admin/audit?lang=nl", "coach@demodorp.be"),
+    Page("account", "coach", lambda d: "/account?lang=nl", "Je wachtwoord wijzigen"),
+    Page("account-two-factor", "coach", lambda d: "/account/two-factor?lang=nl", "QR-code"),
+    Page("password-reset", None, lambda d: f"/reset/{d.reset_token}?lang=nl", "Deze link werkt"),
 ]
 
 
@@ -147,7 +152,7 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
 
     from survey_app.store import audit, demo, jobs
     from survey_app.store.models import Organisation, User, Wave, WaveKind, WaveStatus
-    from survey_app.store.users import create_user
+    from survey_app.store.users import create_user, start_reset
 
     session = session_factory()
     try:
@@ -176,6 +181,8 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
         ):
             audit.record(session, coach, audit.Event.DOWNLOAD, subject)  # the audit page's rows
         audit.record(session, None, audit.Event.PURGE, f"{demo.SLUG}/{campaign.id}: 212")
+        forgetful, _password = create_user(session, "vergeten@demodorp.be", "coach", [demo.SLUG])
+        reset_token = start_reset(session, forgetful)
         job, _mine = jobs.claim(  # a report being made: it stays "running" through the tests
             session, "0" * 64, campaign.id, "report:impact:nl:pdf",
             f"/coach/campaigns/{campaign.id}/report/impact.pdf?lang=nl", timedelta(days=1),
@@ -193,6 +200,7 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
             user_id=viewer.id,
             job_token=job.token,
             open_wave_id=waves[WaveStatus.OPEN].id,
+            reset_token=reset_token,
         )
     finally:
         session.close()

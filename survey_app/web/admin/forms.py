@@ -27,6 +27,11 @@ EVENT_LABELS = {
     Event.ACCOUNT_CHANGED: _l("Changed an account"),
     Event.PASSWORD_RESET: _l("Reset a password"),
     Event.ACCOUNT_DELETED: _l("Deleted an account"),
+    Event.PASSWORD_CHANGED: _l("Changed their own password"),
+    Event.PASSWORD_RESET_USED: _l("Chose a new password through a reset link"),
+    Event.SESSIONS_ENDED: _l("Logged out on every device"),
+    Event.TWO_FACTOR_ON: _l("Turned on two-factor login"),
+    Event.TWO_FACTOR_OFF: _l("Turned off two-factor login"),
 }
 
 

@@ -1,8 +1,9 @@
 """The admin area at /admin: accounts of admins, coaches and viewers.
 
-Only admins get in. A generated password is shown once, on the page that
-made it (never in a flash message: flashes travel in the signed, not
-encrypted, session cookie), and never stored in clear. An admin cannot delete their own account
+Only admins get in. A new account's generated password is shown once, on the page
+that made it (never in a flash message: flashes travel in the signed, not
+encrypted, session cookie), and never stored in clear; a password reset gives a
+single-use link (e-mailed, or shown once on the page). An admin cannot delete their own account
 nor take away their own admin role, so there is always an admin left who can.
 """
 
@@ -22,16 +23,17 @@ from survey_app.store.models import Organisation, Role, User
 from survey_app.store.organisations import all_organisations
 from survey_app.store.users import (
     EMAIL_PATTERN,
+    RESET_HOURS,
     UserError,
     all_users,
     create_user,
-    generate_password,
-    hash_password,
+    start_reset,
     user_by_email,
 )
 from survey_app.web.admin.forms import EVENT_LABELS, ROLE_LABELS, ConfirmForm, NewUserForm, UserForm
 from survey_app.web.audit import note
 from survey_app.web.auth import roles_required
+from survey_app.web.mail import mail_configured, send_mail
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 admin_only = roles_required(Role.ADMIN)
@@ -142,19 +144,34 @@ def edit_user(user_id: int) -> Any:
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
 @admin_only
 def reset_password(user_id: int) -> Any:
+    """A single-use reset link: e-mailed with a mail server, else shown here once.
+
+    The old password and every session of the account stop working at once.
+    The link is rendered in this answer (not flashed, so never in a cookie)
+    and cannot be shown again: only its hash is stored.
+    """
     user = _user(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    password = generate_password()
-    user.password_hash = hash_password(password)
-    get_session().commit()
+    token = start_reset(get_session(), user)
+    link = url_for("account.reset", token=token, _external=True)
     note(Event.PASSWORD_RESET, user.email)
-    message = _(
-        "New password for %(email)s (shown only now): %(password)s",
-        email=user.email,
-        password=password,
-    )
-    return render_template("admin/password_shown.html", user=user, message=message)
+    if mail_configured():
+        send_mail(
+            user.email,
+            _("Klimaatpeil: choose a new password"),
+            _(
+                "An admin reset the password of your Klimaatpeil account %(email)s.\n\n"
+                "Choose a new password through this link (it works once, for %(hours)d hours):"
+                "\n%(link)s\n",
+                email=user.email,
+                hours=RESET_HOURS,
+                link=link,
+            ),
+        )
+        flash(_("A reset link was sent to %(email)s.", email=user.email), "info")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/reset_link.html", user=user, link=link, hours=RESET_HOURS)
 
 
 @bp.route("/users/<int:user_id>/delete", methods=["POST"])

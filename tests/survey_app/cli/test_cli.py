@@ -131,6 +131,15 @@ def test_demo_password_is_generated(runner):
     assert password and password[0] not in second
 
 
+def test_demo_prints_a_working_admin_login(runner, auth, client):
+    output = runner.invoke(args=["demo", "--if-empty"]).output
+    lines = output.splitlines()
+    at = next(i for i, line in enumerate(lines) if "admin@demodorp.be" in line)
+    password = lines[at + 1].split()[-1]
+    assert auth.login("admin@demodorp.be", password).status_code == 302
+    assert client.get("/admin/users").status_code == 200
+
+
 def test_demo_survey_link_works(runner, client, db_session):
     runner.invoke(args=["demo"])
     wave = db_session.scalar(select(Wave).where(Wave.status == WaveStatus.OPEN))

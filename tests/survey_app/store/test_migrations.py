@@ -121,3 +121,30 @@ def test_names_per_language_migrate_up_and_down_with_nothing_lost(tmp_path):
         columns = connection.execute(text("SELECT * FROM wave")).keys()
         assert "names" not in columns
     engine.dispose()
+
+
+def test_accounts_migration_gives_each_existing_user_a_session_token(tmp_path):
+    from alembic import command
+
+    url = fresh_database_url(tmp_path)
+    engine = create_engine(url)
+    config = alembic_config(url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0009")
+        for number in (1, 2):
+            connection.execute(
+                text(
+                    "INSERT INTO app_user (id, email, password_hash, role) "
+                    f"VALUES ({number}, 'u{number}@x.be', 'h', 'coach')"
+                )
+            )
+        command.upgrade(config, "0010")
+        rows = connection.execute(
+            text("SELECT session_token, failed_logins, totp_enabled FROM app_user")
+        ).all()
+        tokens = {row[0] for row in rows}
+        assert len(tokens) == 2 and all(len(token) >= 20 for token in tokens)
+        assert {(row[1], bool(row[2])) for row in rows} == {(0, False)}
+        command.downgrade(config, "0009")
+        assert connection.execute(text("SELECT count(*) FROM app_user")).scalar() == 2

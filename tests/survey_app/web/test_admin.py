@@ -202,21 +202,59 @@ def test_admin_can_demote_another_admin(client, admin, db_session, organisations
     assert _user(db_session, "tweede.admin@example.org").role is Role.COACH
 
 
-def test_reset_password(client, admin, db_session):
+def test_reset_password_shows_a_single_use_link_once(app, client, admin, db_session):
     coach = _user(db_session, "coach@eerstedorp.be")
     old_hash = coach.password_hash
     url = f"/admin/users/{coach.id}"
-    result = client.post(
-        f"{url}/password?lang=en",
-        data={"csrf_token": _form_token(client, url)},
-        follow_redirects=True,
-    )
-    assert result.request.path == f"{url}/password"  # shown on the page that made it
-    password = PASSWORD_IN_FLASH.search(result.text).group(1)
+    result = client.post(f"{url}/password?lang=en", data={"csrf_token": _form_token(client, url)})
+    # Rendered in the answer, not flashed into the session cookie.
+    assert result.status_code == 200
+    link = re.search(r"http://localhost/reset/[\w-]+", result.text).group(0)
+    token = link.rsplit("/", 1)[1]
     coach = _user(db_session, "coach@eerstedorp.be")
     assert coach.password_hash != old_hash
-    assert check_password_hash(coach.password_hash, password)
-    assert password not in client.get(url).text
+    assert token not in (coach.reset_token_hash or "")  # stored hashed
+    assert token not in client.get(url).text
+    assert token not in result.headers.get("Set-Cookie", "")
+    visitor = app.test_client()
+    page = visitor.get(f"/reset/{token}?lang=en")
+    assert page.status_code == 200
+    new = "mijn-eigen-nieuw-wachtwoord"
+    data = {"csrf_token": csrf_token(page.text), "new_password": new, "repeat_password": new}
+    assert visitor.post(f"/reset/{token}", data=data).status_code == 302
+    assert check_password_hash(_user(db_session, "coach@eerstedorp.be").password_hash, new)
+    # Single use.
+    assert visitor.get(f"/reset/{token}").status_code == 404
+
+
+def test_reset_link_expires(app, client, admin, db_session):
+    from datetime import datetime, timedelta
+
+    from survey_app.store.users import start_reset
+
+    coach = _user(db_session, "coach@eerstedorp.be")
+    token = start_reset(db_session, coach)
+    assert app.test_client().get(f"/reset/{token}").status_code == 200
+    coach.reset_expires_on = datetime(2000, 1, 1) + timedelta(hours=1)
+    db_session.commit()
+    assert app.test_client().get(f"/reset/{token}").status_code == 404
+
+
+def test_reset_link_by_mail_when_a_mail_server_is_set(app, client, admin, db_session, monkeypatch):
+    sent = []
+    monkeypatch.setattr(
+        "survey_app.web.admin.routes.send_mail", lambda to, subject, body: sent.append((to, body))
+    )
+    app.config["MAIL_SERVER"] = "smtp.example.org"
+    coach = _user(db_session, "coach@eerstedorp.be")
+    url = f"/admin/users/{coach.id}"
+    result = client.post(f"{url}/password?lang=en", data={"csrf_token": _form_token(client, url)})
+    assert result.status_code == 302
+    [(to, body)] = sent
+    assert to == "coach@eerstedorp.be"
+    token = re.search(r"/reset/([\w-]+)", body).group(1)
+    assert app.test_client().get(f"/reset/{token}").status_code == 200
+    assert token not in client.get(result.headers["Location"]).text
 
 
 def test_delete_account(client, admin, db_session, organisations):

@@ -19,6 +19,9 @@ NOT_PAGES = {
     "coach.invitation_download",
     "dashboard.vega_bundle",
     "dashboard.index",  # redirects a one-organisation user to dashboard.organisation
+    # Shown only after the right password of an account with two-factor login; axe
+    # checks it in the journey, tests/browser/test_accounts.py.
+    "auth.code",
 }
 
 

@@ -48,6 +48,13 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "survey.*":                EVERYONE,
     "auth.login":              EVERYONE,
     "auth.logout":             LOGGED_IN,
+    "auth.code":               (LOGIN, LOGIN, LOGIN, LOGIN,     LOGIN,     LOGIN),
+    "account.index":           LOGGED_IN,
+    "account.logout_everywhere": LOGGED_IN,
+    "account.two_factor":      (LOGIN, OK,   OK,     OK,         NOT_FOUND, NOT_FOUND),
+    # 404 while two-factor login is off (as it is for every account here)
+    "account.two_factor_off":  (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "account.reset":           (NOT_FOUND,) * 6,
     "dashboard.vega_bundle":   EVERYONE,
     "dashboard.index":         LOGGED_IN,
     "dashboard.organisation":  (LOGIN, OK,   OK,     NOT_FOUND,  OK,        NOT_FOUND),
@@ -93,6 +100,12 @@ class World:
     samples: dict[str, Any]
     #: Per role: the session cookie (logged in, or just holding the CSRF secret) and a token.
     sessions: dict[str, tuple[str, str]]
+    #: Per role: e-mail address and password, to log in again after a logout.
+    accounts: dict[str, tuple[str | None, str | None]]
+
+
+#: Endpoints whose POST ends every session of the account (a new session token).
+ENDS_SESSIONS = {"auth.logout", "account.logout_everywhere"}
 
 
 @pytest.fixture
@@ -171,7 +184,7 @@ def world(app, db_session, every_kind) -> World:
         "job_token": job.token,
     }
     sessions = {role: _session_of(app, *accounts[role]) for role in ROLES}
-    return World(app, samples, sessions)
+    return World(app, samples, sessions, accounts)
 
 
 def _url(rule: Rule, samples: dict[str, Any], app: Flask) -> str:
@@ -249,6 +262,8 @@ def test_every_rule_for_every_role(world, db_session):
                 except Exception as error:  # TESTING propagates what would be a 500
                     problems.append(f"{where}: 500 ({type(error).__name__}: {error})")
                     continue
+                if rule.endpoint in ENDS_SESSIONS and role != "anonymous":
+                    world.sessions[role] = _session_of(app, *world.accounts[role])
                 if response.status_code >= 500:
                     problems.append(f"{where}: {response.status_code}")
                     continue

@@ -1,6 +1,6 @@
 """audit: who downloaded, closed, purged or changed what, and when
 
-Revision ID: 0010
+Revision ID: 0011
 Revises: 0009
 Create Date: 2026-12-01 06:40:00
 
@@ -12,8 +12,8 @@ Nothing about respondents.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
