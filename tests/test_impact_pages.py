@@ -31,7 +31,12 @@ IMPROVED = {
     "nl": re.compile(r"Op (\d+) van de 5 thema's is het gedrag aantoonbaar verbeterd"),
     "fr": re.compile(r"Pour (\d+) des 5 thèmes, le comportement s'est nettement amélioré"),
 }
-RESPONSE_RATE = re.compile(r"\d+(,\d)?\s?% \(")
+RESPONSE_RATE = {
+    "nl": re.compile(r"Respons van de \d+ medewerkers: nulmeting \d+(,\d)?%"),
+    "fr": re.compile(
+        r"Taux de réponse parmi les \d+ membres du personnel\s?: mesure initiale \d+(,\d)?\s?%"
+    ),
+}
 
 
 @dataclass
@@ -78,7 +83,7 @@ def test_first_page_says_the_whole_message(reports: dict[str, Report], language:
     assert int(improved.group(1)) == report.html.count('<li class="improved">')
     assert EURO_RANGE[language].search(first), first
     assert ACTIONS[language] in first, first
-    assert RESPONSE_RATE.search(first), first
+    assert RESPONSE_RATE[language].search(first), first
     # numbers for reading: no interval in brackets, no two decimals, no confidence level
     assert not re.search(r"\d[.,]\d\d(?!\d)", first), first
     assert "95" not in first, first
