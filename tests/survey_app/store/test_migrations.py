@@ -148,3 +148,4 @@ def test_accounts_migration_gives_each_existing_user_a_session_token(tmp_path):
         assert {(row[1], bool(row[2])) for row in rows} == {(0, False)}
         command.downgrade(config, "0009")
         assert connection.execute(text("SELECT count(*) FROM app_user")).scalar() == 2
+    engine.dispose()  # a pooled connection left to the garbage collector fails a later test

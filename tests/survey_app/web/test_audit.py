@@ -118,6 +118,7 @@ def test_closing_a_wave_and_a_purge_are_recorded_and_no_entry_holds_respondent_d
     secrets = {r.id for r in db_session.scalars(select(Response))}
     secrets |= {w.token for w in db_session.scalars(select(Wave))}
     secrets |= {"CODE4711XYZ", "Geheim antwoord 4711", "127.0.0.1"}
+    db_session.commit()  # end this session's read: the purge cleans its tables (PostgreSQL)
     purged = runner.invoke(args=["purge", "--campaign", str(setup.campaign.id), "--yes"])
     assert purged.exit_code == 0, purged.output
     entries = _entries(db_session)
