@@ -28,6 +28,7 @@ ENVIRONMENT_SETTINGS = (
     "TRUSTED_HOSTS",
     "PROXY_FIX_X_FOR",
     "JOB_RUNNER",
+    "SURVEY_GRACE_MINUTES",
     "JOB_THREADS",
     "JOB_STALE_AFTER",
     "AUDIT_RETENTION_DAYS",
@@ -104,6 +105,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
         app.config["LINKING_KEY"] = instance_secret(instance_path, KEY_FILE)
     security.check_linking_key(app)
+
+    from survey_app.store import schedule
+
+    try:  # the grace period after a wave closes, checked once here
+        schedule.grace_from_minutes(app.config.get("SURVEY_GRACE_MINUTES"))
+    except ValueError:
+        raise security.ConfigurationError(
+            "SURVEY_GRACE_MINUTES must be a whole number of minutes, 0 or more"
+            f" (for example 120), not {app.config.get('SURVEY_GRACE_MINUTES')!r}."
+        ) from None
 
     from survey_app.store import db, intake
 

@@ -275,13 +275,16 @@ def clean_up(session: Session) -> None:
 
 
 def close_wave(session: Session, wave: Wave, key: bytes | None = None) -> int:
-    """Close an open wave and publish every response still waiting; how many were published.
+    """Close a wave and publish every response still waiting; how many were published.
+
+    Called when the wave's grace period ends (``schedule.finalise``), which
+    also deletes its reminder addresses; nothing else closes a wave.
 
     A response that is accepted while the wave closes is published by its
     own request (it finds the wave closed), so none is left behind.
     """
     from datetime import date
 
-    wave.status, wave.closed_on = WaveStatus.CLOSED, date.today()
+    wave.status, wave.closed_on = WaveStatus.CLOSED, wave.closed_on or date.today()
     session.commit()
     return release(session, key if key is not None else app_key(), wave.id, 0, force=True)

@@ -97,8 +97,16 @@ class InvitationMode(enum.StrEnum):
 
 
 class WaveStatus(enum.StrEnum):
+    """Where a wave stands; survey_app/store/schedule.py moves it along the clock.
+
+    ``CLOSING``: closed to new respondents at ``Wave.closed_at``, but a form
+    loaded before then is still accepted for the grace period; its answers
+    are published, and its results shown, only once the wave is ``CLOSED``.
+    """
+
     DRAFT = "draft"
     OPEN = "open"
+    CLOSING = "closing"
     CLOSED = "closed"
 
 
@@ -173,6 +181,8 @@ class Campaign(Base):
     linking_salt: Mapped[str] = mapped_column(
         String(64), default=lambda: secrets.token_hex(16), server_default=""
     )
+    #: Archived campaigns leave the coach's lists; nothing of them is deleted.
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     organisation: Mapped[Organisation] = relationship(back_populates="campaigns")
     waves: Mapped[list[Wave]] = relationship(
@@ -248,6 +258,10 @@ class Workshop(Base):
     title: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     decisions: Mapped[str] = mapped_column(Text, default="")
+    #: What is planned (Markdown), before the workshop is held.
+    agenda: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: How many took part; None until the workshop is held (a future date is "planned").
+    participants: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     campaign: Mapped[Campaign] = relationship(back_populates="workshops")
 
@@ -271,6 +285,17 @@ class Wave(NamedInLanguages, Base):
     )
     opened_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
+    #: Scheduled opening and closing (naive UTC); the clock applies them
+    #: (survey_app/store/schedule.py). None: opened or closed by hand.
+    opens_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    closes_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: When it stopped taking new respondents (naive UTC), by hand or by the clock;
+    #: forms loaded before then are accepted for the grace period after it.
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    #: The response rate the coach aims for (0–1), shown beside the live rates.
+    target_rate: Mapped[float | None] = mapped_column(Float, nullable=True)
+    #: Archived waves leave the coach's lists; nothing of them is deleted.
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     campaign: Mapped[Campaign] = relationship(back_populates="waves")
 
@@ -391,6 +416,24 @@ class Invitation(Base):
     #: Codes generated together, so that a sheet can be printed again.
     batch: Mapped[int] = mapped_column(Integer, default=1)
     used: Mapped[bool] = mapped_column(default=False)
+
+
+class InvitationAddress(Base):
+    """The address an invitation code was mailed to, for reminders; deleted when the wave closes.
+
+    Kept apart from everything else: it names the code, never a response
+    (a code records only whether it was used). Nothing reads it but the
+    reminder mail, and ``schedule.finalise`` deletes the wave's rows.
+    """
+
+    __tablename__ = "invitation_address"
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012
+
+    code: Mapped[str] = mapped_column(
+        ForeignKey("invitation.code", ondelete="CASCADE"), primary_key=True
+    )
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
 
 
 class SubmissionKey(Base):

@@ -14,7 +14,7 @@ def current_phase(campaign: Campaign) -> Phase:
     if campaign.workshops:
         return max((w.phase for w in campaign.workshops), key=PHASE_ORDER.index)
     statuses = {wave.kind: wave.status for wave in campaign.waves}
-    if statuses.get(WaveKind.FOLLOW_UP) in (WaveStatus.OPEN, WaveStatus.CLOSED):
+    if statuses.get(WaveKind.FOLLOW_UP) in (WaveStatus.OPEN, WaveStatus.CLOSING, WaveStatus.CLOSED):
         return Phase.VERANKERING
     if statuses.get(WaveKind.BASELINE) is WaveStatus.CLOSED:
         return Phase.PLANNING
@@ -42,12 +42,12 @@ def next_step(campaign: Campaign, today: date | None = None) -> str:
     follow_up = statuses.get(WaveKind.FOLLOW_UP)
     if baseline in (None, WaveStatus.DRAFT):
         return "open_baseline"
-    if baseline is WaveStatus.OPEN:
+    if baseline in (WaveStatus.OPEN, WaveStatus.CLOSING):
         return "close_baseline"
     if not campaign.actions:
         return "plan_actions"
     if follow_up in (None, WaveStatus.DRAFT):
         return "run_actions"
-    if follow_up is WaveStatus.OPEN:
+    if follow_up in (WaveStatus.OPEN, WaveStatus.CLOSING):
         return "close_follow_up"
     return "impact_report"

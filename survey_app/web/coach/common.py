@@ -11,6 +11,7 @@ from survey_app.store.db import get_session
 from survey_app.store.models import Campaign, Organisation, Role, Wave
 from survey_app.store.organisations import organisation_by_slug
 from survey_app.web.auth import roles_required
+from survey_app.web.schedule import follow_clock
 
 bp = Blueprint("coach", __name__, url_prefix="/coach")
 coach_only = roles_required(Role.ADMIN, Role.COACH)
@@ -37,6 +38,7 @@ def wave_or_404(wave_id: int) -> Wave:
     wave = get_session().get(Wave, wave_id)
     if wave is None or not current_user.can_manage(wave.campaign.organisation):
         abort(404)
+    follow_clock(wave)
     return wave
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 from typing import Any
 
 import segno
@@ -14,7 +13,7 @@ from werkzeug.utils import secure_filename
 
 from analysis.anonymity import effective_threshold
 from survey_app.campaign_data import labels, wave_participation
-from survey_app.store import intake, invitations
+from survey_app.store import invitations, schedule
 from survey_app.store.audit import Event
 from survey_app.store.db import get_session
 from survey_app.store.models import InvitationMode, WaveStatus
@@ -28,6 +27,7 @@ from survey_app.web.coach.forms import (
     language_name,
 )
 from survey_app.web.coach.invitation_sheets import survey_languages
+from survey_app.web.schedule import grace
 
 
 @bp.route("/waves/<int:wave_id>")
@@ -107,14 +107,13 @@ def change_wave_status(wave_id: int, action: str) -> Any:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    if action == "open" and wave.status is WaveStatus.DRAFT:
-        wave.status, wave.opened_on = WaveStatus.OPEN, date.today()
+    now = schedule.clock.now()
+    if action == "open" and schedule.open_now(get_session(), wave, now):
         flash(_("The wave is open: the survey link now accepts answers."), "info")
-    elif action == "close" and wave.status is WaveStatus.OPEN:
-        # closes the wave and publishes the responses still waiting in the sealed intake
-        intake.close_wave(get_session(), wave)
-        get_session().commit()
-        note(Event.WAVE_CLOSED, f"{wave.campaign.organisation.slug}/{wave.campaign.id}/{wave.name}")
+    elif action == "close" and schedule.close_now(get_session(), wave, now, grace()):
+        # no new respondents; the answers waiting in the sealed intake are published
+        # when the grace period ends (at once without one)
+        note(Event.WAVE_CLOSED, schedule.audit_subject(wave))
         flash(_("The wave is closed: the survey link no longer accepts answers."), "info")
     else:
         flash(_("This wave cannot be changed that way."), "error")

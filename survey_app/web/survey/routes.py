@@ -29,6 +29,7 @@ from survey_app.store.models import (
 from survey_app.store.responses import Outcome, store_response, wave_by_token
 from survey_app.web.i18n import csrf
 from survey_app.web.limits import survey_submission_allowed
+from survey_app.web.schedule import follow_clock
 from survey_app.web.survey.forms import ReservedItemIds, build_survey_form, department_choices
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
@@ -42,7 +43,10 @@ ANSWERED = "answered_waves"
 
 def _wave_or_404(token: str) -> Wave:
     wave = wave_by_token(get_session(), token)
-    if wave is None or wave.status is WaveStatus.DRAFT:
+    if wave is None:
+        abort(404)
+    follow_clock(wave)
+    if wave.status is WaveStatus.DRAFT:
         abort(404)
     return wave
 
@@ -74,7 +78,7 @@ def answer(token: str) -> Any:
     wave = _wave_or_404(token)
     campaign = wave.campaign
     organisation = campaign.organisation
-    if wave.status is WaveStatus.CLOSED:
+    if wave.status in (WaveStatus.CLOSING, WaveStatus.CLOSED):
         return render_template("survey/closed.html", organisation=organisation), 410
 
     code = normalise_code(
