@@ -37,18 +37,30 @@ def _wave(**values) -> Wave:
         ({}, T0, WaveStatus.DRAFT),  # a draft without a schedule waits for the coach
         ({"opens_at": T0}, T0 - timedelta(seconds=1), WaveStatus.DRAFT),
         ({"opens_at": T0}, T0, WaveStatus.OPEN),
-        ({"opens_at": T0, "closes_at": T0 + timedelta(days=14)}, T0 + timedelta(days=1),
-         WaveStatus.OPEN),  # fmt: skip
+        (
+            {"opens_at": T0, "closes_at": T0 + timedelta(days=14)},
+            T0 + timedelta(days=1),
+            WaveStatus.OPEN,
+        ),
         # the server was down for the whole wave: it opens, stops taking respondents …
-        ({"opens_at": T0, "closes_at": T0 + timedelta(days=14)}, T0 + timedelta(days=14),
-         WaveStatus.CLOSING),  # fmt: skip
+        (
+            {"opens_at": T0, "closes_at": T0 + timedelta(days=14)},
+            T0 + timedelta(days=14),
+            WaveStatus.CLOSING,
+        ),
         # … and once the grace period after closes_at is over, it is final
-        ({"opens_at": T0, "closes_at": T0 + timedelta(days=14)},
-         T0 + timedelta(days=14) + GRACE, WaveStatus.CLOSED),  # fmt: skip
+        (
+            {"opens_at": T0, "closes_at": T0 + timedelta(days=14)},
+            T0 + timedelta(days=14) + GRACE,
+            WaveStatus.CLOSED,
+        ),
         ({"status": WaveStatus.OPEN}, T0 + timedelta(days=999), WaveStatus.OPEN),
         ({"status": WaveStatus.OPEN, "closes_at": T0}, T0, WaveStatus.CLOSING),
-        ({"status": WaveStatus.CLOSING, "closed_at": T0}, T0 + GRACE - timedelta(seconds=1),
-         WaveStatus.CLOSING),  # fmt: skip
+        (
+            {"status": WaveStatus.CLOSING, "closed_at": T0},
+            T0 + GRACE - timedelta(seconds=1),
+            WaveStatus.CLOSING,
+        ),
         ({"status": WaveStatus.CLOSING, "closed_at": T0}, T0 + GRACE, WaveStatus.CLOSED),
         ({"status": WaveStatus.CLOSED, "opens_at": T0}, T0, WaveStatus.CLOSED),  # never back
         # a draft with only a closing time never opens by itself
@@ -88,9 +100,14 @@ def test_the_clock_opens_closes_and_finalises_a_scheduled_wave(app, db_session, 
 
     with app.app_context():
         store_response(
-            db_session, wave, _questionnaire(setup), {"freq": "3"}, "nl", None,
+            db_session,
+            wave,
+            _questionnaire(setup),
+            {"freq": "3"},
+            "nl",
+            None,
             submission_key="k1",
-        )  # fmt: skip
+        )
     address_code = "ABCD-EFGH"
     db_session.add(Invitation(code=address_code, wave_id=wave.id))
     db_session.add(InvitationAddress(code=address_code, wave_id=wave.id, email="a@b.be"))
@@ -149,7 +166,7 @@ def test_clock_freezes_and_shifts() -> None:
     clock.shift(timedelta(hours=3))
     assert clock.now() == T0 + timedelta(hours=3)
     clock.reset()
-    assert abs(clock.now() - datetime.utcnow()) < timedelta(seconds=5)  # noqa: DTZ003
+    assert abs(clock.now() - datetime.utcnow()) < timedelta(seconds=5)
 
 
 def test_a_bad_grace_setting_is_refused(tmp_path) -> None:
