@@ -37,30 +37,18 @@ def _wave(**values) -> Wave:
         ({}, T0, WaveStatus.DRAFT),  # a draft without a schedule waits for the coach
         ({"opens_at": T0}, T0 - timedelta(seconds=1), WaveStatus.DRAFT),
         ({"opens_at": T0}, T0, WaveStatus.OPEN),
-        (
-            {"opens_at": T0, "closes_at": T0 + timedelta(days=14)},
-            T0 + timedelta(days=1),
-            WaveStatus.OPEN,
-        ),  # fmt: skip
+        ({"opens_at": T0, "closes_at": T0 + timedelta(days=14)}, T0 + timedelta(days=1),
+         WaveStatus.OPEN),  # fmt: skip
         # the server was down for the whole wave: it opens, stops taking respondents …
-        (
-            {"opens_at": T0, "closes_at": T0 + timedelta(days=14)},
-            T0 + timedelta(days=14),
-            WaveStatus.CLOSING,
-        ),  # fmt: skip
+        ({"opens_at": T0, "closes_at": T0 + timedelta(days=14)}, T0 + timedelta(days=14),
+         WaveStatus.CLOSING),  # fmt: skip
         # … and once the grace period after closes_at is over, it is final
-        (
-            {"opens_at": T0, "closes_at": T0 + timedelta(days=14)},
-            T0 + timedelta(days=14) + GRACE,
-            WaveStatus.CLOSED,
-        ),  # fmt: skip
+        ({"opens_at": T0, "closes_at": T0 + timedelta(days=14)},
+         T0 + timedelta(days=14) + GRACE, WaveStatus.CLOSED),  # fmt: skip
         ({"status": WaveStatus.OPEN}, T0 + timedelta(days=999), WaveStatus.OPEN),
         ({"status": WaveStatus.OPEN, "closes_at": T0}, T0, WaveStatus.CLOSING),
-        (
-            {"status": WaveStatus.CLOSING, "closed_at": T0},
-            T0 + GRACE - timedelta(seconds=1),
-            WaveStatus.CLOSING,
-        ),  # fmt: skip
+        ({"status": WaveStatus.CLOSING, "closed_at": T0}, T0 + GRACE - timedelta(seconds=1),
+         WaveStatus.CLOSING),  # fmt: skip
         ({"status": WaveStatus.CLOSING, "closed_at": T0}, T0 + GRACE, WaveStatus.CLOSED),
         ({"status": WaveStatus.CLOSED, "opens_at": T0}, T0, WaveStatus.CLOSED),  # never back
         # a draft with only a closing time never opens by itself
