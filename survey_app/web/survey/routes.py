@@ -235,13 +235,13 @@ def answer(token: str) -> Any:
         if form.csrf_token.errors:
             return view.render(form, [part], status=422, only=HIDDEN)
         if not parts.keep(state, merged, number):
-            return view.render(form, [part], status=422, too_long=True)
+            return view.render(form, [part], status=422, only=own, too_long=True)
         return view.go(max(number - 1, 1))
     elif move == "next" and not part.last:
         if errors_here:
             return view.render(form, [part], status=422, only=own)
         if not parts.keep(state, merged, number + 1):
-            return view.render(form, [part], status=422, too_long=True)
+            return view.render(form, [part], status=422, only=own, too_long=True)
         return view.go(number + 1)
     elif not valid:
         # the last part sent: show the first part with something to correct
