@@ -118,7 +118,7 @@ def _closed(wave: Wave, refused: bool) -> Any:
     ), 410
 
 
-def _already(wave: Wave, language: str, sent_again: bool) -> Any:
+def _already(wave: Wave, language: str, code: str | None) -> Any:
     """This browser sent the survey already: say so, and offer a fresh form to someone else."""
     now = schedule.clock.now()
     return render_template(
@@ -126,10 +126,10 @@ def _already(wave: Wave, language: str, sent_again: bool) -> Any:
         wave=wave,
         organisation=wave.campaign.organisation,
         language=language,
-        sent_again=sent_again,
+        code=code or "",
         submission_key=secrets.token_hex(16),
         started=parts.sign_started(wave.id, now),
-    ), (409 if sent_again else 200)
+    )
 
 
 def _restart(wave: Wave, language: str) -> Any:
@@ -137,10 +137,14 @@ def _restart(wave: Wave, language: str) -> Any:
     try:
         validate_csrf(request.form.get("csrf_token"))
     except (ValidationError, CSRFError):
-        return _already(wave, language, sent_again=False)
+        return _already(wave, language, normalise_code(request.form.get("invitation")))
     parts.clear()
     _forget_answered(wave)
-    return redirect(url_for("survey.answer", token=wave.token, lang=language), code=303)
+    query = {"lang": language}
+    code = normalise_code(request.form.get("invitation"))
+    if code:
+        query["t"] = code
+    return redirect(url_for("survey.answer", token=wave.token, **query), code=303)
 
 
 def _posted(names: list[str], carried: dict[str, str], whole: bool) -> dict[str, str]:
@@ -189,12 +193,15 @@ def answer(token: str) -> Any:
         problem = _invitation_problem(wave, code)
         if problem is not None:
             return problem
+        # Back after sending, then sending again (or a double click): the key is spent.
+        # The state of a form being filled in holds its unspent key: no query then.
         key = request.form.get("submission_key", "") if posted else ""
-        if key and submission_key_spent(get_session(), wave, key):
+        fresh = state is not None and key == state.get("k")
+        if key and not fresh and submission_key_spent(get_session(), wave, key):
             parts.clear()
-            return _already(wave, language, sent_again=True)
+            return redirect(url_for("survey.thanks", token=token, lang=language, again=1), code=303)
         if not posted and state is None and wave.id in session.get(ANSWERED, []):
-            return _already(wave, language, sent_again=False)
+            return _already(wave, language, code)
 
     questionnaire = campaign_questionnaire(campaign)
     try:
@@ -216,6 +223,9 @@ def answer(token: str) -> Any:
     if not posted:
         reached = min(int(state.get("r", 1)), len(survey_parts))
         number = min(max(request.args.get("part", 1, type=int), 1), reached)
+        if number == 1 and not carried:
+            # nothing answered yet: a form of its own (each tab of a browser is stored)
+            view.state = parts.start(wave.id, started or now, secrets.token_hex(16))
         return view.render(view.form(carried), [survey_parts[number - 1]])
 
     whole = move not in ("next", "previous", "send")
@@ -309,8 +319,8 @@ class _View:
             "started": parts.sign_started(self.wave.id, started),
         }
         if from_post:
-            hidden = {name: request.form.get(name, value) for name, value in hidden.items()}
-            hidden["csrf_token"] = request.form.get("csrf_token", "")
+            # what the page sent, and nothing else: a missing key is refused
+            hidden = {name: request.form.get(name, "") for name in (*hidden, "csrf_token")}
         form = self.form_class(formdata=MultiDict({**answers, **hidden}))
         form.department.choices = department_choices(
             self.wave.campaign.organisation.departments, self.language
@@ -373,4 +383,5 @@ def thanks(token: str) -> Any:
         "survey/thanks.html",
         organisation=wave.campaign.organisation,
         preview=wave.status is WaveStatus.DRAFT,
+        again=request.args.get("again") == "1",
     )
