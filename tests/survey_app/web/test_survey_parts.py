@@ -365,3 +365,9 @@ def parts_signed(app, wave_id: int) -> str:
     """A validly signed start, but of another wave."""
     with app.test_request_context():
         return parts.sign_started(wave_id, T0)
+
+
+def test_the_signed_start_is_a_reserved_item_id():
+    from survey_app.web.survey.forms import reserved_item_ids
+
+    assert reserved_item_ids().reason("started") == "a field of the survey form"
