@@ -204,6 +204,18 @@ def _release_if_due(session: Session, wave: Wave, key: bytes) -> None:
         logging.getLogger(__name__).exception("releasing the intake of wave %s failed", wave.id)
 
 
+def submission_key_spent(session: Session, wave: Wave, key: str) -> bool:
+    """Whether a response with this form's submission key was accepted already."""
+    return (
+        session.scalar(
+            select(SubmissionKey.key).where(
+                SubmissionKey.key == key, SubmissionKey.wave_id == wave.id
+            )
+        )
+        is not None
+    )
+
+
 def wave_by_token(session: Session, token: str) -> Wave | None:
     """The wave behind a survey link, with what every survey request reads.
 

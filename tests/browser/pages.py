@@ -32,6 +32,8 @@ class DemoData:
     open_wave_id: int = 0
     #: A password reset link's token (of an account of its own, not one of ``accounts``).
     reset_token: str = "reset"
+    #: The link of a draft wave: the survey shown as a preview.
+    draft_token: str = "draft"
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ PAGES: list[Page] = [
     Page("survey-nl", None, lambda d: f"/s/{d.open_token}?lang=nl", "Deel 1 van 5"),
     Page("survey-fr", None, lambda d: f"/s/{d.open_token}?lang=fr", "Partie 1 sur 5"),
     Page("survey-en", None, lambda d: f"/s/{d.open_token}?lang=en", "Part 1 of 5"),
+    Page("survey-preview", None, lambda d: f"/s/{d.draft_token}?lang=nl", "Voorbeeld"),
+    Page("survey-preview-fr", None, lambda d: f"/s/{d.draft_token}?lang=fr", "Aperçu"),
     Page("survey-thanks", None, lambda d: f"/s/{d.open_token}/thanks?lang=nl", "Bedankt"),
     Page("survey-closed", None, lambda d: f"/s/{d.closed_token}?lang=nl", "afgesloten", 410),
     Page("not-found", None, lambda d: "/s/no-such-survey?lang=nl", "niet gevonden", 404),
@@ -201,6 +205,7 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
             job_token=job.token,
             open_wave_id=waves[WaveStatus.OPEN].id,
             reset_token=reset_token,
+            draft_token=waves[WaveStatus.DRAFT].token,
         )
     finally:
         session.close()

@@ -151,6 +151,9 @@ class SurveyFormBase(FlaskForm):
     )
     #: The single-use invitation code, on waves that use them.
     invitation = HiddenField(validators=[Optional(), Length(max=24)])
+    #: When the form was first shown, signed (web/survey/parts.py): a closing wave
+    #: still takes a form started before it closed, for the grace period.
+    started = HiddenField(validators=[Optional(), Length(max=200)])
 
 
 #: The linking-code questions, by field name (survey_app/store/linking.py keeps the order).

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+from datetime import UTC
 from typing import Any
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     redirect,
@@ -15,7 +18,12 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
+from flask_wtf.csrf import CSRFError, validate_csrf
+from werkzeug.datastructures import MultiDict
+from wtforms import ValidationError
 
+from analysis import wording
+from survey_app.store import schedule
 from survey_app.store.campaigns import campaign_questionnaire
 from survey_app.store.db import get_session
 from survey_app.store.invitations import normalise_code
@@ -26,28 +34,49 @@ from survey_app.store.models import (
     Wave,
     WaveStatus,
 )
-from survey_app.store.responses import Outcome, store_response, wave_by_token
+from survey_app.store.responses import (
+    Outcome,
+    store_response,
+    submission_key_spent,
+    wave_by_token,
+)
 from survey_app.web.i18n import csrf
 from survey_app.web.limits import survey_submission_allowed
-from survey_app.web.schedule import follow_clock
-from survey_app.web.survey.forms import ReservedItemIds, build_survey_form, department_choices
+from survey_app.web.schedule import follow_clock, grace
+from survey_app.web.survey import parts
+from survey_app.web.survey.forms import (
+    ReservedItemIds,
+    SurveyFormBase,
+    build_survey_form,
+    department_choices,
+)
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
 # The survey form checks its CSRF token itself, so that an expired token
 # re-renders the page with every answer kept instead of an error page.
 csrf.exempt(bp)
 
+#: The form's own hidden fields, taken from every post as they are.
+HIDDEN = ("csrf_token", "submission_key", "invitation", "started")
+
+
+@bp.after_request
+def _no_store(response: Response) -> Response:
+    """No survey page is kept by the browser: Back after sending shows no filled form."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 #: Session key listing the waves answered in this browser (a signed cookie, nothing stored).
 ANSWERED = "answered_waves"
 
 
 def _wave_or_404(token: str) -> Wave:
+    """The wave of a survey link, brought up to the clock; a draft is shown as a preview."""
     wave = wave_by_token(get_session(), token)
     if wave is None:
         abort(404)
     follow_clock(wave)
-    if wave.status is WaveStatus.DRAFT:
-        abort(404)
     return wave
 
 
@@ -72,23 +101,108 @@ def _remember_answered(wave: Wave) -> None:
         session[ANSWERED] = [*answered, wave.id]
 
 
+def _forget_answered(wave: Wave) -> None:
+    session[ANSWERED] = [w for w in session.get(ANSWERED, []) if w != wave.id]
+
+
+def _closed(wave: Wave, refused: bool) -> Any:
+    """The closed page; for refused answers also when it closed and that none were kept."""
+    closed_at = wave.closed_at or wave.closes_at
+    local = closed_at.replace(tzinfo=UTC).astimezone(schedule.TIMEZONE) if closed_at else None
+    return render_template(
+        "survey/closed.html",
+        organisation=wave.campaign.organisation,
+        refused=refused,
+        closed_day=wording.day(local.date(), str(get_locale())) if local else None,
+        closed_time=local.strftime("%H:%M") if local else None,
+    ), 410
+
+
+def _already(wave: Wave, language: str, code: str | None) -> Any:
+    """This browser sent the survey already: say so, and offer a fresh form to someone else."""
+    now = schedule.clock.now()
+    return render_template(
+        "survey/already.html",
+        wave=wave,
+        organisation=wave.campaign.organisation,
+        language=language,
+        code=code or "",
+        submission_key=secrets.token_hex(16),
+        started=parts.sign_started(wave.id, now),
+    )
+
+
+def _restart(wave: Wave, language: str) -> Any:
+    """ "Someone else answers on this device": a fresh form, after a CSRF check."""
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except (ValidationError, CSRFError):
+        return _already(wave, language, normalise_code(request.form.get("invitation")))
+    parts.clear()
+    _forget_answered(wave)
+    query = {"lang": language}
+    code = normalise_code(request.form.get("invitation"))
+    if code:
+        query["t"] = code
+    return redirect(url_for("survey.answer", token=wave.token, **query), code=303)
+
+
+def _posted(names: list[str], carried: dict[str, str], whole: bool) -> dict[str, str]:
+    """The answers after this post: the page's fields as posted, the others as carried.
+
+    A part's post replaces that part's answers (a field not posted, such as
+    an unchecked radio group, is no answer); a post of the whole form keeps a
+    carried answer the post lacks.
+    """
+    merged = dict(carried)
+    for name in names:
+        if name in request.form:
+            merged[name] = request.form[name]
+        elif not whole:
+            merged.pop(name, None)
+    return merged
+
+
 @bp.route("/<token>", methods=["GET", "POST"])
 def answer(token: str) -> Any:
-    """Show the survey, and store it once it is complete and valid."""
+    """Show the survey part by part, and store it once it is complete and valid.
+
+    A part's post (``move`` = next, previous or send) carries the answers in
+    the session; a post without ``move`` carries every answer at once (a form
+    rendered whole, scripts, benchmarks) and is stored as it comes.
+    """
     wave = _wave_or_404(token)
     campaign = wave.campaign
     organisation = campaign.organisation
-    if wave.status in (WaveStatus.CLOSING, WaveStatus.CLOSED):
-        return render_template("survey/closed.html", organisation=organisation), 410
-
-    code = normalise_code(
-        request.form.get("invitation") if request.method == "POST" else request.args.get("t")
-    )
-    problem = _invitation_problem(wave, code)
-    if problem is not None:
-        return problem
-
     language = str(get_locale())
+    preview = wave.status is WaveStatus.DRAFT
+    posted = request.method == "POST"
+    state = parts.state_for(wave.id)
+    started = parts.started_at(state)
+    if started is None and posted:
+        started = parts.verify_started(wave.id, request.form.get("started"))
+    now = schedule.clock.now()
+    if not preview and not schedule.accepts_answers(wave, started, now, grace()):
+        return _closed(wave, refused=posted or state is not None)
+    move = request.form.get("move") if posted else None
+    if move == "restart":
+        return _restart(wave, language)
+
+    code = normalise_code(request.form.get("invitation") if posted else request.args.get("t"))
+    if not preview:
+        problem = _invitation_problem(wave, code)
+        if problem is not None:
+            return problem
+        # Back after sending, then sending again (or a double click): the key is spent.
+        # The state of a form being filled in holds its unspent key: no query then.
+        key = request.form.get("submission_key", "") if posted else ""
+        fresh = state is not None and key == state.get("k")
+        if key and not fresh and submission_key_spent(get_session(), wave, key):
+            parts.clear()
+            return redirect(url_for("survey.thanks", token=token, lang=language, again=1), code=303)
+        if not posted and state is None and wave.id in session.get(ANSWERED, []):
+            return _already(wave, language, code)
+
     questionnaire = campaign_questionnaire(campaign)
     try:
         form_class = build_survey_form(
@@ -98,61 +212,176 @@ def answer(token: str) -> Any:
         # Better no survey than answers that are thanked for and then lost.
         current_app.logger.error("survey of wave %s cannot be shown: %s", wave.id, error)
         abort(500)
-    form = form_class()
-    form.department.choices = department_choices(organisation.departments, language)
-    if request.method == "GET":
-        form.invitation.data = code or ""
+    linking = list(ELEMENTS) if campaign.linking_enabled else []
+    survey_parts = parts.parts_of(questionnaire, linking)
+    if state is None:
+        key = request.form.get("submission_key", "") if posted else ""
+        state = parts.start(wave.id, started or schedule.clock.now(), key or secrets.token_hex(16))
+    carried = parts.answers(state)
+    view = _View(wave, questionnaire, survey_parts, form_class, language, preview, state, code)
 
-    rate_limited = False
-    if form.validate_on_submit():
-        if survey_submission_allowed():
-            department_id = int(form.department.data) if form.department.data else None
-            code = None
-            if campaign.linking_enabled:
-                code = linking_row(campaign, [form[name].data for name in ELEMENTS])
-            outcome = store_response(
-                get_session(),
-                wave,
-                questionnaire,
-                form.data,
-                language,
-                department_id,
-                submission_key=form.submission_key.data,
-                invitation=normalise_code(form.invitation.data) or None,
-                linking=code,
-            )
-            if outcome is Outcome.INVITATION_USED:
-                return render_template(
-                    "survey/invitation.html", organisation=organisation, used=True
-                ), 410
-            _remember_answered(wave)
-            return redirect(url_for("survey.thanks", token=token, lang=language), code=303)
-        rate_limited = True
+    if not posted:
+        reached = min(int(state.get("r", 1)), len(survey_parts))
+        number = min(max(request.args.get("part", 1, type=int), 1), reached)
+        if number == 1 and not carried:
+            # nothing answered yet: a form of its own (each tab of a browser is stored)
+            view.state = parts.start(wave.id, started or now, secrets.token_hex(16))
+        return view.render(view.form(carried), [survey_parts[number - 1]])
 
-    themes = [
-        (theme, [form[item.id] for item in questionnaire.items_of(theme.id)])
-        for theme in questionnaire.themes
-    ]
-    status = 429 if rate_limited else 422 if request.method == "POST" else 200
-    return (
-        render_template(
-            "survey/form.html",
-            form=form,
-            wave=wave,
-            organisation=organisation,
-            questionnaire=questionnaire,
-            themes=themes,
-            items={item.id: item for item in questionnaire.items},
-            language=language,
-            linking_fields=[form[name] for name in ELEMENTS] if campaign.linking_enabled else [],
-            rate_limited=rate_limited,
-            answered_before=wave.id in session.get(ANSWERED, []),
-        ),
-        status,
+    whole = move not in ("next", "previous", "send")
+    number = min(max(request.form.get("part", 1, type=int), 1), len(survey_parts))
+    part = survey_parts[number - 1]
+    names = [name for p in survey_parts for name in p.fields] if whole else part.fields
+    merged = _posted(names, carried, whole)
+    form = view.form(merged, from_post=True)
+    valid = form.validate()
+    own = {*part.fields, *HIDDEN}
+    errors_here = any(name in own for name in form.errors)
+
+    if whole:
+        if not valid:
+            return view.render(form, survey_parts, status=422, whole=True)
+    elif move == "previous":
+        if form.csrf_token.errors:
+            return view.render(form, [part], status=422, only=HIDDEN)
+        if not parts.keep(state, merged, number):
+            return view.render(form, [part], status=422, only=own, too_long=True)
+        return view.go(max(number - 1, 1))
+    elif move == "next" and not part.last:
+        if errors_here:
+            return view.render(form, [part], status=422, only=own)
+        if not parts.keep(state, merged, number + 1):
+            return view.render(form, [part], status=422, only=own, too_long=True)
+        return view.go(number + 1)
+    elif not valid:
+        # the last part sent: show the first part with something to correct
+        wrong = (
+            part
+            if errors_here
+            else next((p for p in survey_parts if any(n in form.errors for n in p.fields)), part)
+        )
+        if wrong is not part:
+            parts.keep(state, merged, len(survey_parts))
+        return view.render(form, [wrong], status=422, only={*wrong.fields, *HIDDEN})
+
+    if preview:
+        parts.clear()
+        return redirect(url_for("survey.thanks", token=token, lang=language), code=303)
+    if not survey_submission_allowed():
+        shown = survey_parts if whole else [part]
+        return view.render(form, shown, status=429, whole=whole, limited=True)
+    department_id = int(form.department.data) if form.department.data else None
+    linking_code = None
+    if campaign.linking_enabled:
+        linking_code = linking_row(campaign, [form[name].data for name in ELEMENTS])
+    outcome = store_response(
+        get_session(),
+        wave,
+        questionnaire,
+        form.data,
+        language,
+        department_id,
+        submission_key=form.submission_key.data,
+        invitation=normalise_code(form.invitation.data) or None,
+        linking=linking_code,
     )
+    if outcome is Outcome.INVITATION_USED:
+        return render_template("survey/invitation.html", organisation=organisation, used=True), 410
+    parts.clear()
+    _remember_answered(wave)
+    return redirect(url_for("survey.thanks", token=token, lang=language), code=303)
+
+
+class _View:
+    """What every page of one survey request needs: the form, its parts, the template."""
+
+    def __init__(
+        self,
+        wave: Wave,
+        questionnaire: Any,
+        survey_parts: list[parts.Part],
+        form_class: type[SurveyFormBase],
+        language: str,
+        preview: bool,
+        state: dict[str, Any],
+        code: str | None,
+    ) -> None:
+        self.wave, self.questionnaire, self.parts = wave, questionnaire, survey_parts
+        self.form_class, self.language, self.preview = form_class, language, preview
+        self.state, self.code = state, code
+
+    def form(self, answers: dict[str, str], from_post: bool = False) -> SurveyFormBase:
+        """The whole form filled with ``answers`` and this browser's hidden values."""
+        started = parts.started_at(self.state) or schedule.clock.now()
+        hidden = {
+            "submission_key": self.state.get("k") or secrets.token_hex(16),
+            "invitation": self.code or "",
+            "started": parts.sign_started(self.wave.id, started),
+        }
+        if from_post:
+            # what the page sent, and nothing else: a missing key is refused
+            hidden = {name: request.form.get(name, "") for name in (*hidden, "csrf_token")}
+        form = self.form_class(formdata=MultiDict({**answers, **hidden}))
+        form.department.choices = department_choices(
+            self.wave.campaign.organisation.departments, self.language
+        )
+        return form
+
+    def go(self, number: int) -> Any:
+        """Redirect to part ``number`` (a GET: Back and reload never post again)."""
+        query: dict[str, Any] = {"part": number, "lang": self.language}
+        if self.code:
+            query["t"] = self.code
+        return redirect(url_for("survey.answer", token=self.wave.token, **query), code=303)
+
+    def render(
+        self,
+        form: SurveyFormBase,
+        shown: list[parts.Part],
+        status: int = 200,
+        only: Any = None,
+        too_long: bool = False,
+        limited: bool = False,
+        whole: bool = False,
+    ) -> Any:
+        """The survey page showing ``shown`` (one part, or every part of a whole post)."""
+        # only the errors of what this page asks are shown (the others wait for their part)
+        for name in list(form.errors):
+            if status == 200 or (only is not None and name not in only):
+                form[name].errors = []
+        errors = dict(form.errors) if status != 200 else {}
+        campaign = self.wave.campaign
+        organisation = campaign.organisation
+        return (
+            render_template(
+                "survey/form.html",
+                form=form,
+                errors=errors,
+                wave=self.wave,
+                organisation=organisation,
+                questionnaire=self.questionnaire,
+                shown=[(p, [form[item_id] for item_id in p.item_ids]) for p in shown],
+                whole=whole,
+                total=len(self.parts),
+                items={item.id: item for item in self.questionnaire.items},
+                language=self.language,
+                linking_fields=(
+                    [form[name] for name in ELEMENTS] if campaign.linking_enabled else []
+                ),
+                rate_limited=limited,
+                too_long=too_long,
+                preview=self.preview,
+            ),
+            status,
+        )
 
 
 @bp.route("/<token>/thanks")
 def thanks(token: str) -> Any:
     wave = _wave_or_404(token)
-    return render_template("survey/thanks.html", organisation=wave.campaign.organisation)
+    return render_template(
+        "survey/thanks.html",
+        organisation=wave.campaign.organisation,
+        preview=wave.status is WaveStatus.DRAFT,
+        again=request.args.get("again") == "1",
+    )

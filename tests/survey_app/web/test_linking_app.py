@@ -14,6 +14,7 @@ from sqlalchemy import select
 from survey_app.campaign_data import campaign_frame
 from survey_app.store.linking import campaign_key, codes_under_another_key, key_fingerprint
 from survey_app.store.models import Campaign, LinkingCode, Wave, WaveStatus
+from tests.conftest import hidden_fields
 from tests.survey_app.conftest import publish_waiting
 from tests.survey_app.web.test_survey import VALID, _post
 from tests.tables import dump_text
@@ -33,10 +34,19 @@ def _enable(db_session, setup) -> None:
     db_session.commit()
 
 
+def _last_part(client, wave) -> str:
+    """The survey's last part (where the linking questions are), as the browser reaches it."""
+    url = f"/s/{wave.token}?lang=nl"
+    first = client.get(url)
+    data = {**hidden_fields(first.text), "freq": "4", "agree": "2", "move": "next"}
+    return client.get(client.post(url, data=data).headers["Location"]).text
+
+
 def test_the_code_is_optional_and_explained(client, setup, db_session):
-    assert "link_mother" not in client.get(f"/s/{setup.open_wave.token}").text
+    assert "Deel 2 van 2" in _last_part(client, setup.open_wave)
+    assert "link_mother" not in _last_part(client, setup.open_wave)
     _enable(db_session, setup)
-    page = client.get(f"/s/{setup.open_wave.token}?lang=nl").text
+    page = _last_part(client, setup.open_wave)
     assert "link_mother" in page and "koppelcode" in page.lower()
     assert _post(client, setup.open_wave, VALID).status_code == 303  # skipped: fine
     db_session.expire_all()

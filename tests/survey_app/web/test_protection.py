@@ -116,8 +116,10 @@ def test_a_retried_post_is_stored_once(client, setup, db_session):
 def test_the_same_browser_is_told_it_answered_already(client, setup):
     _post(client, setup.open_wave, VALID)
     page = client.get(f"/s/{setup.open_wave.token}")
-    assert "al een antwoord" in page.text
-    assert page.status_code == 200  # someone else on a shared device can still answer
+    assert "Je hebt deze bevraging al beantwoord" in page.text
+    assert page.status_code == 200
+    # someone else on a shared device can still answer, after pressing the button
+    assert "Iemand anders antwoordt op dit toestel" in page.text
 
 
 def test_rate_limit_keeps_the_answers(tmp_path):

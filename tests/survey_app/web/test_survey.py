@@ -37,9 +37,20 @@ def _count(session, model) -> int:
 
 
 def test_survey_renders_every_kind_in_dutch_by_default(client, setup):
-    page = client.get(f"/s/{setup.open_wave.token}")
-    assert page.status_code == 200
-    assert '<html lang="nl">' in page.text
+    url = f"/s/{setup.open_wave.token}"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert '<html lang="nl">' in first.text
+    assert "Deel 1 van 2" in first.text
+    assert '<progress max="2" value="1"' in first.text
+    # Next leads to part 2 once part 1 is answered
+    moved = client.post(
+        url, data={**hidden_fields(first.text), "freq": "4", "agree": "2", "move": "next"}
+    )
+    assert moved.status_code == 303 and "part=2" in moved.headers["Location"]
+    second = client.get(moved.headers["Location"])
+    assert "Deel 2 van 2" in second.text
+    pages = first.text + second.text
     # scale, yes/no, choice, bands, number, text
     for text in (
         "Ik zet mijn pc uit.",
@@ -53,10 +64,9 @@ def test_survey_renders_every_kind_in_dutch_by_default(client, setup):
         'name="distance"',
         "<textarea",
     ):
-        assert text in page.text, text
-    # grouped per item in a fieldset with a legend, per theme with a progress indication
-    assert page.text.count("<fieldset") == 5
-    assert "Deel 1 van 2" in page.text
+        assert text in pages, text
+    # grouped per item in a fieldset with a legend
+    assert pages.count("<fieldset") == 5
 
 
 @pytest.mark.parametrize(
@@ -204,10 +214,9 @@ def test_closed_wave_stores_nothing(client, setup, db_session):
     assert _count(db_session, Response) == 0
 
 
-def test_draft_and_unknown_waves_are_not_found(client, setup, db_session):
-    assert client.get(f"/s/{setup.draft_wave.token}").status_code == 404
-    assert client.post(f"/s/{setup.draft_wave.token}", data=VALID).status_code == 404
+def test_unknown_waves_are_not_found(client, setup, db_session):
     assert client.get("/s/no-such-token").status_code == 404
+    assert client.post("/s/no-such-token", data=VALID).status_code == 404
     assert _count(db_session, Response) == 0
 
 
