@@ -87,8 +87,10 @@ def test_schedule_is_entered_in_belgian_time_and_stored_in_utc(coach, setup, db_
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"opens_at": "2026-03-10T09:00", "closes_at": "2026-03-10T09:00"},
-         "The wave must close after it opens."),  # fmt: skip
+        (
+            {"opens_at": "2026-03-10T09:00", "closes_at": "2026-03-10T09:00"},
+            "The wave must close after it opens.",
+        ),
         ({"opens_at": "2026-03-02T09:00"}, "This time has passed"),  # 09:00 Brussels < T0
         ({"closes_at": "2026-03-01T12:00"}, "This time has passed"),
         ({"opens_at": "10 maart"}, "Not a valid datetime value."),
