@@ -32,6 +32,8 @@ class DemoData:
     open_wave_id: int = 0
     #: A password reset link's token (of an account of its own, not one of ``accounts``).
     reset_token: str = "reset"
+    #: A draft wave (its page has the schedule form with the opening time).
+    draft_wave_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,15 @@ PAGES: list[Page] = [
     Page("coach-wave", "coach", lambda d: f"/coach/waves/{d.wave_id}?lang=nl", "Deelname"),
     Page(
         "coach-wave-open", "coach", lambda d: f"/coach/waves/{d.open_wave_id}?lang=nl", "Deelname"
+    ),
+    Page(
+        "coach-wave-draft", "coach", lambda d: f"/coach/waves/{d.draft_wave_id}?lang=nl", "Planning"
+    ),
+    Page(
+        "coach-wave-close",
+        "coach",
+        lambda d: f"/coach/waves/{d.open_wave_id}/close?lang=nl",
+        "Wat afsluiten doet",
     ),
     Page(
         "coach-comments",
@@ -201,6 +212,7 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
             job_token=job.token,
             open_wave_id=waves[WaveStatus.OPEN].id,
             reset_token=reset_token,
+            draft_wave_id=waves[WaveStatus.DRAFT].id,
         )
     finally:
         session.close()
