@@ -14,7 +14,7 @@ import io
 from datetime import datetime
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
@@ -148,10 +148,15 @@ def generate_invitations(wave_id: int) -> Any:
     return redirect(url_for("coach.wave", wave_id=wave.id))
 
 
-@bp.route("/waves/<int:wave_id>/close")
+@bp.route("/waves/<int:wave_id>/close", methods=["GET", "POST"])
 @coach_only
 def close_confirmation(wave_id: int) -> Any:
-    """What closing means for this wave, with the counts so far; the button posts the close."""
+    """What closing means for this wave, with the counts so far; its button posts the close.
+
+    A post here (with the CSRF token) closes the wave, as before there was a page to confirm on.
+    """
+    if request.method == "POST":
+        return _change_status(wave_id, "close")
     wave = wave_or_404(wave_id)
     if wave.status is not WaveStatus.OPEN:
         flash(_("This wave cannot be changed that way."), "error")
@@ -178,9 +183,14 @@ def close_confirmation(wave_id: int) -> Any:
     )
 
 
-@bp.route("/waves/<int:wave_id>/<any(open, close, reopen):action>", methods=["POST"])
+@bp.route("/waves/<int:wave_id>/<any(open, reopen):action>", methods=["POST"])
 @coach_only
 def change_wave_status(wave_id: int, action: str) -> Any:
+    """Open a draft, or reopen a wave in its grace period (closing: :func:`close_confirmation`)."""
+    return _change_status(wave_id, action)
+
+
+def _change_status(wave_id: int, action: str) -> Any:
     wave = wave_or_404(wave_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
