@@ -213,6 +213,7 @@ def _change_status(wave_id: int, action: str) -> Any:
         else:
             flash(_("The wave is closed: the survey link no longer accepts answers."), "info")
     elif action == "reopen" and schedule.reopen(session, wave, now):
+        note(Event.WAVE_REOPENED, schedule.audit_subject(wave))  # the trail said "closed"
         flash(_("The wave is open again: the survey link accepts answers."), "info")
     else:
         flash(_("This wave cannot be changed that way."), "error")

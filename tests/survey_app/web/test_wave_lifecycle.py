@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from survey_app.store import invitations, schedule
 from survey_app.store.campaigns import campaign_questionnaire
-from survey_app.store.models import InvitationMode, WaveStatus
+from survey_app.store.models import AuditEntry, InvitationMode, WaveStatus
 from survey_app.store.responses import store_response
 from tests.conftest import AuthActions, csrf_token, make_app
 from tests.survey_app.conftest import make_setup
@@ -248,6 +249,9 @@ def test_closing_with_a_grace_period_can_be_undone_until_it_ends(graceful, froze
     client.post(f"/coach/waves/{wave.id}/reopen", data={"csrf_token": csrf_token(page)})
     session.refresh(wave)
     assert wave.status is WaveStatus.OPEN and wave.closed_at is None and wave.closed_on is None
+    # the audit trail, which says the wave was closed, says it was reopened too
+    actions = session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)).all()
+    assert actions == ["wave_closed", "wave_reopened"]
 
     # closed again; after the grace period it is final and cannot be reopened
     client.post(f"/coach/waves/{wave.id}/close", data={"csrf_token": csrf_token(page)})
