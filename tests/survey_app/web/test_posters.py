@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from survey_app.web.coach import posters
 from survey_app.web.coach.common import survey_url
-from tests.pdf_pages import page_texts, save_pngs
+from tests.pdf_pages import page_texts, page_words, save_pngs
 from tests.survey_app.web.test_invitation_sheet import _modules, _placed_qr_codes
 
 #: A4 in PDF points (1/72 inch): 210 × 297 mm.
@@ -129,3 +129,22 @@ def test_posters_to_look_at(app, klimaatteam_setup, db_session, size):
         pdf = _poster(app, wave, size, languages=[language])
         assert len(PdfReader(io.BytesIO(pdf)).pages) == 1  # nothing spills onto a second page
         save_pngs(pdf, f"{size}-{language}", "posters", resolution=50)
+
+
+@pytest.mark.parametrize("size", ["a4", "a6"])
+def test_the_longest_names_stay_on_one_page(app, klimaatteam_setup, db_session, size):
+    """An organisation name of 200 characters and a wave name of 60 push nothing off the page."""
+    organisation = db_session.merge(klimaatteam_setup.organisation)
+    organisation.name = ("Intercommunale Vereniging voor Duurzame Ontwikkeling " * 4)[:200]
+    wave = db_session.merge(klimaatteam_setup.draft_wave)
+    wave.name = "W" * 60
+    wave.closes_at = datetime(2026, 9, 30, 15, 0)
+    db_session.commit()
+    pdf = _poster(app, wave, size)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 3  # one page per language, no more
+    assert [len(images) for images in _qr_images(app, wave, pdf)] == [1 if size == "a4" else 4] * 3
+    # no word runs off the sheet (an unbreakable name once widened the poster past its edge)
+    for words in page_words(pdf):
+        assert all(word.left >= 0 and word.right <= A4[0] for word in words)
+    if size == "a4":
+        save_pngs(pdf, "a4-longest-names", "posters", resolution=40)
