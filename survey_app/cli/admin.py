@@ -1,5 +1,5 @@
-"""Administration commands: ``db``, ``users``, ``demo``, ``purge``, ``backup``, ``restore``;
-the development server ``run``."""
+"""Administration commands: ``db``, ``users``, ``demo``, ``purge``, ``backup``, ``restore``,
+``tick`` (the waves' clock, from cron); the development server ``run``."""
 
 from __future__ import annotations
 
@@ -252,6 +252,24 @@ class DevServerLogFilter(logging.Filter):
         return True
 
 
+@click.command("tick")
+@with_appcontext
+def tick_command() -> None:
+    """Open and close the waves whose time has come, and end grace periods (cron, every minute).
+
+    Prints one line per change, nothing when nothing was due. Safe to run
+    often and from several machines at once: each change is claimed by one
+    process only (survey_app/store/schedule.py). Pages do the same for the
+    waves they show; this command makes it happen without a visitor, so that
+    results are published and reminder addresses deleted on time.
+    """
+    from survey_app.store import schedule
+    from survey_app.web.schedule import grace
+
+    for step in schedule.tick(get_session(), grace()):
+        click.echo(f"Wave {step.wave_id}: {step.before.value} -> {step.after.value}")
+
+
 @click.command(
     "run",
     params=list(flask_run_command.params),
@@ -275,5 +293,6 @@ COMMANDS = (
     purge_command,
     backup_command,
     restore_command,
+    tick_command,
     run_command,
 )

@@ -34,6 +34,7 @@ PAGE_SIZE = 50
 class Event(enum.StrEnum):
     DOWNLOAD = "download"
     WAVE_CLOSED = "wave_closed"
+    WAVE_REOPENED = "wave_reopened"
     PURGE = "purge"
     ACCOUNT_CREATED = "account_created"
     ACCOUNT_CHANGED = "account_changed"

@@ -551,7 +551,7 @@ class User(Base):
 class AuditEntry(Base):
     """Who (an account, as it was then) did what to which report, wave or account, and when.
 
-    Only staff actions: downloads, closing a wave, purging responses,
+    Only staff actions: downloads, closing (and reopening) a wave, purging responses,
     creating, changing or deleting an account. Never anything about a
     respondent (no answer, code, token or address). The account id has no
     foreign key, so the entry outlives the account; ``account_email`` is the

@@ -82,6 +82,16 @@ def local_day(moment: datetime) -> date:
     return moment.replace(tzinfo=UTC).astimezone(TIMEZONE).date()
 
 
+def from_local(moment: datetime) -> datetime:
+    """A naive Belgian wall-clock time (as a coach types it) as naive UTC."""
+    return moment.replace(tzinfo=TIMEZONE).astimezone(UTC).replace(tzinfo=None)
+
+
+def to_local(moment: datetime) -> datetime:
+    """A naive UTC moment as naive Belgian wall-clock time (to fill a form with)."""
+    return moment.replace(tzinfo=UTC).astimezone(TIMEZONE).replace(tzinfo=None)
+
+
 def grace_from_minutes(minutes: object) -> timedelta:
     """The grace period from a setting (minutes; None or "" for the default)."""
     if minutes in (None, ""):
@@ -177,6 +187,18 @@ def close_now(
     if claimed and now >= closed_at + grace:
         finalise(session, wave)
     return claimed
+
+
+def reopen(session: Session, wave: Wave, now: datetime) -> bool:
+    """Take a closing wave back to open (during its grace period); False if it was not closing.
+
+    A scheduled closing time already past is cleared, or the clock would
+    close the wave again at once; one still to come is kept.
+    """
+    values: dict = {"status": WaveStatus.OPEN, "closed_at": None, "closed_on": None}
+    if wave.closes_at is not None and wave.closes_at <= now:
+        values["closes_at"] = None
+    return _claim(session, wave, WaveStatus.CLOSING, values)
 
 
 def finalise(session: Session, wave: Wave) -> int:

@@ -4,18 +4,25 @@
 closing, ending the grace period) before a page shows or a survey accepts
 anything, so the status never lags behind the clock even without
 ``klimaatpeil tick``. ``grace()`` is the grace period from
-``SURVEY_GRACE_MINUTES`` (default 120).
+``SURVEY_GRACE_MINUTES`` (default 120). ``moment(dt)`` writes a naive UTC
+moment as the reader says it in Belgium ("dinsdag 15 december 2026 om
+17:00"), for the wave page, the close confirmation and the posters.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import format_date, format_time
+from flask_babel import gettext as _
 
 from survey_app.store import schedule
 from survey_app.store.db import get_session
 from survey_app.store.models import Wave
+
+#: The moment's date as written in full ("dinsdag 15 december 2026"), its time as "17:00".
+DATE_FORMAT, TIME_FORMAT = "full", "HH:mm"
 
 
 def grace() -> timedelta:
@@ -26,3 +33,12 @@ def grace() -> timedelta:
 def follow_clock(*waves: Wave) -> list[schedule.Step]:
     """Bring ``waves`` up to the clock; the steps taken (usually none)."""
     return schedule.apply_all(get_session(), waves, grace())
+
+
+def moment(value: datetime, *, time_only: bool = False) -> str:
+    """A naive UTC moment in the reader's language, at Belgian wall-clock time."""
+    local = schedule.to_local(value)
+    time = format_time(local, TIME_FORMAT, rebase=False)
+    if time_only:
+        return time
+    return _("%(date)s at %(time)s", date=format_date(local, DATE_FORMAT, rebase=False), time=time)

@@ -34,6 +34,8 @@ class DemoData:
     reset_token: str = "reset"
     #: The link of a draft wave: the survey shown as a preview.
     draft_token: str = "draft"
+    #: A draft wave (its page has the schedule form with the opening time).
+    draft_wave_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,15 @@ PAGES: list[Page] = [
     Page("coach-wave", "coach", lambda d: f"/coach/waves/{d.wave_id}?lang=nl", "Deelname"),
     Page(
         "coach-wave-open", "coach", lambda d: f"/coach/waves/{d.open_wave_id}?lang=nl", "Deelname"
+    ),
+    Page(
+        "coach-wave-draft", "coach", lambda d: f"/coach/waves/{d.draft_wave_id}?lang=nl", "Planning"
+    ),
+    Page(
+        "coach-wave-close",
+        "coach",
+        lambda d: f"/coach/waves/{d.open_wave_id}/close?lang=nl",
+        "Wat afsluiten doet",
     ),
     Page(
         "coach-comments",
@@ -206,6 +217,7 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
             open_wave_id=waves[WaveStatus.OPEN].id,
             reset_token=reset_token,
             draft_token=waves[WaveStatus.DRAFT].token,
+            draft_wave_id=waves[WaveStatus.DRAFT].id,
         )
     finally:
         session.close()

@@ -84,7 +84,9 @@ def test_coach_opens_and_closes_a_wave_and_downloads_both_reports(browser, demo_
     page.locator("tr", has_text="tussenmeting").get_by_role("button", name="Openen").click()
     assert "open" in page.locator(".status").first.inner_text()
     check_page(watched, "journey-coach-03-wave-open")
-    page.get_by_role("button", name="Afsluiten").click()
+    page.get_by_role("link", name="Afsluiten").click()  # closing asks first
+    check_page(watched, "journey-coach-04-close-confirmation")
+    page.get_by_role("button", name="De meting afsluiten").click()
     check_page(watched, "journey-coach-04-wave-closed")
     session = server.session_factory()
     statuses = {w.name: w.status for w in session.scalars(select(Wave))}

@@ -22,6 +22,7 @@ ROLE_LABELS = {
 EVENT_LABELS = {
     Event.DOWNLOAD: _l("Downloaded"),
     Event.WAVE_CLOSED: _l("Closed a wave"),
+    Event.WAVE_REOPENED: _l("Reopened a wave"),
     Event.PURGE: _l("Deleted responses (purge)"),
     Event.ACCOUNT_CREATED: _l("Created an account"),
     Event.ACCOUNT_CHANGED: _l("Changed an account"),

@@ -23,6 +23,7 @@ from survey_app.web.coach.forms import (
     names_form,
     names_from,
 )
+from survey_app.web.schedule import follow_clock
 
 
 @bp.route("/campaigns/<int:campaign_id>/wave-names", methods=["GET", "POST"])
@@ -57,6 +58,7 @@ def wave_names(campaign_id: int) -> Any:
 @coach_only
 def campaign(campaign_id: int) -> Any:
     campaign = campaign_or_404(campaign_id)
+    follow_clock(*campaign.waves)
     session = get_session()
     form = WaveForm()
     if form.validate_on_submit():

@@ -10,11 +10,15 @@ from flask_login import current_user
 from survey_app.store.db import get_session
 from survey_app.store.models import Campaign, Organisation, Role, Wave
 from survey_app.store.organisations import organisation_by_slug
+from survey_app.store.schedule import local_day
 from survey_app.web.auth import roles_required
-from survey_app.web.schedule import follow_clock
+from survey_app.web.schedule import follow_clock, moment
 
 bp = Blueprint("coach", __name__, url_prefix="/coach")
 coach_only = roles_required(Role.ADMIN, Role.COACH)
+# a wave's times as the reader says them in Belgium: {{ wave.closes_at|moment }}
+bp.add_app_template_filter(moment, "moment")
+bp.add_app_template_filter(local_day, "localday")
 
 
 def organisation_or_404(slug: str) -> Organisation:

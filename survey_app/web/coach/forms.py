@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from babel import Locale
@@ -12,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    DateTimeLocalField,
     EmailField,
     IntegerField,
     SelectChoice,
@@ -21,7 +23,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from survey_app.store.models import WaveKind, display_name
+from survey_app.store import schedule
+from survey_app.store.models import Wave, WaveKind, WaveStatus, display_name
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -143,6 +146,71 @@ class RetentionForm(FlaskForm):
         validators=[Optional()],
         description=_l("After this date, delete the responses with: klimaatpeil purge --expired"),
     )
+
+
+#: What ``<input type="datetime-local">`` sends (with seconds when a browser adds them).
+DATETIME_LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+class ScheduleForm(FlaskForm):
+    """When a wave opens and closes by itself, in Belgian time; empty for "by hand"."""
+
+    opens_at = DateTimeLocalField(
+        _l("Opens automatically on"),
+        format=DATETIME_LOCAL_FORMATS,
+        validators=[Optional()],
+        description=_l("Belgian time. Leave empty to open the wave by hand."),
+    )
+    closes_at = DateTimeLocalField(
+        _l("Closes automatically on"),
+        format=DATETIME_LOCAL_FORMATS,
+        validators=[Optional()],
+        description=_l("Belgian time. Leave empty to close the wave by hand."),
+    )
+
+    @classmethod
+    def of(cls, wave: Wave) -> ScheduleForm:
+        """The form filled with the wave's schedule, in Belgian time."""
+        return cls(
+            opens_at=schedule.to_local(wave.opens_at) if wave.opens_at else None,
+            closes_at=schedule.to_local(wave.closes_at) if wave.closes_at else None,
+        )
+
+    def times_for(
+        self, wave: Wave, now: datetime
+    ) -> tuple[datetime | None, datetime | None] | None:
+        """The valid (opens_at, closes_at) in naive UTC; None with the errors on the fields.
+
+        Only a draft's opening can be set (an open wave's opening is history);
+        a closing wave and a closed one take no schedule (the caller checks
+        that). A new time must lie ahead: one already past would open or
+        close the wave at once, which the Open and Close buttons do more plainly.
+        """
+        opens_at = wave.opens_at
+        if wave.status is WaveStatus.DRAFT:
+            opens_at = _utc(self.opens_at.data)
+            if opens_at is not None and opens_at <= now:
+                self.opens_at.errors.append(
+                    _l("This time has passed. Choose a later time, or open the wave now.")
+                )
+        elif self.opens_at.data is not None and _utc(self.opens_at.data) != wave.opens_at:
+            self.opens_at.errors.append(
+                _l("The wave is already open: its opening cannot be changed.")
+            )
+        closes_at = _utc(self.closes_at.data)
+        if closes_at is not None and closes_at != wave.closes_at and closes_at <= now:
+            self.closes_at.errors.append(
+                _l("This time has passed. Choose a later time, or close the wave now.")
+            )
+        elif closes_at is not None and opens_at is not None and closes_at <= opens_at:
+            self.closes_at.errors.append(_l("The wave must close after it opens."))
+        if self.opens_at.errors or self.closes_at.errors:
+            return None
+        return opens_at, closes_at
+
+
+def _utc(local: datetime | None) -> datetime | None:
+    return schedule.from_local(local) if local is not None else None
 
 
 class ConfirmForm(FlaskForm):

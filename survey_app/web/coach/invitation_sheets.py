@@ -107,10 +107,20 @@ def card_texts(wave: Wave, languages: list[str]) -> list[CardText]:
     return texts
 
 
-def _qr_data_uri(url: str) -> str:
-    """The QR code as a PNG (one image per card in the PDF); the card's margin is its quiet zone."""
+def make_qr(url: str) -> segno.QRCode:
+    """The QR code of a link, as every QR code of the app makes it (medium error correction)."""
+    return segno.make(url, error="m")
+
+
+def survey_qr(wave: Wave) -> segno.QRCode:
+    """The wave's QR code (page, downloads, posters): the same from the draft on."""
+    return make_qr(survey_url(wave))
+
+
+def qr_data_uri(qr: segno.QRCode) -> str:
+    """A QR code as a PNG data URI for a PDF, without quiet zone (the page's margin is one)."""
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=8, border=0)
+    qr.save(buffer, kind="png", scale=8, border=0)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -125,7 +135,7 @@ def codes_pdf(wave: Wave, codes: list[str], languages: list[str] | None = None) 
     cards = []
     for code in codes:
         url = invitation_url(wave, code)
-        cards.append({"code": code, "qr": _qr_data_uri(url)})
+        cards.append({"code": code, "qr": qr_data_uri(make_qr(url))})
     link = survey_url(wave)
     starts = range(0, len(cards), CARDS_PER_ROW)
     html = render_template(

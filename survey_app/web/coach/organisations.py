@@ -28,6 +28,7 @@ from survey_app.web.coach.forms import (
     names_from,
     parse_departments,
 )
+from survey_app.web.schedule import follow_clock
 from survey_app.web.survey.forms import load_questionnaire
 
 
@@ -35,6 +36,7 @@ from survey_app.web.survey.forms import load_questionnaire
 @coach_only
 def index() -> Any:
     organisations = visible_organisations(current_user)
+    follow_clock(*(w for o in organisations for c in o.campaigns for w in c.waves))
     return render_template("coach/index.html", organisations=organisations)
 
 
@@ -83,6 +85,7 @@ def _questionnaire_choices() -> list[SelectChoice]:
 @coach_only
 def organisation(slug: str) -> Any:
     organisation = organisation_or_404(slug)
+    follow_clock(*(wave for campaign in organisation.campaigns for wave in campaign.waves))
     form = CampaignForm()
     form.questionnaire.choices = _questionnaire_choices()
     if form.validate_on_submit():

@@ -32,6 +32,7 @@ from survey_app.store.participation import daily_counts
 from survey_app.store.result_cache import cached, wave_states
 from survey_app.web.auth import visible_organisations
 from survey_app.web.dashboard.tiles import headline_tiles
+from survey_app.web.schedule import follow_clock
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -170,6 +171,8 @@ def organisation(slug: str) -> Any:
     if organisation is None or not can_view(organisation):
         abort(404)
     campaigns = organisation.campaigns
+    # a wave whose time has come opens or closes before anything is read of it
+    follow_clock(*(wave for campaign in campaigns for wave in campaign.waves))
     campaign = None
     if campaigns:
         wanted = request.args.get("campaign", type=int)

@@ -11,6 +11,7 @@ NOT_PAGES = {
     "coach.change_wave_status",
     "coach.add_viewer",
     "coach.wave_qr",
+    "coach.wave_poster",
     "coach.wave_csv",
     "coach.campaign_csv",
     "coach.wave_xlsx",

@@ -76,11 +76,8 @@ def test_nothing_links_a_code_to_a_response(client, token_wave, db_session):
 
 def test_coach_generates_codes_as_pdf_and_csv(client, auth, setup, db_session):
     auth.login(setup.coach_email, setup.coach_password)
-    page = client.get(f"/coach/waves/{setup.open_wave.id}")
-    client.post(
-        f"/coach/waves/{setup.open_wave.id}/invitations/mode",
-        data={"mode": "tokens", "csrf_token": csrf_token(page.text)},
-    )
+    setup.open_wave.invitation_mode = InvitationMode.TOKENS  # chosen as a draft; fixed once open
+    db_session.commit()
     page = client.get(f"/coach/waves/{setup.open_wave.id}")
     result = client.post(
         f"/coach/waves/{setup.open_wave.id}/invitations",
