@@ -6,7 +6,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -237,30 +237,31 @@ def delete_department(department_id: int) -> Any:
     department = _department_or_404(department_id)
     organisation = department.organisation
     session = get_session()
+    name = department.label(str(get_locale()))
     refusal = None
     if department_in_use(session, department):
         refusal = _(
-            "%(name)s cannot be removed: responses or participation counts refer to it, "
-            "and removing it would move those answers to “not given”. Set its headcount "
-            "to 0 if it no longer exists.",
-            name=department.label(str(get_locale())),
+            "Responses or participation counts refer to it: removing it would move those "
+            "answers to “not given”. Set its headcount to 0 if it no longer exists."
         )
     elif len(organisation.departments) == 1:
         refusal = _("An organisation keeps at least one department: add another one first.")
     form = ConfirmForm()
     if refusal is None and form.validate_on_submit():
-        name = department.label(str(get_locale()))
         organisation.departments.remove(department)
         session.commit()
         flash(_("Department %(name)s removed.", name=name), "info")
         return redirect(url_for("coach.departments", slug=organisation.slug))
     if refusal is not None and request.method == "POST":
+        flash(_("The department %(name)s cannot be removed", name=name), "error")
         flash(refusal, "error")
         return redirect(url_for("coach.departments", slug=organisation.slug))
     return confirm_delete(
         form,
-        title=_("Remove the department %(name)s?", name=department.label(str(get_locale()))),
-        details=[_("Headcount: %(count)s", count=department.headcount)],
+        title=_("Remove the department %(name)s?", name=name)
+        if refusal is None
+        else _("The department %(name)s cannot be removed", name=name),
+        details=[_("Headcount: %(count)s", count=format_decimal(department.headcount))],
         consequence=_(
             "No response refers to it yet. It leaves the survey's list of "
             "departments and the participation tables."

@@ -125,7 +125,8 @@ def test_a_department_answers_refer_to_is_never_removed(client, coach, db_sessio
     db_session.commit()
     url = f"/coach/departments/{finance.id}/delete?lang=en"
     page = client.get(url)
-    assert "cannot be removed: responses or participation counts refer to it" in page.text
+    assert "The department Financiën cannot be removed" in page.text
+    assert "Responses or participation counts refer to it" in page.text
     assert "<button" not in page.text.split("<main", 1)[1].split("</main>")[0]
     token = _token(client, f"/coach/organisations/{coach.organisation.slug}/departments")
     result = client.post(url, data={"csrf_token": token}, follow_redirects=True)
@@ -300,3 +301,15 @@ def test_workshops_planned_and_held(client, coach, db_session, frozen_clock):
     campaign = client.get(f"/coach/campaigns/{coach.campaign.id}?lang=en").text
     assert 'Resultaten · <span class="planned">planned</span>' in campaign
     assert "<strong>Planning</strong>" in campaign  # the held workshop, not the planned one
+
+
+def test_a_published_response_alone_keeps_a_department(db_session, setup):
+    from survey_app.store.models import Response
+    from survey_app.store.organisations import department_in_use
+
+    technical = setup.organisation.departments[1]
+    assert not department_in_use(db_session, technical)
+    db_session.add(Response(wave_id=setup.closed_wave.id, department_id=technical.id,
+                            language="nl"))  # fmt: skip
+    db_session.commit()
+    assert department_in_use(db_session, technical)
