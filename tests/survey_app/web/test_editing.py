@@ -293,7 +293,7 @@ def test_workshops_planned_and_held(client, coach, db_session, frozen_clock):
     negative = client.post(url, data={**held, "participants": "-2"})
     assert negative.status_code == 200
     page = client.get(url).text
-    planned_part, held_part = page.split(">Held<")
+    planned_part, held_part = page.split(">Workshops held<")
     assert "Resultaten" in planned_part and "<strong>impactrapport</strong>" in planned_part
     assert "Actieplan" in held_part and "14 participants" in held_part
     stored = {w.title: w.participants for w in db_session.scalars(select(Workshop))}
