@@ -12,8 +12,17 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 import questionnaires
+from survey_app.campaign_data import wave_participation
 from survey_app.store.db import get_session
-from survey_app.store.models import Campaign, Department, Role, Wave, WaveKind
+from survey_app.store.models import (
+    Campaign,
+    Department,
+    Organisation,
+    Role,
+    Wave,
+    WaveKind,
+    WaveStatus,
+)
 from survey_app.store.organisations import (
     SlugTaken,
     add_department,
@@ -161,9 +170,34 @@ def department_names(slug: str) -> Any:
                            back_label=organisation.name)  # fmt: skip
 
 
-def _departments_page(organisation: Any, form: Any, add_form: DepartmentForm) -> Any:
+def over_headcount(organisation: Organisation) -> list[dict[str, Any]]:
+    """Where a department's shown responses exceed its headcount: its headcount is too low.
+
+    Read from the same participation table as the wave page (small groups
+    hidden), for every wave that took answers and is not archived.
+    """
+    language = str(get_locale())
+    found = []
+    for campaign in organisation.campaigns:
+        for wave in campaign.waves:
+            if wave.archived or wave.status is WaveStatus.DRAFT:
+                continue
+            shown = wave_participation(get_session(), wave, organisation, language)
+            names = {d.name: d for d in organisation.departments}
+            for row in shown.departments:
+                if row.rate is not None and row.rate > 1:
+                    found.append({"wave": wave, "campaign": campaign,
+                                  "department": names[row.name], "rate": row.rate})  # fmt: skip
+    return found
+
+
+def _departments_page(organisation: Organisation, form: Any, add_form: DepartmentForm) -> Any:
     return render_template(
-        "coach/departments.html", organisation=organisation, form=form, add_form=add_form
+        "coach/departments.html",
+        organisation=organisation,
+        form=form,
+        add_form=add_form,
+        too_many=over_headcount(organisation),
     )
 
 

@@ -313,3 +313,17 @@ def test_a_published_response_alone_keeps_a_department(db_session, setup):
                             language="nl"))  # fmt: skip
     db_session.commit()
     assert department_in_use(db_session, technical)
+
+
+def test_more_responses_than_headcount_is_flagged(client, coach, db_session):
+    finance, technical = coach.organisation.departments
+    url = f"/coach/organisations/{coach.organisation.slug}/departments?lang=en"
+    assert "More responses than people" not in client.get(url).text
+    for department, count in ((finance, 25), (technical, 10)):  # 25 of 20 people
+        db_session.add(Participation(wave_id=coach.closed_wave.id, day=date(2026, 2, 3),
+                                     department_id=department.id, count=count))  # fmt: skip
+    db_session.commit()
+    page = client.get(url).text
+    assert "More responses than people: check these headcounts." in page
+    assert "Financiën: response rate 125% in the wave oud of Test." in page
+    assert "Technische dienst: response rate" not in page
