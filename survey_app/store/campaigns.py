@@ -1,7 +1,8 @@
-"""Campaigns: their questionnaire snapshot, and looking them up."""
+"""Campaigns: their questionnaire snapshot, looking them up, archiving them and their waves."""
 
 from __future__ import annotations
 
+import enum
 import json
 from datetime import date
 from functools import lru_cache
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from questionnaires import Questionnaire, from_dict
-from survey_app.store.models import Campaign
+from survey_app.store.models import Campaign, Wave, WaveStatus
 
 
 @lru_cache(maxsize=64)
@@ -48,3 +49,34 @@ def expired_campaigns(session: Session, today: date) -> list[Campaign]:
             select(Campaign).where(Campaign.retention_until < today).order_by(Campaign.id)
         )
     )
+
+
+class KeptInView(enum.StrEnum):
+    """Why a wave (or a campaign, for one of its waves) cannot be archived now."""
+
+    #: It takes answers: open, or closing within its grace period.
+    TAKES_ANSWERS = "takes_answers"
+    #: A draft with a scheduled opening: hidden, it would still open by itself.
+    SCHEDULED = "scheduled"
+
+
+def why_not_archived(wave: Wave) -> KeptInView | None:
+    """What keeps ``wave`` from being archived, or None when it may be.
+
+    Archiving only hides: a wave that takes answers, or will by the clock,
+    stays in view so that the coach keeps seeing and closing it.
+    """
+    if wave.status in (WaveStatus.OPEN, WaveStatus.CLOSING):
+        return KeptInView.TAKES_ANSWERS
+    if wave.status is WaveStatus.DRAFT and wave.opens_at is not None:
+        return KeptInView.SCHEDULED
+    return None
+
+
+def why_campaign_not_archived(campaign: Campaign) -> KeptInView | None:
+    """What keeps ``campaign`` from being archived: the first of its waves that must stay."""
+    for wave in campaign.waves:
+        reason = why_not_archived(wave)
+        if reason is not None:
+            return reason
+    return None

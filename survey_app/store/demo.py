@@ -171,15 +171,17 @@ def create_with_accounts(
 def _demo_workshops() -> list[Workshop]:
     return [
         Workshop(held_on=date(2026, 2, 26), phase=Phase.DIAGNOSE, title="Startworkshop",
+                 participants=9,
                  notes="De nulmeting toont de meeste ruimte bij **pc's en schermen** en bij "
                        "**printen**.", decisions="- Focus op energie en papier\n- Actieplan tegen "
                        "april"),
         Workshop(held_on=date(2026, 3, 26), phase=Phase.PLANNING, title="Actieplan",
+                 participants=8,
                  decisions="- Campagne *Uit is uit*\n- Printers standaard recto-verso"),
         Workshop(held_on=date(2026, 6, 18), phase=Phase.ACTIE, title="Tussentijdse opvolging",
-                 notes="Stickers hangen; de printerinstellingen zijn aangepast."),
+                 participants=7, notes="Stickers hangen; de printerinstellingen zijn aangepast."),
         Workshop(held_on=date(2026, 11, 5), phase=Phase.VERANKERING, title="Resultaten",
-                 notes="Bespreking van het impactrapport."),
+                 participants=11, notes="Bespreking van het impactrapport."),
     ]  # fmt: skip
 
 

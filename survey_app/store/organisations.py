@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from survey_app.store.models import Department, Organisation, User
+from survey_app.store.models import Department, Organisation, Participation, Response, User
 
 
 class SlugTaken(ValueError):
@@ -51,3 +51,28 @@ def create_organisation(
         session.rollback()
         raise SlugTaken(slug) from None
     return organisation
+
+
+def department_in_use(session: Session, department: Department) -> bool:
+    """Whether a response or a participation count refers to ``department``.
+
+    Deleting such a department would move its answers to "not given"
+    (``response.department_id`` is SET NULL) and break its participation
+    counts, so it is never removed then. The participation count is written
+    in the transaction that seals a response, so it covers the sealed intake too.
+    """
+    for table in (Response, Participation):
+        query = select(table.id).where(table.department_id == department.id).limit(1)
+        if session.scalar(query) is not None:
+            return True
+    return False
+
+
+def add_department(
+    session: Session, organisation: Organisation, name: str, headcount: int
+) -> Department:
+    """A new department at the end of the organisation's list (the caller commits)."""
+    position = max((d.position for d in organisation.departments), default=-1) + 1
+    department = Department(name=name, headcount=headcount, position=position)
+    organisation.departments.append(department)
+    return department

@@ -36,6 +36,8 @@ class DemoData:
     draft_token: str = "draft"
     #: A draft wave (its page has the schedule form with the opening time).
     draft_wave_id: int = 0
+    #: A department with responses: its removal page says why it cannot be removed.
+    department_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,36 @@ PAGES: list[Page] = [
         "Namen van de metingen",
     ),
     Page(
+        "coach-departments",
+        "coach",
+        lambda d: f"/coach/organisations/{d.organisation_slug}/departments?lang=nl",
+        "Diensten en aantal medewerkers",
+    ),
+    Page(
+        "coach-department-delete",
+        "coach",
+        lambda d: f"/coach/departments/{d.department_id}/delete?lang=nl",
+        "kan niet verwijderd worden",
+    ),
+    Page(
+        "coach-campaign-rename",
+        "coach",
+        lambda d: f"/coach/campaigns/{d.campaign_id}/rename?lang=nl",
+        "Campagne hernoemen",
+    ),
+    Page(
+        "plan-action-delete",
+        "coach",
+        lambda d: f"/coach/actions/{d.action_id}/delete?lang=nl",
+        "Deze actie verwijderen?",
+    ),
+    Page(
+        "plan-workshop-delete",
+        "coach",
+        lambda d: f"/coach/workshops/{d.workshop_id}/delete?lang=nl",
+        "Deze workshop verwijderen?",
+    ),
+    Page(
         "dashboard-coach",
         "coach",
         lambda d: f"/dashboard/{d.organisation_slug}?lang=nl",
@@ -152,6 +184,12 @@ PAGES: list[Page] = [
         lambda d: f"/coach/jobs/{d.job_token}?lang=nl&refresh=off",
         "Het rapport wordt gemaakt",
     ),
+    Page(
+        "admin-user-delete",
+        "admin",
+        lambda d: f"/admin/users/{d.user_id}/delete?lang=nl",
+        "Het account directie@demodorp.be verwijderen?",
+    ),
     Page("admin-audit", "admin", lambda d: "/admin/audit?lang=nl", "coach@demodorp.be"),
     Page("account", "coach", lambda d: "/account?lang=nl", "Je wachtwoord wijzigen"),
     Page("account-two-factor", "coach", lambda d: "/account/two-factor?lang=nl", "QR-code"),
@@ -161,18 +199,31 @@ PAGES: list[Page] = [
 
 def install_demo(session_factory: Any, linking_key: str) -> DemoData:
     """Gemeente Demodorp, a coach, a viewer, an admin and a draft wave, in a fresh database."""
-    from datetime import timedelta
+    from datetime import date, timedelta
 
     from sqlalchemy import select
 
     from survey_app.store import audit, demo, jobs
-    from survey_app.store.models import Organisation, User, Wave, WaveKind, WaveStatus
+    from survey_app.store.models import (
+        Organisation,
+        Phase,
+        User,
+        Wave,
+        WaveKind,
+        WaveStatus,
+        Workshop,
+    )
     from survey_app.store.users import create_user, start_reset
 
     session = session_factory()
     try:
         campaign = demo.create(session, seed=2026, secret=linking_key)
         campaign.waves.append(Wave(name="tussenmeting", kind=WaveKind.EXTRA, position=3))
+        # a workshop still to come, so that the workshops page shows one planned
+        campaign.workshops.append(
+            Workshop(held_on=date.today() + timedelta(days=30), phase=Phase.VERANKERING,
+                     title="Slotworkshop", agenda="- **Resultaten** bespreken")
+        )  # fmt: skip
         session.commit()
         accounts = {
             "coach": (
@@ -218,6 +269,7 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
             reset_token=reset_token,
             draft_token=waves[WaveStatus.DRAFT].token,
             draft_wave_id=waves[WaveStatus.DRAFT].id,
+            department_id=campaign.organisation.departments[0].id,
         )
     finally:
         session.close()

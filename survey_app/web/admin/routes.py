@@ -33,6 +33,7 @@ from survey_app.store.users import (
 from survey_app.web.admin.forms import EVENT_LABELS, ROLE_LABELS, ConfirmForm, NewUserForm, UserForm
 from survey_app.web.audit import note
 from survey_app.web.auth import roles_required
+from survey_app.web.confirm import confirm_delete
 from survey_app.web.mail import mail_configured, send_mail
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -174,25 +175,38 @@ def reset_password(user_id: int) -> Any:
     return render_template("admin/reset_link.html", user=user, link=link, hours=RESET_HOURS)
 
 
-@bp.route("/users/<int:user_id>/delete", methods=["POST"])
+@bp.route("/users/<int:user_id>/delete", methods=["GET", "POST"])
 @admin_only
 def delete_user(user_id: int) -> Any:
+    """Ask, then delete an account (never one's own)."""
     user = _user(user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    form = ConfirmForm()
     if user.id == current_user.id:
         flash(
             _("You cannot delete your own account. Ask another admin to do it."),
             "error",
         )
         return redirect(url_for("admin.edit_user", user_id=user.id))
-    email = user.email
-    session = get_session()
-    session.delete(user)
-    session.commit()
-    note(Event.ACCOUNT_DELETED, email)
-    flash(_("Account %(email)s deleted.", email=email), "info")
-    return redirect(url_for("admin.users"))
+    if form.validate_on_submit():
+        email = user.email
+        session = get_session()
+        session.delete(user)
+        session.commit()
+        note(Event.ACCOUNT_DELETED, email)
+        flash(_("Account %(email)s deleted.", email=email), "info")
+        return redirect(url_for("admin.users"))
+    return confirm_delete(
+        form,
+        title=_("Delete the account %(email)s?", email=user.email),
+        details=[user.email, str(ROLE_LABELS[user.role])],
+        consequence=_(
+            "The person can no longer log in. Organisations, campaigns and answers "
+            "stay. This cannot be undone."
+        ),
+        button=_("Delete the account"),
+        back=url_for("admin.edit_user", user_id=user.id),
+        back_label=user.email,
+    )
 
 
 @bp.route("/audit")

@@ -1,16 +1,24 @@
 """The coach area at ``/coach``: organisations, campaigns, waves, downloads, the plan.
 
 One blueprint (``coach``) whose views are split by resource
-(:mod:`.organisations`, :mod:`.campaigns`, :mod:`.waves`, :mod:`.downloads`,
-:mod:`.posters`),
+(:mod:`.organisations`, :mod:`.departments`, :mod:`.campaigns`, :mod:`.waves`,
+:mod:`.downloads`, :mod:`.posters`),
 and the trajectory's own (``plan``: action plan, workshops, local figures).
 """
 
 from __future__ import annotations
 
-from survey_app.web.coach import campaigns, downloads, organisations, plan, posters, waves
+from survey_app.web.coach import (
+    campaigns,
+    departments,
+    downloads,
+    organisations,
+    plan,
+    posters,
+    waves,
+)
 from survey_app.web.coach.common import bp
 
 #: Importing the view modules above registered their routes on ``bp``.
-VIEW_MODULES = (organisations, campaigns, waves, downloads, posters)
+VIEW_MODULES = (organisations, departments, campaigns, waves, downloads, posters)
 BLUEPRINTS = (bp, plan.bp)

@@ -1,20 +1,22 @@
-"""A campaign in the coach area: trajectory page, waves, linking codes, retention, comments."""
+"""A campaign in the coach area: trajectory, waves, names, archiving, linking codes, retention."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from analysis.anonymity import effective_threshold
 from survey_app.campaign_data import open_answers, wave_totals
+from survey_app.store.campaigns import KeptInView, why_campaign_not_archived, why_not_archived
 from survey_app.store.db import get_session
-from survey_app.store.models import Wave, WaveKind
+from survey_app.store.models import Campaign, Wave, WaveKind
 from survey_app.store.trajectory import current_phase, next_step, timeline
-from survey_app.web.coach.common import bp, campaign_or_404, coach_only
+from survey_app.web.coach.common import bp, campaign_or_404, coach_only, wave_or_404
 from survey_app.web.coach.forms import (
+    CampaignNameForm,
     ConfirmForm,
     RetentionForm,
     WaveForm,
@@ -72,10 +74,14 @@ def campaign(campaign_id: int) -> Any:
             flash(_("Wave added."), "info")
             return redirect(url_for("coach.campaign", campaign_id=campaign.id))
     totals = wave_totals(session, campaign)
+    show_archived = request.args.get("archived") == "1"
     return render_template(
         "coach/campaign.html",
         campaign=campaign,
         form=form,
+        waves=[wave for wave in campaign.waves if show_archived or not wave.archived],
+        archived_count=sum(wave.archived for wave in campaign.waves),
+        show_archived=show_archived,
         retention_form=RetentionForm(retention_until=campaign.retention_until),
         phase=current_phase(campaign),
         events=timeline(campaign),
@@ -144,3 +150,83 @@ def retention(campaign_id: int) -> Any:
     else:
         flash(_("Please enter a date."), "error")
     return redirect(url_for("coach.campaign", campaign_id=campaign.id))
+
+
+@bp.route("/campaigns/<int:campaign_id>/rename", methods=["GET", "POST"])
+@coach_only
+def rename_campaign(campaign_id: int) -> Any:
+    """The campaign's name; its waves, answers and reports stay as they are."""
+    campaign = campaign_or_404(campaign_id)
+    form = CampaignNameForm(name=campaign.name)
+    if form.validate_on_submit():
+        campaign.name = form.name.data.strip()
+        get_session().commit()
+        flash(_("Saved."), "info")
+        return redirect(url_for("coach.campaign", campaign_id=campaign.id))
+    return render_template("coach/campaign_rename.html", campaign=campaign, form=form)
+
+
+def _kept_in_view(reason: KeptInView, name: str, *, wave: bool) -> str:
+    """Why archiving was refused, and what to do first."""
+    if wave and reason is KeptInView.TAKES_ANSWERS:
+        return _("The wave %(name)s takes answers: close it before archiving it.", name=name)
+    if wave:
+        return _(
+            "The wave %(name)s is scheduled to open: remove its opening date before archiving it.",
+            name=name,
+        )
+    if reason is KeptInView.TAKES_ANSWERS:
+        return _(
+            "A wave of %(name)s takes answers: close it before archiving the campaign.", name=name
+        )
+    return _(
+        "A wave of %(name)s is scheduled to open: remove its opening date before "
+        "archiving the campaign.",
+        name=name,
+    )
+
+
+def _archive(entry: Campaign | Wave, archive: bool, reason: KeptInView | None, name: str) -> None:
+    """Archive or restore a campaign or wave, unless ``reason`` keeps it in view; say so."""
+    is_wave = isinstance(entry, Wave)
+    if archive and reason is not None:
+        flash(_kept_in_view(reason, name, wave=is_wave), "error")
+        return
+    entry.archived = archive
+    get_session().commit()
+    if is_wave:
+        done = (
+            _("Wave archived: it is hidden from the list, nothing was deleted.")
+            if archive
+            else _("Wave restored.")
+        )
+    else:
+        done = (
+            _("Campaign archived: it is hidden from the lists, nothing was deleted.")
+            if archive
+            else _("Campaign restored.")
+        )
+    flash(done, "info")
+
+
+@bp.route("/campaigns/<int:campaign_id>/<any(archive, restore):action>", methods=["POST"])
+@coach_only
+def archive_campaign(campaign_id: int, action: str) -> Any:
+    """Hide a campaign from the coach's lists, or bring it back; nothing is deleted."""
+    campaign = campaign_or_404(campaign_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    follow_clock(*campaign.waves)  # a wave the clock opened takes answers now
+    _archive(campaign, action == "archive", why_campaign_not_archived(campaign), campaign.name)
+    return redirect(url_for("coach.campaign", campaign_id=campaign.id))
+
+
+@bp.route("/waves/<int:wave_id>/<any(archive, restore):action>", methods=["POST"])
+@coach_only
+def archive_wave(wave_id: int, action: str) -> Any:
+    """Hide a wave from the campaign's list, or bring it back; its key and answers stay."""
+    wave = wave_or_404(wave_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    _archive(wave, action == "archive", why_not_archived(wave), wave.label(str(get_locale())))
+    return redirect(url_for("coach.campaign", campaign_id=wave.campaign_id))

@@ -295,3 +295,61 @@ class MainLanguageForm(FlaskForm):
         self.main_language.choices = [
             SelectChoice(language, language_name(language)) for language in languages
         ]
+
+
+def not_blank(form: FlaskForm, field: StringField) -> None:
+    """Refuse a name of spaces only (InputRequired lets it through; it is stored stripped)."""
+    if not (field.data or "").strip():
+        raise ValidationError(_l("Enter a name."))
+
+
+class HeadcountField(IntegerField):
+    """A headcount: a whole number from 0 to 100000, with a message that says so."""
+
+    MESSAGE = _l("The headcount must be a whole number from 0 to 100000.")
+
+    def __init__(self, label: Any = None, **kwargs: Any) -> None:
+        validators = [
+            InputRequired(message=self.MESSAGE),
+            NumberRange(min=0, max=100_000, message=self.MESSAGE),
+        ]
+        super().__init__(label, validators=validators, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(str(self.MESSAGE)) from None
+
+
+def headcounts_form(departments: Sequence[Any]) -> FlaskForm:
+    """One headcount per department (field ``headcount_<id>``), filled with today's."""
+    fields = {
+        f"headcount_{department.id}": HeadcountField(
+            _l("Headcount of %(name)s", name=department.label(str(get_locale())))
+        )
+        for department in departments
+    }
+    data = {f"headcount_{department.id}": department.headcount for department in departments}
+    return type("HeadcountsForm", (FlaskForm,), fields)(data=data)
+
+
+class DepartmentForm(FlaskForm):
+    """A new department of an organisation."""
+
+    name = StringField(
+        _l("Name of the department"),
+        validators=[InputRequired(), not_blank, Length(max=200)],
+        description=_l(
+            "In the organisation's main language; names in other languages follow "
+            "on the names page."
+        ),
+    )
+    headcount = HeadcountField(_l("Headcount"))
+
+
+class CampaignNameForm(FlaskForm):
+    name = StringField(
+        _l("Name of the campaign"), validators=[InputRequired(), not_blank, Length(max=200)]
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -109,12 +109,16 @@ def organisation(slug: str) -> Any:
         flash(_("Campaign created with a baseline and a follow-up wave."), "info")
         return redirect(url_for("coach.campaign", campaign_id=campaign.id))
     viewers = viewers_of(get_session(), organisation)
+    show_archived = request.args.get("archived") == "1"
     return render_template(
         "coach/organisation.html",
         organisation=organisation,
         form=form,
         viewer_form=ViewerForm(),
         viewers=viewers,
+        campaigns=[c for c in organisation.campaigns if show_archived or not c.archived],
+        archived_count=sum(c.archived for c in organisation.campaigns),
+        show_archived=show_archived,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from analysis.impact import FactorError, load_factors
@@ -19,9 +19,11 @@ from survey_app.store.models import (
     Phase,
     Workshop,
 )
+from survey_app.store.trajectory import is_planned
 from survey_app.web.coach.common import campaign_or_404, coach_only, organisation_or_404
 from survey_app.web.coach.forms import ConfirmForm
-from survey_app.web.coach.plan_forms import ActionForm, WorkshopForm, factors_form
+from survey_app.web.coach.plan_forms import PHASE_LABELS, ActionForm, WorkshopForm, factors_form
+from survey_app.web.confirm import confirm_delete
 
 bp = Blueprint("plan", __name__, url_prefix="/coach")
 
@@ -40,6 +42,14 @@ def _workshop(workshop_id: int) -> Workshop:
         abort(404)
     campaign_or_404(workshop.campaign_id)
     return workshop
+
+
+def workshop_heading(workshop: Workshop) -> str:
+    """A workshop as a line: its date, phase and title, in the reader's language."""
+    parts = [format_date(workshop.held_on), str(PHASE_LABELS[workshop.phase.value])]
+    if workshop.title:
+        parts.append(workshop.title)
+    return " · ".join(parts)
 
 
 def _fill_action(action: Action, form: ActionForm) -> None:
@@ -86,27 +96,39 @@ def edit_action(action_id: int) -> Any:
         get_session().commit()
         flash(_("Saved."), "info")
         return redirect(url_for("plan.actions", campaign_id=campaign.id))
-    return render_template("coach/action.html", action=action, campaign=campaign, form=form,
-                           confirm=ConfirmForm())  # fmt: skip
+    return render_template("coach/action.html", action=action, campaign=campaign, form=form)
 
 
-@bp.route("/actions/<int:action_id>/delete", methods=["POST"])
+@bp.route("/actions/<int:action_id>/delete", methods=["GET", "POST"])
 @coach_only
 def delete_action(action_id: int) -> Any:
+    """Ask, then delete an action from the plan."""
     action = _action(action_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    campaign_id = action.campaign_id
-    get_session().delete(action)
-    get_session().commit()
-    flash(_("Action deleted."), "info")
-    return redirect(url_for("plan.actions", campaign_id=campaign_id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        campaign_id = action.campaign_id
+        get_session().delete(action)
+        get_session().commit()
+        flash(_("Action deleted."), "info")
+        return redirect(url_for("plan.actions", campaign_id=campaign_id))
+    return confirm_delete(
+        form,
+        title=_("Delete this action?"),
+        details=[action.title],
+        consequence=_(
+            "The action leaves the action plan, the dashboard and the reports. "
+            "This cannot be undone."
+        ),
+        button=_("Delete the action"),
+        back=url_for("plan.edit_action", action_id=action.id),
+        back_label=action.title,
+    )
 
 
 @bp.route("/campaigns/<int:campaign_id>/workshops", methods=["GET", "POST"])
 @coach_only
 def workshops(campaign_id: int) -> Any:
-    """The meetings of the trajectory, with notes and decisions."""
+    """The meetings of the trajectory: those planned, with their agenda; those held, with notes."""
     campaign = campaign_or_404(campaign_id)
     form = WorkshopForm()
     if form.validate_on_submit():
@@ -117,7 +139,11 @@ def workshops(campaign_id: int) -> Any:
         get_session().commit()
         flash(_("Workshop added."), "info")
         return redirect(url_for("plan.workshops", campaign_id=campaign.id))
-    return render_template("coach/workshops.html", campaign=campaign, form=form)
+    planned = [w for w in campaign.workshops if is_planned(w)]
+    held = [w for w in reversed(campaign.workshops) if not is_planned(w)]  # latest first
+    return render_template(
+        "coach/workshops.html", campaign=campaign, form=form, planned=planned, held=held
+    )
 
 
 @bp.route("/workshops/<int:workshop_id>", methods=["GET", "POST"])
@@ -131,21 +157,39 @@ def edit_workshop(workshop_id: int) -> Any:
         get_session().commit()
         flash(_("Saved."), "info")
         return redirect(url_for("plan.workshops", campaign_id=workshop.campaign_id))
-    return render_template("coach/workshop.html", workshop=workshop, campaign=workshop.campaign,
-                           form=form, confirm=ConfirmForm())  # fmt: skip
+    return render_template(
+        "coach/workshop.html",
+        workshop=workshop,
+        campaign=workshop.campaign,
+        form=form,
+        planned=is_planned(workshop),
+    )
 
 
-@bp.route("/workshops/<int:workshop_id>/delete", methods=["POST"])
+@bp.route("/workshops/<int:workshop_id>/delete", methods=["GET", "POST"])
 @coach_only
 def delete_workshop(workshop_id: int) -> Any:
+    """Ask, then delete a workshop with its agenda, notes and decisions."""
     workshop = _workshop(workshop_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    campaign_id = workshop.campaign_id
-    get_session().delete(workshop)
-    get_session().commit()
-    flash(_("Workshop deleted."), "info")
-    return redirect(url_for("plan.workshops", campaign_id=campaign_id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        campaign_id = workshop.campaign_id
+        get_session().delete(workshop)
+        get_session().commit()
+        flash(_("Workshop deleted."), "info")
+        return redirect(url_for("plan.workshops", campaign_id=campaign_id))
+    return confirm_delete(
+        form,
+        title=_("Delete this workshop?"),
+        details=[workshop_heading(workshop)],
+        consequence=_(
+            "Its agenda, notes and decisions are deleted with it and it leaves the "
+            "timeline. This cannot be undone."
+        ),
+        button=_("Delete the workshop"),
+        back=url_for("plan.edit_workshop", workshop_id=workshop.id),
+        back_label=_("Workshops"),
+    )
 
 
 @bp.route("/organisations/<slug>/factors", methods=["GET", "POST"])

@@ -9,16 +9,18 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
+    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from analysis.impact import FactorSet
 from questionnaires import SCALE_KINDS, Kind, Questionnaire
+from survey_app.store.trajectory import today
 
 ACTION_TYPES = [
     SelectChoice("behaviour", _l("Behaviour")),
@@ -39,6 +41,8 @@ PHASES = [
     SelectChoice("actie", _l("Action")),
     SelectChoice("verankering", _l("Anchoring")),
 ]
+#: How each phase is called on screen.
+PHASE_LABELS = {choice.value: choice.label for choice in PHASES}
 MARKDOWN_HELP = _l("Markdown: **bold**, *italic*, lists with -, links [text](https://…).")
 
 
@@ -76,15 +80,38 @@ class ActionForm(FlaskForm):
 
 
 class WorkshopForm(FlaskForm):
-    held_on = DateField(_l("Date"), validators=[InputRequired()])
+    """A workshop: planned (a date after today, an agenda) or held (participants, notes)."""
+
+    held_on = DateField(
+        _l("Date"),
+        validators=[InputRequired()],
+        description=_l("A date after today makes it a planned workshop."),
+    )
     phase = SelectField(_l("Phase"), choices=PHASES, validators=[InputRequired()])
     title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    agenda = TextAreaField(
+        _l("Agenda"), validators=[Optional(), Length(max=20000)], description=MARKDOWN_HELP
+    )
+    participants = IntegerField(
+        _l("Number of participants"),
+        validators=[Optional(), NumberRange(min=0, max=100_000)],
+        description=_l("Once the workshop was held: how many took part (a whole number)."),
+    )
     notes = TextAreaField(
         _l("Notes"), validators=[Optional(), Length(max=20000)], description=MARKDOWN_HELP
     )
     decisions = TextAreaField(
         _l("Decisions"), validators=[Optional(), Length(max=20000)], description=MARKDOWN_HELP
     )
+
+    #: The fields in the order the pages show them.
+    ORDER = ("held_on", "phase", "title", "agenda", "participants", "notes", "decisions")
+
+    def validate_participants(self, field: IntegerField) -> None:
+        if field.data is not None and self.held_on.data and self.held_on.data > today():
+            raise ValidationError(
+                _l("A planned workshop has no participants yet: leave this empty until it is held.")
+            )
 
 
 class ReadersDecimalField(DecimalField):

@@ -237,6 +237,23 @@ def _plan_targets(db_session, campaign_id: int) -> dict[str, int]:
     return {"action_id": action.id, "workshop_id": workshop.id}
 
 
+def _department_target(db_session, slug: str) -> dict[str, int]:
+    """A department of organisation A with no answers (made again after a delete request)."""
+    from survey_app.store.models import Department, Organisation
+    from survey_app.store.organisations import add_department, organisation_by_slug
+
+    db_session.expire_all()
+    department = db_session.scalar(
+        select(Department).join(Organisation).where(
+            Organisation.slug == slug, Department.name == "Te verwijderen")
+    )  # fmt: skip
+    if department is None:
+        organisation = organisation_by_slug(db_session, slug)
+        department = add_department(db_session, organisation, "Te verwijderen", 0)
+    db_session.commit()
+    return {"department_id": department.id}
+
+
 def test_every_rule_for_every_role(world, db_session):
     app = world.app
     problems: list[str] = []
@@ -254,6 +271,7 @@ def test_every_rule_for_every_role(world, db_session):
                     **world.samples,
                     "user_id": _target_id(db_session, world.samples["slug"]),
                     **_plan_targets(db_session, world.samples["campaign_id"]),
+                    **_department_target(db_session, world.samples["slug"]),
                 }
                 url = _url(rule, samples, app)
                 where = f"{label} {url} ({rule.endpoint}) as {role}"
