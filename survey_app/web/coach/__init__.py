@@ -1,15 +1,16 @@
 """The coach area at ``/coach``: organisations, campaigns, waves, downloads, the plan.
 
 One blueprint (``coach``) whose views are split by resource
-(:mod:`.organisations`, :mod:`.campaigns`, :mod:`.waves`, :mod:`.downloads`),
+(:mod:`.organisations`, :mod:`.campaigns`, :mod:`.waves`, :mod:`.downloads`,
+:mod:`.reach`: target rate and reminders),
 and the trajectory's own (``plan``: action plan, workshops, local figures).
 """
 
 from __future__ import annotations
 
-from survey_app.web.coach import campaigns, downloads, organisations, plan, waves
+from survey_app.web.coach import campaigns, downloads, organisations, plan, reach, waves
 from survey_app.web.coach.common import bp
 
 #: Importing the view modules above registered their routes on ``bp``.
-VIEW_MODULES = (organisations, campaigns, waves, downloads)
+VIEW_MODULES = (organisations, campaigns, waves, downloads, reach)
 BLUEPRINTS = (bp, plan.bp)
