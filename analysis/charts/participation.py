@@ -45,7 +45,8 @@ def _target_rule(target: float, channel: str, language: str) -> alt.LayerChart:
     _ = translator(language)
     label = _("target {rate}", rate=_percent(target, language))
     position = {channel: alt.datum(target)}
-    rule = alt.Chart().mark_rule(strokeDash=[5, 4], color=MUTED_COLOUR, strokeWidth=1.5)
+    # aria=False: the line is drawn for the eye; the chart's description names the target
+    rule = alt.Chart().mark_rule(strokeDash=[5, 4], color=MUTED_COLOUR, strokeWidth=1.5, aria=False)
     text = (
         alt.Chart()
         .mark_text(
@@ -55,6 +56,7 @@ def _target_rule(target: float, channel: str, language: str) -> alt.LayerChart:
             dy=-2,
             fontSize=10,
             color=MUTED_COLOUR,
+            aria=False,
         )
         .encode(text=alt.datum(label))
     )
@@ -123,6 +125,7 @@ def participation_over_time(
     waves = in_order(frame.sort_values("day", kind="stable")["wave"])
     frame = _cumulative(frame, language)
     top = max(1.0, float(frame["rate"].max()), target or 0.0)
+    days = list(range(1, int(frame["day_number"].max()) + 1))
 
     # the share axis and its title take about 60 px of the width
     wave_legend = legend(_("Wave"), labels=waves, room=WIDTH - 60)
@@ -131,7 +134,8 @@ def participation_over_time(
             "day_number:Q",
             title=_("Day of the wave"),
             scale=alt.Scale(domainMin=1, nice=False, zero=False),
-            axis=alt.Axis(format="d", tickMinStep=1),
+            # whole days only: a short wave would otherwise read "1 2 2 3"
+            axis=alt.Axis(format="d", tickMinStep=1, values=days if len(days) <= 15 else None),
         ),
         y=alt.Y(
             "rate:Q",
@@ -247,6 +251,8 @@ def department_response_rate(
     waves = wave_order(rates if "wave_order" in rates.columns else frame)
     shown = safe.loc[~safe["hidden"], "rate"]
     top = max(1.0, float(shown.max())) if not shown.empty else 1.0
+    if top > 1.0:  # room for the value beside the longest bar (a rate over the headcount)
+        top *= 1.12
     top = max(top, target or 0.0)
 
     base = alt.Chart(safe).encode(

@@ -327,3 +327,26 @@ def test_reminder_text_for_the_open_link(coach, setup, db_session):
     page = coach.get(f"/coach/waves/{setup.open_wave.id}/reminders?lang=en").text
     assert "So far 20%" in page and "Help us reach 60%!" in page
     assert "Tot nu toe" in page or 'lang="nl"' in page
+
+
+# --- one way to send mail ---------------------------------------------------------------------
+
+
+def test_the_reset_link_mail_goes_through_flask_mail(app):
+    from survey_app.web.mail import send_mail
+
+    with app.app_context(), mail.record_messages() as outbox:
+        send_mail("coach@testdorp.be", "Reset", "https://example.org/reset/abc")
+    [message] = outbox
+    assert message.recipients == ["coach@testdorp.be"]
+    assert message.sender == "klimaatpeil@localhost" and "reset/abc" in message.body
+
+
+@pytest.mark.parametrize("value, tls", [("0", False), ("1", True), (None, True)])
+def test_mail_settings_from_the_environment_are_read_as_flask_mail_wants(tmp_path, value, tls):
+    from tests.conftest import make_app
+
+    settings = {"MAIL_PORT": "2525"} | ({"MAIL_USE_TLS": value} if value is not None else {})
+    app = make_app(tmp_path, **settings)
+    state = app.extensions["mail"]
+    assert state.use_tls is tls and state.port == 2525
