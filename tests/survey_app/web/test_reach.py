@@ -11,6 +11,8 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from survey_app.store import schedule
@@ -175,6 +177,40 @@ def test_a_closed_wave_is_not_shown_as_running(client, auth, setup, db_session):
     assert "Participation so far: oud" not in html
 
 
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    counts=st.lists(st.integers(min_value=0, max_value=12), min_size=3, max_size=3),
+    headcounts=st.lists(st.integers(min_value=1, max_value=30), min_size=2, max_size=2),
+)
+def test_no_hidden_department_reaches_the_page(coach, setup, db_session, counts, headcounts):
+    """Whatever the counts: a department the one rule hides shows no count and no rate."""
+    from survey_app.campaign_data import participation_rates
+
+    db_session.query(Participation).delete()
+    finance, tech = setup.organisation.departments
+    finance.headcount, tech.headcount = headcounts
+    db_session.commit()
+    for department, count in zip([finance, tech, None], counts, strict=True):
+        if count:
+            _count(db_session, setup.open_wave, department, count)
+    rates = participation_rates(db_session, setup.campaign, "en", [setup.open_wave])
+    hidden = set(rates.loc[rates["hidden"].astype(bool), "department"])
+    html = _wave_page(coach, setup.open_wave)
+    rows = {row["department"]: row for row in _chart_rows(html) if "department" in row}
+    body = html.split('<section class="participation"', 1)[1].split("</section>", 1)[0]
+    for department in (finance, tech):
+        if department.name in hidden:
+            assert rows.get(department.name, {}).get("responses") is None
+            row = re.search(rf"<td>{department.name}</td>(.*?)</tr>", body, re.S).group(1)
+            assert "%" not in row, row
+            shown = re.search(r'data-label="Responses">([^<]*)</td>', row).group(1)
+            assert not any(ch.isdigit() for ch in shown.replace("fewer than 5", "")), shown
+    if sum(counts) < 5:
+        assert "Responses per day" not in html and rows == {}
+
+
 # --- reminders: unused codes ------------------------------------------------------------------
 
 
@@ -276,6 +312,9 @@ def test_invitations_then_a_reminder_only_to_unused_codes(mailing, coach, setup,
     for message in outbox:
         assert f"t={pairs[message.recipients[0]]}" in message.body  # each gets their own link
         assert len(message.recipients) == 1
+        # in every language of the survey, the organisation's main language first
+        assert message.body.index("persoonlijke link") < message.body.index("lien personnel")
+        assert "personal link works once" in message.body
     # the first person answers: their code is used
     db_session.get(Invitation, pairs[ADDRESSES[0]]).used = True
     db_session.commit()
