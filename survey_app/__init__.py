@@ -123,7 +123,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     except intake.IntakeKeyError as error:
         raise security.ConfigurationError(str(error)) from None
 
-    from survey_app.web import account, auth, coach, i18n, jobs, limits
+    from survey_app.web import account, auth, coach, i18n, jobs, limits, mail
     from survey_app.web.admin import routes as admin_routes
     from survey_app.web.dashboard import routes as dashboard_routes
     from survey_app.web.survey import routes as survey_routes
@@ -137,6 +137,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     limits.init_app(app)
     jobs.init_app(app)
     auth.init_app(app)
+    mail.init_app(app)
     app.register_blueprint(survey_routes.bp)
     for blueprint in coach.BLUEPRINTS:
         app.register_blueprint(blueprint)

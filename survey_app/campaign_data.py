@@ -22,6 +22,7 @@ import io
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -47,7 +48,12 @@ from survey_app.store.models import (
     WaveKind,
     WaveStatus,
 )
-from survey_app.store.participation import daily_counts, department_counts, wave_total
+from survey_app.store.participation import (
+    daily_counts,
+    department_counts,
+    responses_per_day,
+    wave_total,
+)
 from survey_app.store.reading import free_texts, responses_frame
 from survey_app.store.result_cache import wave_states
 
@@ -390,6 +396,70 @@ def _shown_total(session: Session, wave: Wave, rates: pd.DataFrame) -> int | Non
     if total and (rates.empty or bool(rates["total_hidden"].any())):
         return None
     return total
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """Responses of one day and all of them so far, as a share of the headcount."""
+
+    day: date
+    responses: int
+    cumulative: int
+    rate: float | None
+
+
+@dataclass(frozen=True)
+class LiveParticipation:
+    """What may be shown of a running wave's participation, against its target.
+
+    Only counts: per department (hidden groups as :func:`wave_participation`
+    hides them), in total, per day (only once the total may be shown: the
+    days of the first few answers would say when each of them answered).
+    """
+
+    wave: Wave
+    participation: WaveParticipation
+    #: Response rate per department of this wave, hidden groups marked (for the chart).
+    rates: pd.DataFrame
+    #: The organisation's headcount (0 when no department has one).
+    headcount: int
+    #: The wave's response rate; None while its total is hidden or without a headcount.
+    rate: float | None
+    per_day: list[DayCount]
+    #: Shown departments with more responses than their headcount (keys), in order.
+    over_headcount: list[str]
+    #: The organisation's total is over its headcount.
+    total_over_headcount: bool
+
+    @property
+    def target(self) -> float | None:
+        return self.wave.target_rate
+
+
+def live_participation(session: Session, wave: Wave, language: str) -> LiveParticipation:
+    """The participation of ``wave`` as its wave page and the dashboard show it while it runs.
+
+    Everything comes from :func:`wave_participation` and
+    :func:`participation_rates` (the one rule on hidden groups); no answer
+    content is read.
+    """
+    organisation = wave.campaign.organisation
+    participation = wave_participation(session, wave, organisation, language)
+    rates = participation_rates(session, wave.campaign, language, [wave])
+    headcount = organisation.headcount
+    total = participation.total
+    rate = total / headcount if total is not None and headcount else None
+    per_day: list[DayCount] = []
+    if total is not None:
+        cumulative = 0
+        for day, count in responses_per_day(session, wave):
+            cumulative += count
+            share = cumulative / headcount if headcount else None
+            per_day.append(DayCount(day, count, cumulative, share))
+    over = [row.name for row in participation.departments if row.rate is not None and row.rate > 1]
+    return LiveParticipation(
+        wave, participation, rates, headcount, rate, per_day, over, rate is not None and rate > 1
+    )
 
 
 def wave_totals(session: Session, campaign: Campaign) -> dict[int, int | None]:

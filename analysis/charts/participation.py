@@ -31,6 +31,40 @@ def _percent(value: float, language: str) -> str:
     return format_percent(value, locale=_BABEL_LOCALES[language])
 
 
+def _check_target(target: float | None, chart: str) -> float | None:
+    """A target response rate between 0 and 1 (exclusive of 0), or None."""
+    if target is None:
+        return None
+    if isinstance(target, bool) or not isinstance(target, int | float) or not 0 < target <= 1:
+        raise ValueError(f"{chart}: target must be a share between 0 and 1, got {target!r}.")
+    return float(target)
+
+
+def _target_rule(target: float, channel: str, language: str) -> alt.LayerChart:
+    """A dashed line at the target rate, labelled "target 60%", across the plot."""
+    _ = translator(language)
+    label = _("target {rate}", rate=_percent(target, language))
+    position = {channel: alt.datum(target)}
+    # aria=False: the line is drawn for the eye; the chart's description names the target
+    rule = alt.Chart().mark_rule(strokeDash=[5, 4], color=MUTED_COLOUR, strokeWidth=1.5, aria=False)
+    text = (
+        alt.Chart()
+        .mark_text(
+            align="right" if channel == "y" else "left",
+            baseline="bottom",
+            dx=0 if channel == "y" else 3,
+            dy=-2,
+            fontSize=10,
+            color=MUTED_COLOUR,
+            aria=False,
+        )
+        .encode(text=alt.datum(label))
+    )
+    # the label at the plot's right end (a line) or top (a column)
+    text = text.encode(x=alt.value("width")) if channel == "y" else text.encode(y=alt.value(0))
+    return alt.layer(rule.encode(**position), text.encode(**position))
+
+
 def _cumulative(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     """Cumulative responses and rate per wave and day, computed here in pandas.
 
@@ -71,22 +105,27 @@ def _cumulative(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     return frame.drop(columns=["day"])
 
 
-def participation_over_time(daily: pd.DataFrame, *, language: str = "nl") -> alt.LayerChart:
+def participation_over_time(
+    daily: pd.DataFrame, *, language: str = "nl", target: float | None = None
+) -> alt.LayerChart:
     """Cumulative response rate per day since the wave opened, one line per wave.
 
     ``daily`` has ``wave``, ``day`` (date or ISO date string), ``responses``
     (that day's count) and ``headcount`` (the same on every row of a wave).
     List the opening day with 0 responses if nobody answered on it: day 1 is
-    the first day listed.
+    the first day listed. ``target``: a response rate (share, 0–1) drawn as
+    a dashed line.
     """
     _ = translator(language)
+    target = _check_target(target, "participation_over_time")
     frame = check_frame(daily, ["wave", "day", "responses", "headcount"], "participation_over_time")
     frame["wave"] = frame["wave"].astype(str)
     frame["responses"] = pd.to_numeric(frame["responses"]).astype(int)
     frame["headcount"] = pd.to_numeric(frame["headcount"]).astype(int)
     waves = in_order(frame.sort_values("day", kind="stable")["wave"])
     frame = _cumulative(frame, language)
-    top = max(1.0, float(frame["rate"].max()))
+    top = max(1.0, float(frame["rate"].max()), target or 0.0)
+    days = list(range(1, int(frame["day_number"].max()) + 1))
 
     # the share axis and its title take about 60 px of the width
     wave_legend = legend(_("Wave"), labels=waves, room=WIDTH - 60)
@@ -95,7 +134,8 @@ def participation_over_time(daily: pd.DataFrame, *, language: str = "nl") -> alt
             "day_number:Q",
             title=_("Day of the wave"),
             scale=alt.Scale(domainMin=1, nice=False, zero=False),
-            axis=alt.Axis(format="d", tickMinStep=1),
+            # whole days only: a short wave would otherwise read "1 2 2 3"
+            axis=alt.Axis(format="d", tickMinStep=1, values=days if len(days) <= 15 else None),
         ),
         y=alt.Y(
             "rate:Q",
@@ -124,7 +164,10 @@ def participation_over_time(daily: pd.DataFrame, *, language: str = "nl") -> alt
         .encode(text=alt.Text("rate:Q", format=".0%"))
         .transform_filter(alt.datum.last)
     )
-    chart = alt.layer(lines, points, ends).properties(height=260)
+    layers = [lines, points, ends]
+    if target is not None:
+        layers.append(_target_rule(target, "y", language))
+    chart = alt.layer(*layers).properties(height=260)
 
     finals = frame[frame["last"]]
     summary = ", ".join(
@@ -136,11 +179,13 @@ def participation_over_time(daily: pd.DataFrame, *, language: str = "nl") -> alt
         "Final rate: {summary}.",
         summary=summary,
     )
+    if target is not None:
+        description += " " + _("Target: {rate}.", rate=_percent(target, language))
     return finish(chart, description=description, language=language)
 
 
 def department_response_rate(
-    rates: pd.DataFrame, *, threshold: int, language: str = "nl"
+    rates: pd.DataFrame, *, threshold: int, language: str = "nl", target: float | None = None
 ) -> alt.LayerChart:
     """Response rate per department and wave; hidden groups show "fewer than N".
 
@@ -151,9 +196,10 @@ def department_response_rate(
     threshold" (``small``); the others say they are hidden to protect a small
     group. As a second line of defence a group with fewer than ``threshold``
     responses is hidden here too. The numbers of hidden groups never reach
-    the spec.
+    the spec. ``target``: a response rate (share, 0–1) drawn as a dashed line.
     """
     _ = translator(language)
+    target = _check_target(target, "department_response_rate")
     if isinstance(threshold, bool) or not isinstance(threshold, Integral) or threshold < 3:
         raise ValueError(
             f"department_response_rate: threshold must be a whole number of at least 3, "
@@ -205,6 +251,9 @@ def department_response_rate(
     waves = wave_order(rates if "wave_order" in rates.columns else frame)
     shown = safe.loc[~safe["hidden"], "rate"]
     top = max(1.0, float(shown.max())) if not shown.empty else 1.0
+    if top > 1.0:  # room for the value beside the longest bar (a rate over the headcount)
+        top *= 1.12
+    top = max(top, target or 0.0)
 
     base = alt.Chart(safe).encode(
         y=alt.Y(
@@ -259,10 +308,15 @@ def department_response_rate(
         )
         .transform_filter(alt.datum.hidden)
     )
-    chart = alt.layer(bars, values, notes).properties(height=alt.Step(15))
+    layers = [bars, values, notes]
+    if target is not None:
+        layers.append(_target_rule(target, "x", language))
+    chart = alt.layer(*layers).properties(height=alt.Step(15))
     description = _(
         "Response rate per department and wave, as a share of the headcount. Groups with fewer "
         "than {threshold} responses are not shown.",
         threshold=threshold,
     )
+    if target is not None:
+        description += " " + _("Target: {rate}.", rate=_percent(target, language))
     return finish(chart, description=description, language=language)

@@ -45,6 +45,9 @@ class Event(enum.StrEnum):
     SESSIONS_ENDED = "sessions_ended"
     TWO_FACTOR_ON = "two_factor_on"
     TWO_FACTOR_OFF = "two_factor_off"
+    #: Invitations or reminders mailed for a wave; the subject says how many, never to whom.
+    INVITATIONS_SENT = "invitations_sent"
+    REMINDERS_SENT = "reminders_sent"
 
 
 def retention_days(config: dict | None = None) -> int:

@@ -13,7 +13,7 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from survey_app.store.models import Invitation, Wave
+from survey_app.store.models import Invitation, InvitationAddress, Wave
 
 #: Letters and digits that cannot be mistaken for one another when typed from paper.
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -74,3 +74,60 @@ def batch_codes(session: Session, wave: Wave, batch: int) -> list[str]:
         .where(Invitation.wave_id == wave.id, Invitation.batch == batch)
         .order_by(Invitation.code)
     ))  # fmt: skip
+
+
+def unused_codes(session: Session, wave: Wave) -> list[str]:
+    """The wave's codes not used yet, for a reminder mail merge, in alphabetical order."""
+    return list(session.scalars(
+        select(Invitation.code)
+        .where(Invitation.wave_id == wave.id, Invitation.used.is_(False))
+        .order_by(Invitation.code)
+    ))  # fmt: skip
+
+
+def generate_addressed(session: Session, wave: Wave, emails: list[str]) -> int:
+    """A new batch with one fresh code per address, each address kept beside its code.
+
+    The addresses go to ``invitation_address`` only (deleted when the wave
+    is finalised, ``schedule.finalise``); returns the batch number.
+    """
+    batch = generate(session, wave, len(emails))
+    codes = batch_codes(session, wave, batch)  # alphabetical: random, unrelated to the list
+    session.add_all(
+        InvitationAddress(code=code, wave_id=wave.id, email=email)
+        for code, email in zip(codes, emails, strict=True)
+    )
+    session.commit()
+    return batch
+
+
+def addressed(session: Session, wave: Wave, *, unused_only: bool = False) -> list[tuple[str, str]]:
+    """(address, code) of the wave's addressed codes; with ``unused_only``, codes not used yet."""
+    query = (
+        select(InvitationAddress.email, InvitationAddress.code)
+        .join(Invitation, Invitation.code == InvitationAddress.code)
+        .where(InvitationAddress.wave_id == wave.id)
+        .order_by(InvitationAddress.email)
+    )
+    if unused_only:
+        query = query.where(Invitation.used.is_(False))
+    return [(email, code) for email, code in session.execute(query).all()]
+
+
+def address_count(session: Session, wave: Wave) -> int:
+    return int(session.scalar(
+        select(func.count()).select_from(InvitationAddress)
+        .where(InvitationAddress.wave_id == wave.id)
+    ) or 0)  # fmt: skip
+
+
+def address_batches(session: Session, wave: Wave) -> list[tuple[int, int]]:
+    """(batch, addresses) of the wave's batches made for a list of addresses."""
+    rows = session.execute(
+        select(Invitation.batch, func.count())
+        .join(InvitationAddress, InvitationAddress.code == Invitation.code)
+        .where(Invitation.wave_id == wave.id)
+        .group_by(Invitation.batch)
+        .order_by(Invitation.batch)
+    ).all()
+    return [(int(batch), int(count)) for batch, count in rows]

@@ -80,7 +80,9 @@ def serving(app) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
-    with serving(make_app(tmp_path, SERVER_NAME=None)) as server:
+    # a mail server set (never reached: TESTING suppresses sending), so the reminder pages
+    # show their e-mail part
+    with serving(make_app(tmp_path, SERVER_NAME=None, MAIL_SERVER="localhost")) as server:
         yield server
 
 

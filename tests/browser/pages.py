@@ -194,6 +194,18 @@ PAGES: list[Page] = [
     Page("account", "coach", lambda d: "/account?lang=nl", "Je wachtwoord wijzigen"),
     Page("account-two-factor", "coach", lambda d: "/account/two-factor?lang=nl", "QR-code"),
     Page("password-reset", None, lambda d: f"/reset/{d.reset_token}?lang=nl", "Deze link werkt"),
+    Page(
+        "coach-reminders",
+        "coach",
+        lambda d: f"/coach/waves/{d.open_wave_id}/reminders?lang=nl",
+        "Herinneringen",
+    ),
+    Page(
+        "coach-mail-confirm",
+        "coach",
+        lambda d: f"/coach/waves/{d.open_wave_id}/mail/remind?lang=nl",
+        "Een herinnering versturen?",
+    ),
 ]
 
 
@@ -203,7 +215,7 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
 
     from sqlalchemy import select
 
-    from survey_app.store import audit, demo, jobs
+    from survey_app.store import audit, demo, invitations, jobs
     from survey_app.store.models import (
         Organisation,
         Phase,
@@ -254,6 +266,11 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
             f"/coach/campaigns/{campaign.id}/report/impact.pdf?lang=nl", timedelta(days=1),
         )  # fmt: skip
         waves = {wave.status: wave for wave in campaign.waves}
+        # addresses with codes of their own: the reminder's confirmation page has people to ask
+        # about (the live server has a mail server set, which TESTING keeps from sending)
+        invitations.generate_addressed(
+            session, waves[WaveStatus.OPEN], [f"medewerker{n}@demodorp.be" for n in range(1, 6)]
+        )
         return DemoData(
             open_token=waves[WaveStatus.OPEN].token,
             closed_token=campaign.waves[0].token,

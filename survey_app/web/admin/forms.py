@@ -33,6 +33,8 @@ EVENT_LABELS = {
     Event.SESSIONS_ENDED: _l("Logged out on every device"),
     Event.TWO_FACTOR_ON: _l("Turned on two-factor login"),
     Event.TWO_FACTOR_OFF: _l("Turned off two-factor login"),
+    Event.INVITATIONS_SENT: _l("Mailed invitations to a wave"),
+    Event.REMINDERS_SENT: _l("Mailed reminders for a wave"),
 }
 
 

@@ -2,7 +2,7 @@
 
 One blueprint (``coach``) whose views are split by resource
 (:mod:`.organisations`, :mod:`.departments`, :mod:`.campaigns`, :mod:`.waves`,
-:mod:`.downloads`, :mod:`.posters`),
+:mod:`.downloads`, :mod:`.posters`, :mod:`.reach`: target rate and reminders),
 and the trajectory's own (``plan``: action plan, workshops, local figures).
 """
 
@@ -15,10 +15,11 @@ from survey_app.web.coach import (
     organisations,
     plan,
     posters,
+    reach,
     waves,
 )
 from survey_app.web.coach.common import bp
 
 #: Importing the view modules above registered their routes on ``bp``.
-VIEW_MODULES = (organisations, departments, campaigns, waves, downloads, posters)
+VIEW_MODULES = (organisations, departments, campaigns, waves, downloads, posters, reach)
 BLUEPRINTS = (bp, plan.bp)

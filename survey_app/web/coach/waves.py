@@ -20,12 +20,11 @@ from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from analysis.anonymity import effective_threshold
-from survey_app.campaign_data import labels, wave_participation
+from survey_app.campaign_data import wave_participation
 from survey_app.store import invitations, schedule
 from survey_app.store.audit import Event
 from survey_app.store.db import get_session
 from survey_app.store.models import InvitationMode, Wave, WaveStatus
-from survey_app.store.participation import responses_per_day
 from survey_app.web.audit import note
 from survey_app.web.coach.common import bp, coach_only, download, survey_url, wave_or_404
 from survey_app.web.coach.forms import (
@@ -36,6 +35,8 @@ from survey_app.web.coach.forms import (
     language_name,
 )
 from survey_app.web.coach.invitation_sheets import survey_languages, survey_qr
+from survey_app.web.coach.reach import TargetForm
+from survey_app.web.participation import live_view
 from survey_app.web.schedule import grace
 
 
@@ -48,19 +49,20 @@ def wave(wave_id: int) -> Any:
 def _wave_page(wave: Wave, schedule_form: ScheduleForm | None = None, status: int = 200) -> Any:
     session = get_session()
     organisation = wave.campaign.organisation
-    participation = wave_participation(session, wave, organisation, str(get_locale()))
+    language = str(get_locale())
+    target = round(wave.target_rate * 100) if wave.target_rate is not None else None
     page = render_template(
         "coach/wave.html",
         wave=wave,
         campaign=wave.campaign,
         organisation=organisation,
-        rows=participation.departments,
-        department_names=labels(organisation.departments, str(get_locale())),
+        # participation per department, in total and per day, against the target
+        # (templates/coach/_participation.html, also on the dashboard)
+        p=live_view(wave, language),
+        target_form=TargetForm(target=target) if wave.status is not WaveStatus.CLOSED else None,
+        reminders_url=url_for("coach.reminders", wave_id=wave.id),
+        with_scripts=True,
         threshold=effective_threshold(organisation.anonymity_threshold),
-        total=participation.total,
-        # per day only once the wave's total may be shown: days of the first few answers
-        # would say when each of them answered
-        per_day=responses_per_day(session, wave) if participation.total is not None else [],
         link=survey_url(wave),
         confirm=ConfirmForm(),
         schedule_form=schedule_form or ScheduleForm.of(wave),

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from analysis import charts
@@ -32,6 +33,7 @@ from survey_app.store.participation import daily_counts
 from survey_app.store.result_cache import cached, wave_states
 from survey_app.web.auth import visible_organisations
 from survey_app.web.dashboard.tiles import headline_tiles
+from survey_app.web.participation import RUNNING, live_view
 from survey_app.web.schedule import follow_clock
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -181,6 +183,7 @@ def organisation(slug: str) -> Any:
     if campaign is not None:
         data["actions"] = list(campaign.actions)
         data["tiles"] = headline_tiles(campaign, str(get_locale()))
+        data["live"] = running_waves(campaign, str(get_locale()))
     return render_template(
         "dashboard/organisation.html",
         organisation=organisation,
@@ -188,6 +191,21 @@ def organisation(slug: str) -> Any:
         campaign=campaign,
         data=data,
     )
+
+
+def running_waves(campaign: Campaign, language: str) -> list[dict[str, Any]]:
+    """The participation of each wave still running (open or closing), against its target.
+
+    Counts only, as on the coach's wave page (the same view); never answers.
+    """
+    follow_clock(*campaign.waves)
+    views = []
+    for wave in campaign.waves:
+        if wave.status in RUNNING:
+            view = live_view(wave, language)
+            view["heading"] = _("Participation so far: %(wave)s", wave=wave.label(language))
+            views.append(view)
+    return views
 
 
 @lru_cache(maxsize=1)

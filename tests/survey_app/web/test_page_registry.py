@@ -18,6 +18,7 @@ NOT_PAGES = {
     "coach.campaign_xlsx",
     "coach.campaign_report",
     "coach.invitation_download",
+    "coach.unused_codes",  # a CSV download
     "dashboard.vega_bundle",
     "dashboard.index",  # redirects a one-organisation user to dashboard.organisation
     # Shown only after the right password of an account with two-factor login; axe
