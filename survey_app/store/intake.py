@@ -285,6 +285,7 @@ def close_wave(session: Session, wave: Wave, key: bytes | None = None) -> int:
     """
     from datetime import date
 
+    # closed_on is set when the wave stopped taking respondents (store/schedule.py)
     wave.status, wave.closed_on = WaveStatus.CLOSED, wave.closed_on or date.today()
     session.commit()
     return release(session, key if key is not None else app_key(), wave.id, 0, force=True)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, select, update
 from sqlalchemy import insert as sql_insert
@@ -16,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from analysis.anonymity import effective_threshold
 from questionnaires import Kind, Questionnaire
-from survey_app.store import intake
+from survey_app.store import intake, schedule
 from survey_app.store.invitations import normalise_code
 from survey_app.store.models import (
     Answer,
@@ -33,15 +31,8 @@ from survey_app.store.models import (
     random_id,
 )
 
-TIMEZONE = ZoneInfo("Europe/Brussels")
-
 #: The answer value that stands for "not applicable" (the survey form posts it).
 NOT_APPLICABLE = "na"
-
-
-def today() -> date:
-    """The date in Belgium: participation is counted per day, never per hour."""
-    return datetime.now(TIMEZONE).date()
 
 
 def answer_rows(questionnaire: Questionnaire, data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -79,7 +70,7 @@ def answers_from_form(questionnaire: Questionnaire, data: dict[str, Any]) -> lis
 
 
 def _count_participation(connection: Connection, wave_id: int, department_id: int | None) -> None:
-    key = {"wave_id": wave_id, "day": today(), "department_id": department_id or 0}
+    key = {"wave_id": wave_id, "day": schedule.today(), "department_id": department_id or 0}
     table = Participation.__table__
     dialect = connection.dialect.name
     if dialect in ("sqlite", "postgresql"):

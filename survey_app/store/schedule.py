@@ -77,6 +77,11 @@ class Clock:
 clock = Clock()
 
 
+def today() -> date:
+    """Today in Belgium by the app's one clock: participation days, workshops, wave dates."""
+    return local_day(clock.now())
+
+
 def local_day(moment: datetime) -> date:
     """The date in Belgium of a naive UTC moment."""
     return moment.replace(tzinfo=UTC).astimezone(TIMEZONE).date()

@@ -35,14 +35,9 @@ class Event:
     at: datetime | None = None
 
 
-def today() -> date:
-    """Today in Belgium, by the app's clock (tests freeze it)."""
-    return schedule.local_day(schedule.clock.now())
-
-
 def is_planned(workshop: Workshop, on: date | None = None) -> bool:
     """A workshop dated after today is planned; one dated today or before was held."""
-    return workshop.held_on > (on or today())
+    return workshop.held_on > (on or schedule.today())
 
 
 def _waves(campaign: Campaign) -> list[Wave]:
@@ -83,7 +78,7 @@ def timeline(campaign: Campaign, on: date | None = None) -> list[Event]:
     it is known (two waves closing), else a wave opening before a workshop
     before a wave closing; never by their names.
     """
-    on = on or today()
+    on = on or schedule.today()
     events: list[Event] = []
     for wave in _waves(campaign):
         if wave.opened_on:

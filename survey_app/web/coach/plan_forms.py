@@ -20,7 +20,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from analysis.impact import FactorSet
 from questionnaires import SCALE_KINDS, Kind, Questionnaire
-from survey_app.store.trajectory import today
+from survey_app.store.schedule import today
 
 ACTION_TYPES = [
     SelectChoice("behaviour", _l("Behaviour")),
