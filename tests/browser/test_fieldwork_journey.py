@@ -79,9 +79,7 @@ def _answer_five_parts(page, language: str) -> None:
 
 
 @pytest.mark.parametrize("language", ["nl", "fr"])
-def test_fieldwork_from_poster_to_the_grace_period(
-    browser, fieldwork_server, tmp_path, language
-):
+def test_fieldwork_from_poster_to_the_grace_period(browser, fieldwork_server, tmp_path, language):
     server, data = fieldwork_server
     text = TEXTS[language]
     coach = _watch(browser, accept_downloads=True, **PHONE)
