@@ -259,19 +259,27 @@ def _publish(connection: Connection, wave_id: int, contents: list[dict[str, Any]
         connection.execute(insert(LinkingCode.__table__), codes)
 
 
-def clean_up(session: Session) -> None:
-    """Make the deleted sealed copies unrecoverable from the database's files.
+#: Tables whose deleted rows must not stay readable in the database's files.
+CLEANED_TABLES = ("intake", "invitation_address")
+
+
+def clean_up(session: Session, tables: tuple[str, ...] = ("intake",)) -> None:
+    """Make deleted rows (sealed copies, reminder addresses) unrecoverable from the files.
 
     SQLite: write the log back and truncate it (deleted pages are zeroed by
-    ``secure_delete``). PostgreSQL: vacuum the intake. A busy database is
-    left for the next release; nothing depends on it.
+    ``secure_delete``). PostgreSQL: vacuum ``tables`` (some of
+    :data:`CLEANED_TABLES`). A busy database is left for the next clean-up;
+    nothing depends on it.
     """
     engine = session.get_bind()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         if engine.dialect.name == "sqlite":
             connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         elif engine.dialect.name == "postgresql":
-            connection.exec_driver_sql("VACUUM intake")
+            for table in tables:
+                if table not in CLEANED_TABLES:
+                    raise ValueError(f"not a table to clean: {table}")
+                connection.exec_driver_sql(f"VACUUM {table}")
 
 
 def close_wave(session: Session, wave: Wave, key: bytes | None = None) -> int:
