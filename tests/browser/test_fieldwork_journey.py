@@ -148,6 +148,11 @@ def test_fieldwork_from_poster_to_the_grace_period(browser, fieldwork_server, tm
     cells = row.locator("td").all_inner_texts()
     assert cells[2] == "5" and "%" in cells[3], cells  # responses and response rate shown
     check_page(coach, f"fieldwork-{language}-05-department-rates")
+    # on a phone the table reads as cards, "Label: value", with French spacing in French
+    label = page.evaluate(
+        "getComputedStyle(document.querySelector('table.stack td[data-label]'), '::before').content"
+    )
+    assert label.endswith('\u00a0: "' if language == "fr" else ': "'), label
 
     # a second employee is halfway when the clock closes the wave
     halfway = _watch(browser, **PHONE)
