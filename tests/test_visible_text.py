@@ -20,7 +20,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.browser.pages import PAGES, DemoData, install_demo
+from tests.browser.pages import DEMO_APP_SETTINGS, PAGES, DemoData, install_demo
 from tests.conftest import AuthActions, hidden_fields, make_app
 from tests.pdf_pages import page_texts, require_poppler, save_pngs
 from tests.survey_app.web.test_page_registry import NOT_PAGES
@@ -41,7 +41,7 @@ class Demo:
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """The demo in a SQLite file, and a logged-in client per role (one app for the module)."""
     folder = tmp_path_factory.mktemp("visible-text")
-    app = make_app(folder, DATABASE_URL=f"sqlite:///{folder / 'demo.sqlite'}")
+    app = make_app(folder, DATABASE_URL=f"sqlite:///{folder / 'demo.sqlite'}", **DEMO_APP_SETTINGS)
     data = install_demo(app.extensions["klimaatpeil.sessionmaker"], app.config["LINKING_KEY"])
     clients: dict[str | None, FlaskClient] = {None: app.test_client()}
     for role, (email, password) in data.accounts.items():

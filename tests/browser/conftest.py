@@ -20,6 +20,7 @@ from urllib.parse import urlparse
 import pytest
 from werkzeug.serving import make_server
 
+from tests.browser.pages import DEMO_APP_SETTINGS
 from tests.conftest import make_app, require
 
 CHROMIUM_FLAGS = [
@@ -80,9 +81,8 @@ def serving(app) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
-    # a mail server set (never reached: TESTING suppresses sending), so the reminder pages
-    # show their e-mail part
-    with serving(make_app(tmp_path, SERVER_NAME=None, MAIL_SERVER="localhost")) as server:
+    # DEMO_APP_SETTINGS: the app every page check visits (a mail server, never reached)
+    with serving(make_app(tmp_path, SERVER_NAME=None, **DEMO_APP_SETTINGS)) as server:
         yield server
 
 

@@ -40,6 +40,11 @@ class DemoData:
     department_id: int = 0
 
 
+#: The settings of the app the pages are visited on (browser tests and tests/test_visible_text.py):
+#: a mail server, so that the reminder pages offer mail (TESTING keeps anything from being sent).
+DEMO_APP_SETTINGS: dict[str, Any] = {"MAIL_SERVER": "localhost"}
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
