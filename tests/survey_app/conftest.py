@@ -177,3 +177,38 @@ def _app_of(session):
 
     bind = session.get_bind()
     return next(app for app in reversed(_APPS) if get_engine(app) is bind)
+
+
+def survey_last_part(client, token: str, questionnaire: questionnaires.Questionnaire,
+                     lang: str = "nl"):  # fmt: skip
+    """The survey's last part (with the department question), reached as a browser would.
+
+    Each part before it is answered with valid answers of the questions it shows
+    (the survey is one page per theme: web/survey/parts.py).
+    """
+    from tests.conftest import hidden_fields
+
+    url = f"/s/{token}?lang={lang}"
+    page = client.get(url)
+    for _ in range(len(questionnaire.themes) + 1):
+        if 'name="department"' in page.text:
+            return page
+        data = {
+            item.id: _valid_answer(item)
+            for item in questionnaire.items
+            if f'name="{item.id}"' in page.text
+        }
+        moved = client.post(url, data={**hidden_fields(page.text), **data, "move": "next"})
+        assert moved.status_code == 303, moved.text[:500]
+        page = client.get(moved.headers["Location"])
+    raise AssertionError("the survey has no part with the department question")
+
+
+def _valid_answer(item) -> str:
+    if item.kind is questionnaires.Kind.NUMBER:
+        return str(item.min if item.min is not None else 1)
+    if item.kind is questionnaires.Kind.TEXT:
+        return ""
+    if item.kind is questionnaires.Kind.CHOICE:
+        return str(item.codes[0])
+    return "1"

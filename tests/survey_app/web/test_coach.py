@@ -160,11 +160,13 @@ def _change(client, wave: Wave, action: str):
 def test_open_and_close_a_wave(client, auth, setup, db_session):
     auth.login(setup.coach_email, setup.coach_password)
     wave = setup.draft_wave
-    assert client.get(f"/s/{wave.token}").status_code == 404
+    preview = client.get(f"/s/{wave.token}")  # a draft's link: a preview that keeps nothing
+    assert preview.status_code == 200 and "preview-banner" in preview.text
     assert _change(client, wave, "open").status_code == 302
     db_session.refresh(wave)
     assert wave.status is WaveStatus.OPEN and wave.opened_on is not None
-    assert client.get(f"/s/{wave.token}").status_code == 200
+    survey = client.get(f"/s/{wave.token}")
+    assert survey.status_code == 200 and "preview-banner" not in survey.text
     assert _change(client, wave, "close").status_code == 302
     db_session.refresh(wave)
     assert wave.status is WaveStatus.CLOSED

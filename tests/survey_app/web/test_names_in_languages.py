@@ -8,9 +8,11 @@ from html import unescape
 
 import pytest
 
+import questionnaires
 from survey_app.store import demo
 from survey_app.store.models import Organisation
 from survey_app.store.users import create_user
+from tests.survey_app.conftest import survey_last_part
 
 #: The demo's Dutch wave names (the keys); a French reader must never see them.
 DUTCH_WAVES = ("nulmeting", "opvolgmeting", "proefmeting")
@@ -80,7 +82,8 @@ def test_french_survey_offers_the_departments_in_french(client, db_session):
     demo.create(db_session, seed=2026, secret="x" * 32)
     organisation = db_session.query(Organisation).filter_by(slug=demo.SLUG).one()
     trial = next(w for w in organisation.campaigns[0].waves if w.name == "proefmeting")
-    page = unescape(client.get(f"/s/{trial.token}?lang=fr").text)
+    questionnaire = questionnaires.load("klimaatteam")
+    page = unescape(survey_last_part(client, trial.token, questionnaire, "fr").text)
     assert "Service technique" in page and "Technische dienst" not in page
 
 
@@ -114,7 +117,9 @@ def _post(client, url: str, data: dict):
     return client.post(url, data={**data, "csrf_token": csrf_token(page.text)})
 
 
-def test_coach_names_departments_and_waves_in_every_language(client, auth, setup, db_session):
+def test_coach_names_departments_and_waves_in_every_language(
+    client, auth, setup, db_session, every_kind
+):
     auth.login(setup.coach_email, setup.coach_password)
     finance, technical = setup.organisation.departments
     result = _post(
@@ -141,7 +146,7 @@ def test_coach_names_departments_and_waves_in_every_language(client, auth, setup
     assert wave.names == {"fr": "mesure initiale", "en": "baseline"}
     page = unescape(client.get(f"/coach/campaigns/{setup.campaign.id}?lang=fr").text)
     assert "mesure initiale" in page and ">nulmeting<" not in page
-    survey = unescape(client.get(f"/s/{wave.token}?lang=fr").text)
+    survey = unescape(survey_last_part(client, wave.token, every_kind, "fr").text)
     assert "Service technique" in survey and "Technische dienst" not in survey
 
 

@@ -7,7 +7,8 @@ invitation codes, one of its accounts) and requested with each method of its
 rule: GET, and POST both with a valid CSRF token (taken from the login page,
 which everyone can see) and without one. The POSTs carry no other form data,
 so they change nothing (except the admin's reset and delete, on an account
-kept for that purpose).
+kept for that purpose, and closing the wave, whose confirmation is nothing but
+the token: the wave is opened again after each request).
 """
 
 from __future__ import annotations
@@ -188,7 +189,7 @@ def world(app, db_session, every_kind) -> World:
 
 
 def _url(rule: Rule, samples: dict[str, Any], app: Flask) -> str:
-    values = {**samples, **any_choices(rule)}
+    values = {**samples, **any_choices(rule), **(rule.defaults or {})}
     missing = [name for name in rule.arguments if name not in values]
     assert not missing, f"{rule.rule}: add a sample value for {missing} to the world fixture"
     with app.test_request_context():
@@ -254,6 +255,17 @@ def _department_target(db_session, slug: str) -> dict[str, int]:
     return {"department_id": department.id}
 
 
+def _keep_the_wave_open(session, wave_id: int) -> None:
+    """Closing takes nothing but its confirmation's CSRF token: open the wave again after it."""
+    from survey_app.store.models import Wave, WaveStatus
+
+    session.expire_all()
+    wave = session.get(Wave, wave_id)
+    if wave.status is not WaveStatus.OPEN:
+        wave.status, wave.closed_at, wave.closed_on = WaveStatus.OPEN, None, None
+        session.commit()
+
+
 def test_every_rule_for_every_role(world, db_session):
     app = world.app
     problems: list[str] = []
@@ -280,6 +292,7 @@ def test_every_rule_for_every_role(world, db_session):
                 except Exception as error:  # TESTING propagates what would be a 500
                     problems.append(f"{where}: 500 ({type(error).__name__}: {error})")
                     continue
+                _keep_the_wave_open(db_session, world.samples["wave_id"])
                 if rule.endpoint in ENDS_SESSIONS and role != "anonymous":
                     world.sessions[role] = _session_of(app, *world.accounts[role])
                 if response.status_code >= 500:
