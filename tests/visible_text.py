@@ -41,6 +41,8 @@ class _TextParser(HTMLParser):
         values = dict(attrs)
         lang = values.get("lang")
         other_language = lang is not None and self._language is not None and lang != self._language
+        # translate="no" marks data the app generated (a key, a code): not words of any language.
+        other_language = other_language or values.get("translate") == "no"
         if tag == "script" and "data-chart-for" in values:
             self._chart_spec = []  # a chart the browser draws: its titles are read
         if tag not in _VOID:
@@ -96,12 +98,15 @@ def visible_text(html: str, language: str | None = None) -> str:
 
     Parts marked as another language (``lang="fr"`` on a Dutch page, or
     ``lang=""``, unknown, as for the respondents' own words) are left out:
-    they are not the app's words.
+    they are not the app's words; so are parts marked ``translate="no"``,
+    generated data such as a second-factor key.
 
     >>> visible_text('<p title="Tip">Hallo <script>var x_y = 1</script>wereld</p>')
     'Tip\\nHallo\\nwereld'
     >>> visible_text('<p>Ja <span lang="en">yes</span> <span lang="">the</span></p>', "nl")
     'Ja'
+    >>> visible_text('<p>Sleutel: <code translate="no">H3BY YKI2</code></p>', "nl")
+    'Sleutel:'
     """
     parser = _TextParser(language)
     parser.feed(html)
@@ -137,7 +142,9 @@ ISO_DATE = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
 #: A decimal point (0.5, 12.75): Dutch and French write a decimal comma. Three digits after
 #: the point are left alone, since 1.132 is how Dutch writes a thousand and more.
 DECIMAL_POINT = re.compile(r"(?<![\d.,])\d+\.(?:\d{1,2}|\d{4,})(?![\d.,])")
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+#: A word: letters, possibly joined by hyphens, not touching a digit (H3BY in a generated
+#: key or code is a token, not the word "by").
+_WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:-[^\W\d_]+)*(?!\w)", re.UNICODE)
 #: Links and e-mail addresses are data the user typed or the app generated, not words.
 _NOT_WORDS = re.compile(r"https?://\S+|\S+@\S+|\b\w[\w.-]*\.(?:be|eu|com|org|net|uk|fr|nl|gov)\b")
 #: A word broken at a line end by the PDF's hyphenation ("be‐\nrekend"): joined again.
@@ -168,6 +175,8 @@ def leaks(text: str, page: str, language: str) -> list[Leak]:
     ['pc_on_w', 'older', 'estimate']
     >>> [leak.word for leak in leaks("op 2026-06-30: 0.5 kWh, 1.132 kg, 0,5 h", "p", "nl")]
     ['2026-06-30', '0.5']
+    >>> [leak.word for leak in leaks("Sleutel: M4O6 H3BY 2BYE7 BY", "p", "nl")]
+    ['by']
     >>> text = "stand-by, EnergyWatchers.be, be\u2010\\nrekend; by the"
     >>> [leak.word for leak in leaks(text, "p", "nl")]
     ['by', 'the']
