@@ -10,8 +10,10 @@ from questionnaires.loader import (
     QuestionnaireError,
     available,
     band_label,
+    bank,
     from_dict,
     load,
+    loads,
     snapshot,
     to_public_dict,
 )
@@ -27,10 +29,12 @@ from questionnaires.schema import (
     Source,
     Theme,
 )
+from questionnaires.variants import Bank, is_variant
 
 __all__ = [
     "SCALE_KINDS",
     "Band",
+    "Bank",
     "Choice",
     "Construct",
     "Item",
@@ -44,8 +48,11 @@ __all__ = [
     "Theme",
     "available",
     "band_label",
+    "bank",
     "from_dict",
+    "is_variant",
     "load",
+    "loads",
     "snapshot",
     "to_public_dict",
 ]

@@ -9,6 +9,7 @@ reloads the JSON snapshot the app stores with a campaign.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 from dataclasses import dataclass
 from importlib import resources
@@ -18,12 +19,16 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from questionnaires import variants
 from questionnaires.checks import NO_RESERVED_NAMES, ReservedNames, whole_file_findings
 from questionnaires.findings import Finding, number_text
 from questionnaires.messages import pydantic_findings, show, where_of
 from questionnaires.schema import Band, Item, Questionnaire
+from questionnaires.variants import Bank, BaseLookup
 
 _DATA = "data"
+#: The item bank: a variant of the shipped questionnaire whose own items are the bank's.
+_BANK = ("bank", "items.yaml")
 #: More values than any questionnaire needs; stops alias bombs before validation.
 _MAX_VALUES = 100_000
 _SUFFIXES = (".yaml", ".yml")
@@ -75,14 +80,40 @@ def available() -> list[str]:
 
 
 def load(
-    name_or_path: str | os.PathLike[str], *, reserved: ReservedNames = NO_RESERVED_NAMES
+    name_or_path: str | os.PathLike[str],
+    *,
+    reserved: ReservedNames = NO_RESERVED_NAMES,
+    bases: BaseLookup | None = None,
 ) -> Questionnaire:
     """A shipped questionnaire by name (``"klimaatteam"``) or one from a YAML file.
 
+    The file may be a full questionnaire or a variant (``extends:``, see
+    :mod:`questionnaires.variants`); a variant is resolved and checked exactly
+    as a full file would be.
+
     ``reserved``: item ids that other software owns (see :class:`ReservedNames`);
-    an item that takes one is a problem like any other.
+    an item that takes one is a problem like any other. ``bases``: finds a
+    questionnaire a variant extends by its id, as a :func:`snapshot` (the app
+    passes its stored ones); shipped questionnaires are always found.
     """
     raw, display = _read(name_or_path)
+    return loads(raw, display, reserved=reserved, bases=bases)
+
+
+def loads(
+    raw: bytes | str,
+    source: str = "<text>",
+    *,
+    reserved: ReservedNames = NO_RESERVED_NAMES,
+    bases: BaseLookup | None = None,
+) -> Questionnaire:
+    """A questionnaire (full, or a variant) from YAML text, such as an upload or a stored variant.
+
+    Raises :class:`QuestionnaireError` with every problem, ``source`` naming the text.
+    """
+    display = source
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
@@ -96,14 +127,53 @@ def load(
         )
         raise QuestionnaireError([problem], display) from None
     data, lines, findings = _parse(text, display)
-    return _validate(data, display, lines, findings, reserved)
+    return _validate(data, display, lines, findings, reserved, bases)
 
 
 def from_dict(
-    data: dict[str, Any], source: str = "<data>", *, reserved: ReservedNames = NO_RESERVED_NAMES
+    data: dict[str, Any],
+    source: str = "<data>",
+    *,
+    reserved: ReservedNames = NO_RESERVED_NAMES,
+    bases: BaseLookup | None = None,
 ) -> Questionnaire:
     """A questionnaire from already-parsed data, such as a stored :func:`snapshot`."""
-    return _validate(data, source, None, [], reserved)
+    return _validate(data, source, None, [], reserved, bases)
+
+
+def bank() -> Bank:
+    """The item bank: optional, sourced items per theme that a variant may ``include``.
+
+    The bank file is itself a variant of the shipped questionnaire, checked
+    like any other; its own items are the bank's.
+
+    >>> items = bank().items
+    >>> all(item["source"] in bank().sources for item in items.values())
+    True
+    """
+    return _bank()
+
+
+@functools.cache
+def _bank() -> Bank:
+    resource = resources.files(__package__).joinpath(_DATA, *_BANK)
+    display = "/".join(_BANK)
+    raw = resource.read_bytes()
+    data, _, _ = _parse(raw.decode("utf-8"), display)
+    resolved = loads(raw, display)  # the bank must be a valid questionnaire in every language
+    ids = [entry["id"] for entry in data.get("items", [])]
+    items = {item.id: item.model_dump(mode="json", exclude_none=True) for item in resolved.items}
+    sources = {source.id: source.model_dump(mode="json") for source in resolved.metadata.sources}
+    return Bank({ident: items[ident] for ident in ids}, sources)
+
+
+def _shipped_base(name: str) -> dict[str, Any] | None:
+    return _shipped_snapshot(name) if name in available() else None
+
+
+@functools.cache
+def _shipped_snapshot(name: str) -> dict[str, Any]:
+    return snapshot(load(name))
 
 
 def snapshot(questionnaire: Questionnaire) -> dict[str, Any]:
@@ -162,6 +232,19 @@ def _public_item(item: Item, languages: list[str]) -> dict[str, Any]:
         "min": item.min,
         "max": item.max,
     }
+
+
+def _base(name: Any, bases: BaseLookup | None) -> dict[str, Any] | None:
+    """The complete questionnaire a variant extends, or None when there is none by that id."""
+    if not isinstance(name, str):
+        return None
+    found = bases(name) if bases is not None else None
+    return found if found is not None else _shipped_base(name)
+
+
+def _variant_bank(data: dict[str, Any]) -> Bank:
+    """The bank, for a variant that includes from it (the bank file itself includes nothing)."""
+    return bank() if data.get("include") else variants.NO_BANK
 
 
 def _read(name_or_path: str | os.PathLike[str]) -> tuple[bytes, str]:
@@ -294,8 +377,13 @@ def _validate(
     lines: dict[tuple[str, ...], int] | None,
     found: list[Finding],
     reserved: ReservedNames = NO_RESERVED_NAMES,
+    bases: BaseLookup | None = None,
 ) -> Questionnaire:
-    """The questionnaire, or a QuestionnaireError with every problem in it."""
+    """The questionnaire, or a QuestionnaireError with every problem in it.
+
+    A variant is resolved first; problems in the complete questionnaire are
+    then reported at the variant's line the part came from.
+    """
     if not isinstance(data, dict):
         what = "the file is empty" if data is None else f"the top level is {show(data)}"
         message = (
@@ -303,17 +391,30 @@ def _validate(
             " languages:, title:, themes: and items: (see questionnaires/data/klimaatteam.yaml)"
         )
         raise QuestionnaireError([Problem("file", _line_of(lines, ()), message, source)], source)
-    found = list(found)
+    problems = []
+    for finding in found:  # located in the file as written
+        where, _ = where_of(data, finding.path)
+        problems.append(Problem(where, _line_of(lines, finding.path), finding.message, source))
+    origin = None
+    if variants.is_variant(data):
+        resolution = variants.resolve(data, _base(data.get("extends"), bases), _variant_bank(data))
+        for finding in resolution.findings:
+            where, _ = where_of(data, finding.path)
+            problems.append(Problem(where, _line_of(lines, finding.path), finding.message, source))
+        if resolution.data is None:
+            raise QuestionnaireError(problems, source)
+        data, origin = resolution.data, resolution.origin
     questionnaire: Questionnaire | None = None
+    found = []
     try:
         questionnaire = Questionnaire.model_validate(data)
     except ValidationError as exc:
         found += pydantic_findings(data, exc)
     found += whole_file_findings(data, reserved)
-    problems = []
-    for finding in found:
+    for finding in found:  # a variant's shown at the line the part came from
         where, _ = where_of(data, finding.path)
-        problems.append(Problem(where, _line_of(lines, finding.path), finding.message, source))
+        place = origin(finding.path) if origin is not None else finding.path
+        problems.append(Problem(where, _line_of(lines, place), finding.message, source))
     if lines is not None:
         problems.sort(key=lambda problem: problem.line or 0)
     if problems or questionnaire is None:

@@ -66,6 +66,8 @@ def where_of(data: Any, path: Path) -> tuple[str, Path]:
     """Who a location belongs to ("item energy_pc_off", "theme waste", "file") and the rest."""
     if len(path) >= 2 and path[0] in ("items", "themes") and isinstance(path[1], int):
         return _named(data.get(path[0]), path[1], _SINGULAR[path[0]]), path[2:]
+    if path[:1] in (("omit",), ("include",), ("order",), ("extends",)):  # a variant's own keys
+        return str(path[0]), path[1:]
     if path[:1] == ("metadata",):
         metadata = data.get("metadata")
         if len(path) >= 3 and path[1] == "sources" and isinstance(path[2], int):

@@ -113,8 +113,11 @@ with warnings.catch_warnings():
         construct: Construct = Construct.BEHAVIOUR
         reverse: bool = False
         allow_not_applicable: bool = False
-        #: Employees may skip an optional item; a required one is asked again.
+        #: Employees may skip an item that is not required; a required one is asked again.
         required: bool = True
+        #: A variant may leave this item out (``omit``); core items stay, so that the
+        #: theme's score compares across organisations (questionnaires/variants.py).
+        optional: bool = False
         #: Whether the item counts in its theme score (only frequency and agreement items can).
         scored: bool | None = None
         choices: list[Choice] | None = None

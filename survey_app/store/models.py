@@ -196,6 +196,27 @@ class Campaign(Base):
     )
 
 
+class QuestionnaireVariant(Base):
+    """An organisation's own questionnaire: a variant file (questionnaires/variants.py), as YAML.
+
+    A campaign uses it when its ``questionnaire_id`` is the variant's ``key``;
+    what the campaign asks is its own snapshot, resolved from this text and
+    frozen when its first wave opens, so editing the variant later changes
+    no campaign that has started.
+    """
+
+    __tablename__ = "questionnaire_variant"
+    __table_args__ = (UniqueConstraint("organisation_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    #: The variant's ``id:`` (an identifier, never a shipped questionnaire's name).
+    key: Mapped[str] = mapped_column(String(40))
+    #: The variant file as the coach wrote, built or uploaded it.
+    source: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class ActionType(enum.StrEnum):
     BEHAVIOUR = "behaviour"
     INFRASTRUCTURE = "infrastructure"
