@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pyotp
@@ -72,7 +73,9 @@ def _turn_on_two_factor(app, client) -> str:
     page = client.get("/account/two-factor?lang=en")
     assert page.status_code == 200
     assert "<svg" in page.text
-    secret = page.text.split("<code>")[1].split("</code>")[0].replace(" ", "")
+    shown = re.search(r"<code[^>]*>([A-Z2-7 ]+)</code>", page.text)
+    assert shown, "the page shows the secret for typing in"
+    secret = shown.group(1).replace(" ", "")
     # The secret is not kept in the (signed, readable) session cookie.
     serializer = app.session_interface.get_signing_serializer(app)
     assert secret not in str(serializer.loads(client.get_cookie("session").value))
