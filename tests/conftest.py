@@ -94,11 +94,19 @@ def _sqlite_template() -> Path:
     return _SQLITE_TEMPLATE
 
 
+def _migrate(url: str) -> None:
+    """Run the Alembic migrations on the database at ``url``."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "DATABASE_URL": url})
+    upgrade(app)
+    get_engine(app).dispose()
+
+
 def make_app(tmp_path: Path, **config) -> Flask:
     """An app on a fresh database, schema created by the Alembic migrations.
 
     A new SQLite file is a copy of one the migrations made at the start of the
-    run; PostgreSQL schemas, and existing files, are migrated in place.
+    run, a new PostgreSQL schema replays the dump of one (tests/pgtest.py);
+    databases in use already are migrated in place.
     """
     settings = {
         "TESTING": True,
@@ -120,6 +128,8 @@ def make_app(tmp_path: Path, **config) -> Flask:
     if database is not None and not database.exists():
         shutil.copy(_sqlite_template(), database)
         migrated = True
+    elif database is None:
+        migrated = pgtest.fill_from_template(url, _migrate)
     app = create_app(settings)
     app.test_cli_runner_class = KlimaatpeilCliRunner
     _APPS.append(app)

@@ -8,9 +8,14 @@ tables. Every schema made during a test is dropped by :func:`drop_schemas`.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
+import re
 import secrets
+import shutil
+import subprocess
+from collections.abc import Callable
 
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.engine import URL
@@ -19,6 +24,8 @@ from sqlalchemy.pool import NullPool
 #: The machine's PostgreSQL (trust authentication) when TEST_DATABASE_URL is not set.
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 _created: list[tuple[str, str]] = []  # (base URL, schema)
+#: URLs of schemas made by :func:`create_schema` that nothing has used yet.
+_empty: set[str] = set()
 
 
 def test_database_url() -> str | None:
@@ -81,20 +88,99 @@ def create_schema(base: str) -> str:
     with _admin(base).begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     _created.append((base, schema))
-    return schema_url(base, schema)
+    url = schema_url(base, schema)
+    _empty.add(url)
+    return url
+
+
+def fill_from_template(url: str, migrate: Callable[[str], None]) -> bool:
+    """Give a schema just made by :func:`create_schema` the tables of a migrated one.
+
+    The first call migrates a template schema with ``migrate(url)`` (the same
+    Alembic upgrade) and keeps its ``pg_dump``; each fresh schema then replays
+    that dump, about ten times faster than the twelve migrations. Returns
+    False, doing nothing, for a URL that is not a fresh schema or when
+    ``pg_dump`` is missing: the caller then migrates in place.
+    """
+    if url not in _empty:
+        return False
+    _empty.discard(url)
+    base = _base_of(url)
+    script = _template_script(base, migrate)
+    if script is None:
+        return False
+    schema = make_url(url).query["application_name"]
+    assert isinstance(schema, str)
+    with _admin(base).begin() as connection:
+        connection.exec_driver_sql(script.replace(_TEMPLATE_PLACEHOLDER, schema))
+    return True
+
+
+_TEMPLATE_PLACEHOLDER = "kp_template_schema"
+
+
+def _base_of(url: str) -> str:
+    return (
+        make_url(url)
+        .difference_update_query(["options", "application_name"])
+        .render_as_string(hide_password=False)
+    )
+
+
+@functools.cache
+def _template_script(base: str, migrate: Callable[[str], None]) -> str | None:
+    """The migrated schema's DDL and rows (alembic_version) as SQL, or None without pg_dump."""
+    pg_dump = shutil.which("pg_dump")
+    if pg_dump is None:
+        return None
+    schema = f"kp_template_{os.getpid()}_{secrets.token_hex(6)}"
+    with _admin(base).begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    atexit.register(_drop_schema, base, schema)
+    migrate(schema_url(base, schema))
+    _terminate(base, schema)
+    parts = make_url(base)
+    command = [pg_dump, "--no-owner", "--no-privileges", "--inserts", f"--schema={schema}"]
+    command += ["--host", parts.host or "127.0.0.1", "--port", str(parts.port or 5432)]
+    command += ["--username", parts.username or "postgres", parts.database or "postgres"]
+    dumped = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PGPASSWORD": parts.password or ""},
+        check=False,
+    )
+    if dumped.returncode != 0:
+        raise RuntimeError(f"pg_dump of the migrated template failed: {dumped.stderr.strip()}")
+    # The schema exists already (create_schema); psql's meta-commands are not SQL.
+    lines = [
+        line
+        for line in dumped.stdout.splitlines()
+        if not line.startswith("\\") and not re.match(r"CREATE SCHEMA ", line)
+    ]
+    return "\n".join(lines).replace(schema, _TEMPLATE_PLACEHOLDER)
 
 
 def drop_schemas() -> None:
     """End the connections still using the schemas created since the last call; drop them."""
+    _empty.clear()
     while _created:
-        base, schema = _created.pop()
-        with _admin(base).begin() as connection:
-            connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE application_name = :schema AND pid <> pg_backend_pid()"
-                ),
-                {"schema": schema},
-            )
-            connection.execute(text("SET LOCAL lock_timeout = '30s'"))
-            connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        _drop_schema(*_created.pop())
+
+
+def _terminate(base: str, schema: str) -> None:
+    with _admin(base).begin() as connection:
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = :schema AND pid <> pg_backend_pid()"
+            ),
+            {"schema": schema},
+        )
+
+
+def _drop_schema(base: str, schema: str) -> None:
+    _terminate(base, schema)
+    with _admin(base).begin() as connection:
+        connection.execute(text("SET LOCAL lock_timeout = '30s'"))
+        connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))

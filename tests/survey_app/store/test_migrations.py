@@ -149,3 +149,54 @@ def test_accounts_migration_gives_each_existing_user_a_session_token(tmp_path):
         command.downgrade(config, "0009")
         assert connection.execute(text("SELECT count(*) FROM app_user")).scalar() == 2
     engine.dispose()  # a pooled connection left to the garbage collector fails a later test
+
+
+def _shape(url: str) -> dict:
+    """What an inspector sees of a database: every table's columns, keys, indexes, checks."""
+    from sqlalchemy import inspect
+
+    engine = create_engine(url)
+    try:
+        found = inspect(engine)
+        shape = {}
+        for table in found.get_table_names():
+            shape[table] = {
+                "columns": [
+                    (c["name"], str(c["type"]), c["nullable"], str(c.get("default")))
+                    for c in found.get_columns(table)
+                ],
+                "primary": found.get_pk_constraint(table)["constrained_columns"],
+                "foreign": sorted(
+                    (tuple(f["constrained_columns"]), f["referred_table"], str(f["options"]))
+                    for f in found.get_foreign_keys(table)
+                ),
+                "unique": sorted(
+                    tuple(u["column_names"]) for u in found.get_unique_constraints(table)
+                ),
+                "indexes": sorted(
+                    (i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                    for i in found.get_indexes(table)
+                ),
+                "checks": sorted(str(c["sqltext"]) for c in found.get_check_constraints(table)),
+            }
+        with engine.connect() as connection:
+            shape["version"] = connection.execute(
+                text("SELECT version_num FROM alembic_version")
+            ).all()
+        return shape
+    finally:
+        engine.dispose()
+
+
+def test_a_fresh_test_database_is_the_migrated_schema(tmp_path):
+    """Test databases are copies of a template (tests/conftest.py, tests/pgtest.py); one
+    migrated in place has the same tables, columns, keys, indexes, checks and version."""
+    from tests.conftest import _migrate, make_app
+
+    (tmp_path / "copied").mkdir()
+    copied = make_app(tmp_path / "copied").config["DATABASE_URL"]
+    (tmp_path / "migrated").mkdir()
+    migrated = fresh_database_url(tmp_path / "migrated")
+    _migrate(migrated)
+    assert _shape(copied) == _shape(migrated)
+    assert len(_shape(copied)) > 15
