@@ -121,3 +121,14 @@ def test_bank_refuses_an_unknown_theme(runner):
     result = runner.invoke(args=["questionnaire", "bank", "--theme", "biodiversity"])
     assert result.exit_code == 2
     assert "biodiversity" in result.output and "energy_water" in result.output
+
+
+def test_the_variant_in_docs_questionnaires_md_passes_check(runner, tmp_path: Path):
+    docs = Path(__file__).resolve().parents[3] / "docs" / "questionnaires.md"
+    example = re.search(r"```yaml\n(.*?)```", docs.read_text(encoding="utf-8"), re.S).group(1)
+    path = tmp_path / "documented.yaml"
+    path.write_text(example, encoding="utf-8")
+    result = runner.invoke(args=["questionnaire", "show", str(path), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    energy = result.output.split("[energy_water]\n")[1].splitlines()
+    assert energy[0].split()[0] == "teststad_heating_down"  # first, as its order: says
