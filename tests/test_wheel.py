@@ -138,6 +138,10 @@ def check_wheel(source: Path, work: Path) -> None:
         assert not missing, f"the wheel lacks compiled catalogues: {missing}"
         for name in expected:
             gettext.GNUTranslations(io.BytesIO(archive.read(name)))  # a valid catalogue
+        # The shipped questionnaire and the item bank its variants include from.
+        data = [f"questionnaires/data/{name}.yaml" for name in ("klimaatteam", "bank/items")]
+        lacking = [name for name in data if name not in names]
+        assert not lacking, f"the wheel lacks the questionnaire files {lacking}"
 
     python = fresh_venv(work / "venv")
     run(
