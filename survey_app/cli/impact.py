@@ -236,6 +236,4 @@ def impact_command(
         message = N_("No estimate: the questionnaire has none of the items the savings rules read.")
         click.echo(say(message, language), err=True)
         return
-    click.echo(
-        _render(table, output_format, staff, waves, language, data.questionnaire), nl=False
-    )
+    click.echo(_render(table, output_format, staff, waves, language, data.questionnaire), nl=False)
