@@ -28,7 +28,7 @@ from analysis.impact import (
 )
 from analysis.settings import Settings
 from analysis.verdicts import Verdict
-from analysis.wording import interval, number, percent, theme_label
+from analysis.wording import interval, number, percent, semicolons, theme_label
 from questionnaires import Questionnaire
 
 __all__ = [
@@ -315,7 +315,7 @@ def skipped_text(questionnaire: Questionnaire, language: str) -> str:
         return ""
     return _(
         "Not estimated, because the questionnaire does not ask about it: {topics}.",
-        topics="; ".join(topic[:1].lower() + topic[1:] for topic in topics),
+        topics=semicolons([topic[:1].lower() + topic[1:] for topic in topics], language),
     )
 
 
