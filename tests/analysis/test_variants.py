@@ -24,6 +24,7 @@ from analysis.i18n import translator
 from analysis.impact import estimate_impact, skipped_rules
 from analysis.pipeline import analyse
 from analysis.reports import ReportInput, build_report, html_to_pdf
+from analysis.reports.headline import savings_total
 from analysis.reports.sections import savings_text
 from analysis.scoring import theme_scores
 from analysis.settings import Settings
@@ -272,3 +273,13 @@ def test_the_savings_text_names_the_skipped_rules(frame, language):
     text = savings_text(table, 180, ("baseline", "follow_up"), language, Q)
     assert SKIPPED[language] in text
     assert SKIPPED[language] not in savings_text(table, 180, ("baseline", "follow_up"), language)
+
+
+def test_the_total_counts_printing_volume_alone_when_duplex_is_skipped(frame):
+    table = estimate_impact(frame, Q, None, None, headcount=180)
+    volume = table[table["rule"] == "printing_volume"].iloc[0]
+    with_volume = savings_total(table)["kg_co2e"]
+    without = savings_total(table[table["rule"] != "printing_volume"])["kg_co2e"]
+    # no partner to overlap with: the rule adds exactly its own two ends
+    assert with_volume[0] - without[0] == pytest.approx(volume["kg_co2e_low"])
+    assert with_volume[1] - without[1] == pytest.approx(volume["kg_co2e_high"])
