@@ -437,11 +437,17 @@ def _word(field: str, value: Any, language: str) -> str:
     return translator(language)(word) if word else value
 
 
+#: What an action's theme or question is called when the questionnaire does not ask it
+#: (a variant left it out after the action was planned): never its id.
+_NOT_ASKED_THEME = N_("A theme left out of this questionnaire")
+_NOT_ASKED_ITEM = N_("A question left out of this questionnaire")
+
+
 def _item_label(questionnaire: Questionnaire, item_id: str, language: str) -> str:
     try:
         return questionnaire.item(item_id).label[language].rstrip(" .")
     except KeyError:
-        return str(item_id)
+        return translator(language)(_NOT_ASKED_ITEM)
 
 
 def _base_action(
@@ -454,9 +460,12 @@ def _base_action(
     if action.get("owner"):
         _ = translator(language)
         details.append(_("owner: {owner}", owner=action["owner"]))
+    theme = str(action.get("theme") or "")
     return {
         "title": str(action.get("title") or ""),
-        "theme": theme_label(questionnaire, str(action.get("theme") or ""), language),
+        "theme": theme_label(questionnaire, theme, language)
+        if any(t.id == theme for t in questionnaire.themes)
+        else translator(language)(_NOT_ASKED_THEME),
         "status": _word("status", action.get("status"), language),
         "details": " · ".join(detail for detail in details if detail),
     }

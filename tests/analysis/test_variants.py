@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import re
+from dataclasses import replace
 from html import unescape
 from pathlib import Path
 
@@ -283,3 +284,48 @@ def test_the_total_counts_printing_volume_alone_when_duplex_is_skipped(frame):
     # no partner to overlap with: the rule adds exactly its own two ends
     assert with_volume[0] - without[0] == pytest.approx(volume["kg_co2e_low"])
     assert with_volume[1] - without[1] == pytest.approx(volume["kg_co2e_high"])
+
+
+#: Actions planned before the variant left mobility and paper_duplex out.
+ACTIONS = [
+    {
+        "title": "Standaard recto-verso op alle printers",
+        "theme": "paper_purchasing",
+        "type": "infrastructure",
+        "horizon": "long",
+        "status": "running",
+        "items": ["paper_duplex", "paper_print_screen"],
+        "owner": "",
+    },
+    {
+        "title": "Fietsdag",
+        "theme": "mobility",
+        "type": "behaviour",
+        "horizon": "short",
+        "status": "idea",
+        "items": ["mobility_mode"],
+        "owner": "",
+    },
+]
+LEFT_OUT = {
+    "nl": ("Een thema dat deze vragenlijst weglaat", "Een vraag die deze vragenlijst weglaat"),
+    "fr": ("Un thème que ce questionnaire omet", "Une question que ce questionnaire omet"),
+    "en": (
+        "A theme left out of this questionnaire",
+        "A question left out of this questionnaire",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", ["diagnosis", "impact"])
+def test_actions_on_left_out_items_and_themes_never_show_their_ids(data, kind, language):
+    html = unescape(build_report(kind, replace(data, actions=ACTIONS), language))
+    assert "Standaard recto-verso op alle printers" in html and "Fietsdag" in html
+    for identifier in ("paper_duplex", "mobility_mode", "mobility", "paper_print_screen"):
+        assert identifier not in html
+    theme, question = LEFT_OUT[language]
+    assert question in html  # where a targeted question is no longer asked
+    if kind == "impact":  # the impact report names each other action's theme
+        assert theme in html
+    assert Q.item("paper_print_screen").label[language].rstrip(" .") in html
