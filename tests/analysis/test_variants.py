@@ -329,3 +329,52 @@ def test_actions_on_left_out_items_and_themes_never_show_their_ids(data, kind, l
     if kind == "impact":  # the impact report names each other action's theme
         assert theme in html
     assert Q.item("paper_print_screen").label[language].rstrip(" .") in html
+
+
+#: A variant with a theme of its own (with an intention item, as a behaviour theme has).
+OWN_THEME = questionnaires.loads(
+    """
+extends: klimaatteam
+id: owntheme
+version: 1
+omit: [mobility]
+themes:
+  - id: canteen
+    label: {nl: Kantine, fr: Cantine, en: Canteen}
+items:
+  - id: canteen_veggie
+    theme: canteen
+    kind: frequency
+    label: {nl: "Ik kies vegetarisch.", fr: "Je choisis végétarien.", en: "I choose vegetarian."}
+  - id: canteen_leftovers
+    theme: canteen
+    kind: frequency
+    reverse: true
+    label: {nl: "Ik laat eten liggen.", fr: "Je laisse de la nourriture.", en: "I leave food."}
+  - id: canteen_intention
+    theme: canteen
+    kind: agreement
+    construct: intention
+    label: {nl: "Ik wil minder vlees eten.", fr: "Je veux manger moins de viande.",
+            en: "I want to eat less meat."}
+""",
+    "owntheme.yaml",
+)
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_an_own_theme_is_scored_and_reported_by_its_label(language):
+    frame = synthetic_responses(OWN_THEME, 60, 60, seed=3)
+    themes = analyse(frame, OWN_THEME, settings=SETTINGS, language=language).themes
+    canteen = themes.set_index("theme").loc["canteen"]
+    assert canteen["theme_label"] == OWN_THEME.theme("canteen").label[language]
+    assert canteen["verdict"] != "too_little_data" and canteen["alpha_baseline"] > 0
+    for kind in ("diagnosis", "impact"):  # the impact report gives it a section of its own
+        html = unescape(
+            build_report(kind, ReportInput(frame, OWN_THEME, settings=SETTINGS), language)
+        )
+        label = OWN_THEME.theme("canteen").label[language]
+        assert label in html
+        if kind == "impact":
+            assert re.search(rf"<h[23][^>]*>{label}</h[23]>", html)
+        assert "canteen" not in html
