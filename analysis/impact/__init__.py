@@ -14,7 +14,7 @@ from analysis.impact.estimate import (
     impact_rows_json,
 )
 from analysis.impact.factors import Factor, FactorError, FactorSet, load_factors, parse_factors
-from analysis.impact.rules import RULES, Rule, rule
+from analysis.impact.rules import RULES, Rule, rule, skipped_rules
 
 __all__ = [
     "COLUMNS",
@@ -30,4 +30,5 @@ __all__ = [
     "load_factors",
     "parse_factors",
     "rule",
+    "skipped_rules",
 ]

@@ -114,7 +114,9 @@ def estimate_impact(
     frame : pandas.DataFrame
         Responses in the exchange format (docs/data-format.md).
     questionnaire : Questionnaire
-        The questionnaire answered; rules whose items it lacks are left out.
+        The questionnaire answered; rules whose items it lacks (a variant that
+        left them out) are left out, with no row, never a zero:
+        :func:`~analysis.impact.rules.skipped_rules` names them.
     baseline, follow_up : str or None
         Wave names; ``None`` takes the first two waves in ``frame``.
     headcount : int

@@ -21,7 +21,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -39,7 +39,7 @@ from analysis.impact.measures import (
 from analysis.verdicts import Verdict
 from questionnaires import Kind, Questionnaire
 
-__all__ = ["RULES", "Headings", "Rule", "rule"]
+__all__ = ["RULES", "Headings", "Rule", "rule", "skipped_rules"]
 
 NAN = math.nan
 SHEETS_PER_REAM = 500  # the definition of a ream
@@ -146,8 +146,22 @@ class Rule:
 
     def applies_to(self, questionnaire: Questionnaire) -> bool:
         """Whether the questionnaire has every item this rule reads, of the right kind."""
+        return not self.missing_items(questionnaire)
+
+    def missing_items(self, questionnaire: Questionnaire) -> list[str]:
+        """The items this rule reads that the questionnaire lacks or asks as another kind.
+
+        Examples
+        --------
+        >>> import questionnaires
+        >>> variant = "extends: klimaatteam\\nid: own\\nversion: 1\\nomit: [paper_duplex]\\n"
+        >>> rule("duplex_printing").missing_items(questionnaires.loads(variant))
+        ['paper_duplex']
+        >>> rule("pc_switch_off").missing_items(questionnaires.loads(variant))
+        []
+        """
         kinds = {item.id: item.kind for item in questionnaire.items}
-        return all(kinds.get(item_id) is kind for item_id, kind in self.items.items())
+        return [item_id for item_id, kind in self.items.items() if kinds.get(item_id) is not kind]
 
 
 def _electricity(kwh: float, v: Mapping[str, float]) -> Amounts:
@@ -305,6 +319,25 @@ RULES: tuple[Rule, ...] = (
         per_person=lambda v: (NAN, v["video_call_car_km"] * v["car_co2"], NAN),
     ),
 )
+
+
+def skipped_rules(questionnaire: Questionnaire, rules: Sequence[Rule] = RULES) -> list[Rule]:
+    """The rules that give no estimate because the questionnaire does not ask what they read.
+
+    A variant that leaves out a theme or an optional item (docs/questionnaires.md)
+    drops the rules reading it: :func:`~analysis.impact.estimate_impact` skips
+    them, never counts them as zero, and the reports say which were skipped.
+
+    Examples
+    --------
+    >>> import questionnaires
+    >>> variant = "extends: klimaatteam\\nid: own\\nversion: 1\\nomit: [mobility, paper_duplex]\\n"
+    >>> [r.id for r in skipped_rules(questionnaires.loads(variant))]
+    ['duplex_printing', 'commuting_mode', 'video_calls']
+    >>> skipped_rules(questionnaires.load("klimaatteam"))
+    []
+    """
+    return [candidate for candidate in rules if not candidate.applies_to(questionnaire)]
 
 
 def rule(rule_id: str) -> Rule:

@@ -24,10 +24,11 @@ from analysis.impact import (
     assumptions_table,
     estimate_impact,
     load_factors,
+    skipped_rules,
 )
 from analysis.settings import Settings
 from analysis.verdicts import Verdict
-from analysis.wording import interval, number, percent, theme_label
+from analysis.wording import interval, number, percent, semicolons, theme_label
 from questionnaires import Questionnaire
 
 __all__ = [
@@ -291,6 +292,33 @@ def assumption_rows(
     return rows
 
 
+def skipped_text(questionnaire: Questionnaire, language: str) -> str:
+    """One sentence naming the savings rules left out: the questionnaire does not ask what they read.
+
+    A questionnaire variant that leaves out a theme or an item drops the rules
+    that read it (:func:`analysis.impact.skipped_rules`); the reader is told
+    which behaviours are not estimated, rather than seeing them as zero.
+    Empty when every rule applies.
+
+    Examples
+    --------
+    >>> import questionnaires
+    >>> variant = questionnaires.loads("extends: klimaatteam\\nid: own\\nversion: 1\\nomit: [mobility]\\n")
+    >>> skipped_text(variant, "en")
+    'Not estimated, because the questionnaire does not ask about it: commuting to work by car alone; replacing meeting travel with video calls.'
+    >>> skipped_text(questionnaires.load("klimaatteam"), "en")
+    ''
+    """  # noqa: E501
+    _ = translator(language)
+    topics = [_(rule.headings.topic) for rule in skipped_rules(questionnaire)]
+    if not topics:
+        return ""
+    return _(
+        "Not estimated, because the questionnaire does not ask about it: {topics}.",
+        topics=semicolons([topic[:1].lower() + topic[1:] for topic in topics], language),
+    )
+
+
 def savings_section(
     frame: pd.DataFrame,
     questionnaire: Questionnaire,
@@ -311,6 +339,7 @@ def savings_section(
         return None
     section: dict[str, Any] = {
         "note": "",
+        "skipped": skipped_text(questionnaire, language),
         "rows": [],
         "assumptions": [],
         "headcount": headcount,
@@ -348,11 +377,19 @@ def _aligned(rows: list[list[str]], left: int) -> str:
     )
 
 
-def savings_text(table: pd.DataFrame, headcount: int, waves: tuple[str, str], language: str) -> str:
+def savings_text(
+    table: pd.DataFrame,
+    headcount: int,
+    waves: tuple[str, str],
+    language: str,
+    questionnaire: Questionnaire | None = None,
+) -> str:
     """The estimated savings as plain text for a terminal: a heading, one row per rule, a caveat.
 
     ``table`` is :func:`analysis.impact.estimate_impact`'s result for
-    ``headcount`` staff between the two ``waves``.
+    ``headcount`` staff between the two ``waves``. With the ``questionnaire``
+    answered, the rules it gives no estimate for are named after the rows
+    (:func:`skipped_text`).
     """
     _ = translator(language)
     # each rule by its title in the reader's language, as the report shows it (never its id)
@@ -386,7 +423,9 @@ def savings_text(table: pd.DataFrame, headcount: int, waves: tuple[str, str], la
         "confidence intervals. A negative lower end means the change may as well have saved "
         "nothing, or even cost something."
     )
-    return f"{header}\n\n{_aligned(rows, 2)}\n\n{caveat}\n"
+    skipped = skipped_text(questionnaire, language) if questionnaire is not None else ""
+    skipped = f"{skipped}\n" if skipped else ""
+    return f"{header}\n\n{_aligned(rows, 2)}\n\n{skipped}{caveat}\n"
 
 
 # --- actions ----------------------------------------------------------------------------------
@@ -398,11 +437,17 @@ def _word(field: str, value: Any, language: str) -> str:
     return translator(language)(word) if word else value
 
 
+#: What an action's theme or question is called when the questionnaire does not ask it
+#: (a variant left it out after the action was planned): never its id.
+_NOT_ASKED_THEME = N_("A theme left out of this questionnaire")
+_NOT_ASKED_ITEM = N_("A question left out of this questionnaire")
+
+
 def _item_label(questionnaire: Questionnaire, item_id: str, language: str) -> str:
     try:
         return questionnaire.item(item_id).label[language].rstrip(" .")
     except KeyError:
-        return str(item_id)
+        return translator(language)(_NOT_ASKED_ITEM)
 
 
 def _base_action(
@@ -415,9 +460,12 @@ def _base_action(
     if action.get("owner"):
         _ = translator(language)
         details.append(_("owner: {owner}", owner=action["owner"]))
+    theme = str(action.get("theme") or "")
     return {
         "title": str(action.get("title") or ""),
-        "theme": theme_label(questionnaire, str(action.get("theme") or ""), language),
+        "theme": theme_label(questionnaire, theme, language)
+        if any(t.id == theme for t in questionnaire.themes)
+        else translator(language)(_NOT_ASKED_THEME),
         "status": _word("status", action.get("status"), language),
         "details": " · ".join(detail for detail in details if detail),
     }

@@ -119,6 +119,7 @@ def _render(
     headcount: int,
     waves: tuple[str, str],
     language: str,
+    questionnaire: questionnaires.Questionnaire,
 ) -> str:
     from analysis.impact import impact_rows_json
 
@@ -128,7 +129,7 @@ def _render(
         return _csv(table, language)
     from analysis.reports.sections import savings_text
 
-    return savings_text(table, headcount, waves, language)
+    return savings_text(table, headcount, waves, language, questionnaire)
 
 
 def _questionnaire_problem(
@@ -235,4 +236,4 @@ def impact_command(
         message = N_("No estimate: the questionnaire has none of the items the savings rules read.")
         click.echo(say(message, language), err=True)
         return
-    click.echo(_render(table, output_format, staff, waves, language), nl=False)
+    click.echo(_render(table, output_format, staff, waves, language, data.questionnaire), nl=False)
