@@ -306,8 +306,9 @@ def questionnaire_themes(campaign_id: int) -> Any:
     done = _("Themes and questions saved.")
     if dropped:
         done += " " + _(
-            "Questions from the item bank of the themes left out were removed as well: %(ids)s.",
-            ids=", ".join(dropped),
+            "Questions from the item bank of the themes left out were removed as well: "
+            "%(questions)s.",
+            questions="; ".join(_text(bank().items[ident]["label"]) for ident in dropped),
         )
     return _changed(campaign, editor, variant, done)
 

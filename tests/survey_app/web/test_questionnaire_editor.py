@@ -153,7 +153,7 @@ def test_leaving_out_a_theme_takes_its_bank_items_along(client, draft, db_sessio
     asked = _snapshot(db_session, draft.id)
     assert "energy_water" not in [theme.id for theme in asked.themes]
     assert "bank_stairs" not in asked.item_ids
-    assert "bank_stairs" in client.get(f"{draft.url}?lang=en").text  # named in the message
+    assert "removed as well: I take the stairs" in client.get(f"{draft.url}?lang=en").text
 
 
 OWN = {
