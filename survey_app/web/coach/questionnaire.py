@@ -412,10 +412,6 @@ def questionnaire_own_item(campaign_id: int, item_id: str | None = None) -> Any:
                 field.errors.append(
                     _("Write the question in %(language)s.", language=language_name(language))
                 )
-        if form.scored.data and form.kind.data not in SCALE_KINDS:
-            form.scored.errors.append(
-                _("Only how-often and agreement questions count in a theme's score.")
-            )
         if valid and not any(field.errors for field in form):
             problems = _store_own_item(campaign, editor, form, languages, existing)
             if not problems:

@@ -93,6 +93,7 @@ def test_the_campaign_page_links_to_the_editor(client, draft) -> None:
     editor = client.get(f"{draft.url}?lang=en")
     assert editor.status_code == 200
     assert "Themes and optional questions" in editor.text
+    assert "Thema’s en optionele vragen" in client.get(f"{draft.url}?lang=nl").text
 
 
 def test_leaving_out_a_theme_and_an_optional_item(client, draft, db_session) -> None:
@@ -195,10 +196,25 @@ def test_an_own_item_needs_every_language_and_a_valid_code(client, draft, db_ses
     assert page.status_code == 422
     assert "Write the question in French." in page.text
     assert "Use lower-case letters, digits and _ only" in page.text
-    text = _post(client, new, token, **{**OWN, "kind": "text", "scored": "y"})
-    assert "Only how-often and agreement questions count" in text.text
     assert _snapshot(db_session, draft.id).id == "klimaatteam"
     assert db_session.query(QuestionnaireVariant).count() == 0
+    # "counts in the score" is ticked by default: an open question simply is not scored
+    text = _post(client, new, token, **{**OWN, "kind": "text", "scored": "y"})
+    assert text.status_code == 303
+    assert not _snapshot(db_session, draft.id).item("teststad_1").is_scored
+
+
+def test_an_own_item_keeps_its_theme(client, draft, db_session) -> None:
+    """Leaving out the theme of an own question is a problem: it would ask about nothing."""
+    new = f"{draft.url}/items/new?lang=en"
+    token = _token(client, new)
+    assert _post(client, new, token, **OWN).status_code == 303
+    before = _snapshot_dict(db_session, draft.id)
+    kept = {**KEEP_ALL_BUT_MOBILITY, "theme": ["waste", "paper_purchasing", "engagement"]}
+    page = _post(client, f"{draft.url}/themes?lang=en", token, **kept)
+    assert page.status_code == 422
+    assert "Nothing was saved" in page.text and "energy_water" in page.text
+    assert _snapshot_dict(db_session, draft.id) == before
 
 
 def test_the_questionnaire_check_lists_its_problems_and_keeps_nothing(
