@@ -354,3 +354,17 @@ def test_viewers_and_other_organisations_cannot_reach_the_editor(client, auth, d
     token = _token(client, other.url)
     assert _post(client, f"{mine.url}/add", token, item="bank_stairs").status_code == 404
     assert _snapshot(db_session, mine.id).id == "klimaatteam"
+
+
+def test_a_complete_questionnaire_file_is_changed_as_a_file(client, draft, db_session) -> None:
+    """A full file (no ``extends``) has no base to tick themes in: the page says how instead."""
+    full = yaml.safe_dump(
+        {**questionnaires.snapshot(questionnaires.load("klimaatteam")), "id": "eigenstad"},
+        allow_unicode=True,
+    )
+    token = _token(client, draft.url)
+    assert _upload(client, draft.url, token, full.encode()).status_code == 303
+    assert _snapshot(db_session, draft.id).id == "eigenstad"
+    page = client.get(f"{draft.url}?lang=en")
+    assert "a complete file of its own" in page.text
+    assert 'name="theme"' not in page.text
