@@ -15,6 +15,7 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -38,6 +39,7 @@ from survey_app.store.variants import (
     is_frozen,
     save_variant,
     stored_bases,
+    stored_variant,
     variant_text,
 )
 from survey_app.web.audit import note
@@ -169,8 +171,36 @@ def _base(campaign: Campaign, variant: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def _editor(campaign: Campaign) -> Editor:
-    variant = campaign_variant(get_session(), campaign)
+    session = get_session()
+    variant = campaign_variant(session, campaign)
+    key = str(variant.get("id"))
+    if campaign.questionnaire_id in questionnaires.available() and stored_variant(
+        session, campaign.organisation, key
+    ):
+        # the organisation's questionnaire of another campaign has this id: its first save
+        # would overwrite that one's file, so this campaign's gets an id of its own
+        variant["id"] = f"{key[:30]}_{campaign.id}"
     return Editor(variant, _base(campaign, variant), campaign_questionnaire(campaign))
+
+
+def _used_elsewhere(campaign: Campaign, raw: bytes) -> Campaign | None:
+    """Another campaign of the organisation whose questionnaire has the file's id, if any.
+
+    Saving would replace the file that campaign's questionnaire was made from.
+    """
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return None  # the check lists what is wrong with the file
+    ident = data.get("id") if isinstance(data, dict) else None
+    return next(
+        (
+            other
+            for other in campaign.organisation.campaigns
+            if other.id != campaign.id and other.questionnaire_id == ident
+        ),
+        None,
+    )
 
 
 def _text(labels: dict[str, str]) -> str:
@@ -528,6 +558,16 @@ def questionnaire_upload(campaign_id: int) -> Any:
     raw = form.upload.data.read(MAX_UPLOAD + 1)
     if len(raw) > MAX_UPLOAD:
         form.upload.errors = [_("The file is too large (at most 256 KB).")]
+        return _editor_page(campaign, status=422, upload_form=form)
+    other = _used_elsewhere(campaign, raw)
+    if other is not None:
+        form.upload.errors = [
+            _(
+                "The campaign %(name)s already uses a questionnaire with this id: give the "
+                "file an id of its own (the line id: at the top).",
+                name=other.name,
+            )
+        ]
         return _editor_page(campaign, status=422, upload_form=form)
     session = get_session()
     try:

@@ -368,3 +368,36 @@ def test_a_complete_questionnaire_file_is_changed_as_a_file(client, draft, db_se
     page = client.get(f"{draft.url}?lang=en")
     assert "a complete file of its own" in page.text
     assert 'name="theme"' not in page.text
+
+
+def test_two_campaigns_of_one_organisation_keep_their_own_questionnaires(
+    client, draft, db_session
+) -> None:
+    token = _token(client, draft.url)
+    assert _upload(client, draft.url, token, TESTSTAD.encode()).status_code == 303
+    klimaatteam = questionnaires.load("klimaatteam")
+    second = Campaign(
+        organisation_id=draft.campaign.organisation_id,
+        name="Klimaatteam 2029",
+        questionnaire_id=klimaatteam.id,
+        questionnaire_version=klimaatteam.version,
+        questionnaire_snapshot=questionnaires.snapshot(klimaatteam),
+        waves=[Wave(name="nulmeting", kind=WaveKind.BASELINE, position=0)],
+    )
+    db_session.add(second)
+    db_session.commit()
+    url = f"/coach/campaigns/{second.id}/questionnaire"
+    # the first change of the second campaign does not overwrite the first one's file
+    assert _post(client, f"{url}/add", token, item="bank_stairs").status_code == 303
+    assert _snapshot(db_session, second.id).id == f"teststad_{second.id}"
+    first = db_session.scalars(
+        select(QuestionnaireVariant).where(QuestionnaireVariant.key == "teststad")
+    ).one()
+    assert first.source == TESTSTAD
+    # nor does a file with the first campaign's id
+    page = _upload(client, url, token, TESTSTAD.encode())
+    assert page.status_code == 422
+    assert "The campaign Klimaatteam 2027 already uses a questionnaire with this id" in page.text
+    assert _snapshot(db_session, second.id).id == f"teststad_{second.id}"
+    # the first campaign may upload its own file again
+    assert _upload(client, draft.url, token, TESTSTAD.encode()).status_code == 303
