@@ -48,6 +48,8 @@ class Event(enum.StrEnum):
     #: Invitations or reminders mailed for a wave; the subject says how many, never to whom.
     INVITATIONS_SENT = "invitations_sent"
     REMINDERS_SENT = "reminders_sent"
+    #: A campaign's questionnaire changed in the editor or by an upload (before its first wave).
+    QUESTIONNAIRE_CHANGED = "questionnaire_changed"
 
 
 def retention_days(config: dict | None = None) -> int:

@@ -38,6 +38,10 @@ class DemoData:
     draft_wave_id: int = 0
     #: A department with responses: its removal page says why it cannot be removed.
     department_id: int = 0
+    #: A campaign of another organisation (the admin's) whose waves are all drafts: its
+    #: questionnaire can still change, and has an own question (``own_item_id``).
+    draft_campaign_id: int = 0
+    own_item_id: str = "proefstad_heating_down"
 
 
 #: The settings of the app the pages are visited on (browser tests and tests/test_visible_text.py):
@@ -211,7 +215,87 @@ PAGES: list[Page] = [
         lambda d: f"/coach/waves/{d.open_wave_id}/mail/remind?lang=nl",
         "Een herinnering versturen?",
     ),
+    Page(
+        "coach-questionnaire-frozen",
+        "coach",
+        lambda d: f"/coach/campaigns/{d.campaign_id}/questionnaire?lang=nl",
+        "kan niet meer veranderen",
+    ),
+    Page(
+        "coach-questionnaire",
+        "admin",
+        lambda d: f"/coach/campaigns/{d.draft_campaign_id}/questionnaire?lang=nl",
+        "Thema’s en optionele vragen",
+    ),
+    Page(
+        "coach-questionnaire-new-item",
+        "admin",
+        lambda d: f"/coach/campaigns/{d.draft_campaign_id}/questionnaire/items/new?lang=nl",
+        "Een eigen vraag schrijven",
+    ),
+    Page(
+        "coach-questionnaire-item",
+        "admin",
+        lambda d: (
+            f"/coach/campaigns/{d.draft_campaign_id}/questionnaire/items/{d.own_item_id}?lang=nl"
+        ),
+        "De vraag wijzigen",
+    ),
+    Page(
+        "coach-questionnaire-preview",
+        "admin",
+        lambda d: f"/coach/campaigns/{d.draft_campaign_id}/questionnaire/preview?lang=nl",
+        "Voorbeeld",
+    ),
+    Page(
+        "coach-questionnaire-preview-fr",
+        "admin",
+        lambda d: f"/coach/campaigns/{d.draft_campaign_id}/questionnaire/preview?lang=fr",
+        "Aperçu",
+    ),
 ]
+
+#: The questionnaire of the draft campaign: mobility left out, a bank item and an own question.
+PROEFSTAD_VARIANT = """\
+extends: klimaatteam
+id: proefstad
+version: 1
+omit: [mobility, paper_duplex]
+include: [bank_stairs]
+items:
+  - id: proefstad_heating_down
+    theme: energy_water
+    kind: frequency
+    scored: true
+    label:
+      nl: "Ik zet de verwarming lager als ik als laatste het bureau verlaat."
+      fr: "Je baisse le chauffage quand je quitte le bureau en dernier."
+      en: "I turn the heating down when I am the last to leave the office."
+"""
+
+
+def _install_draft_campaign(session: Any) -> int:
+    """Gemeente Proefstad (managed by the admin only) and a campaign whose waves are drafts."""
+    import questionnaires
+    from survey_app.store.models import Campaign, Department, Organisation, Wave, WaveKind
+    from survey_app.store.variants import save_variant
+    from survey_app.web.survey.forms import reserved_item_ids
+
+    klimaatteam = questionnaires.load("klimaatteam")
+    organisation = Organisation(slug="proefstad", name="Gemeente Proefstad")
+    organisation.departments = [Department(name="Bibliotheek", headcount=12, position=0)]
+    campaign = Campaign(
+        organisation=organisation,
+        name="Klimaatteam 2027",
+        questionnaire_id=klimaatteam.id,
+        questionnaire_version=klimaatteam.version,
+        questionnaire_snapshot=questionnaires.snapshot(klimaatteam),
+    )
+    campaign.waves = [Wave(name="nulmeting", kind=WaveKind.BASELINE, position=0)]
+    session.add(organisation)
+    session.commit()
+    save_variant(session, campaign, PROEFSTAD_VARIANT, reserved_item_ids())
+    return campaign.id
 
 
 def install_demo(session_factory: Any, linking_key: str) -> DemoData:
@@ -222,7 +306,6 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
 
     from survey_app.store import audit, demo, invitations, jobs
     from survey_app.store.models import (
-        Organisation,
         Phase,
         User,
         Wave,
@@ -281,7 +364,7 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
             closed_token=campaign.waves[0].token,
             campaign_id=campaign.id,
             wave_id=campaign.waves[0].id,
-            organisation_slug=session.query(Organisation).one().slug,
+            organisation_slug=demo.SLUG,
             accounts=accounts,
             action_id=campaign.actions[0].id,
             workshop_id=campaign.workshops[0].id,
@@ -292,6 +375,7 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
             draft_token=waves[WaveStatus.DRAFT].token,
             draft_wave_id=waves[WaveStatus.DRAFT].id,
             department_id=campaign.organisation.departments[0].id,
+            draft_campaign_id=_install_draft_campaign(session),
         )
     finally:
         session.close()

@@ -35,6 +35,7 @@ EVENT_LABELS = {
     Event.TWO_FACTOR_OFF: _l("Turned off two-factor login"),
     Event.INVITATIONS_SENT: _l("Mailed invitations to a wave"),
     Event.REMINDERS_SENT: _l("Mailed reminders for a wave"),
+    Event.QUESTIONNAIRE_CHANGED: _l("Changed a campaign's questionnaire"),
 }
 
 

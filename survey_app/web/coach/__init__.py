@@ -2,7 +2,8 @@
 
 One blueprint (``coach``) whose views are split by resource
 (:mod:`.organisations`, :mod:`.departments`, :mod:`.campaigns`, :mod:`.waves`,
-:mod:`.downloads`, :mod:`.posters`, :mod:`.reach`: target rate and reminders),
+:mod:`.downloads`, :mod:`.posters`, :mod:`.reach`: target rate and reminders,
+:mod:`.questionnaire`: the campaign's own questionnaire),
 and the trajectory's own (``plan``: action plan, workshops, local figures).
 """
 
@@ -15,11 +16,21 @@ from survey_app.web.coach import (
     organisations,
     plan,
     posters,
+    questionnaire,
     reach,
     waves,
 )
 from survey_app.web.coach.common import bp
 
 #: Importing the view modules above registered their routes on ``bp``.
-VIEW_MODULES = (organisations, departments, campaigns, waves, downloads, posters, reach)
+VIEW_MODULES = (
+    organisations,
+    departments,
+    campaigns,
+    waves,
+    downloads,
+    posters,
+    reach,
+    questionnaire,
+)
 BLUEPRINTS = (bp, plan.bp)

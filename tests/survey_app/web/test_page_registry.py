@@ -19,6 +19,7 @@ NOT_PAGES = {
     "coach.campaign_report",
     "coach.invitation_download",
     "coach.unused_codes",  # a CSV download
+    "coach.questionnaire_download",  # a YAML file
     "dashboard.vega_bundle",
     "dashboard.index",  # redirects a one-organisation user to dashboard.organisation
     # Shown only after the right password of an account with two-factor login; axe

@@ -183,6 +183,7 @@ def world(app, db_session, every_kind) -> World:
         "workshop_id": workshop.id,
         "filename": "klimaatpeil.css",
         "job_token": job.token,
+        "item_id": "eigen_1",  # an own question (the campaign's questionnaire is frozen)
     }
     sessions = {role: _session_of(app, *accounts[role]) for role in ROLES}
     return World(app, samples, sessions, accounts)
