@@ -36,6 +36,18 @@ class QuestionnaireFrozen(Exception):
     """The campaign's questionnaire can no longer change: one of its waves has opened."""
 
 
+class VariantInUse(Exception):
+    """Another campaign of the organisation was made from the stored variant with this id.
+
+    Saving would replace the file that campaign's questionnaire came from;
+    ``campaign`` is that other campaign.
+    """
+
+    def __init__(self, campaign: Campaign) -> None:
+        super().__init__(campaign.id)
+        self.campaign = campaign
+
+
 def is_frozen(campaign: Campaign) -> bool:
     """Whether a wave of the campaign has opened (then its questionnaire never changes)."""
     return any(wave.status is not WaveStatus.DRAFT for wave in campaign.waves)
@@ -143,8 +155,10 @@ def save_variant(
     """Check a variant file, keep it, and make it the campaign's questionnaire.
 
     Raises :class:`questionnaires.QuestionnaireError` with every problem
-    (nothing is stored), or :class:`QuestionnaireFrozen` when a wave of the
-    campaign has opened (nothing is stored either).
+    (nothing is stored), :class:`QuestionnaireFrozen` when a wave of the
+    campaign has opened, or :class:`VariantInUse` when another campaign of the
+    organisation uses a questionnaire with the file's id (nothing is stored
+    either).
     """
     if is_frozen(campaign):
         raise QuestionnaireFrozen(campaign.id)
@@ -152,6 +166,15 @@ def save_variant(
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")
     questionnaire = check_variant(session, organisation, text, "questionnaire.yaml", reserved)
+    other = session.scalars(
+        select(Campaign).where(
+            Campaign.organisation_id == organisation.id,
+            Campaign.id != campaign.id,
+            Campaign.questionnaire_id == questionnaire.id,
+        )
+    ).first()
+    if other is not None:
+        raise VariantInUse(other)
     variant = stored_variant(session, organisation, questionnaire.id)
     if variant is None:
         variant = QuestionnaireVariant(organisation_id=organisation.id, key=questionnaire.id)

@@ -15,7 +15,6 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -35,6 +34,7 @@ from survey_app.store.db import get_session
 from survey_app.store.models import Campaign, WaveStatus
 from survey_app.store.variants import (
     QuestionnaireFrozen,
+    VariantInUse,
     campaign_variant,
     is_frozen,
     save_variant,
@@ -183,26 +183,6 @@ def _editor(campaign: Campaign) -> Editor:
     return Editor(variant, _base(campaign, variant), campaign_questionnaire(campaign))
 
 
-def _used_elsewhere(campaign: Campaign, raw: bytes) -> Campaign | None:
-    """Another campaign of the organisation whose questionnaire has the file's id, if any.
-
-    Saving would replace the file that campaign's questionnaire was made from.
-    """
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError:
-        return None  # the check lists what is wrong with the file
-    ident = data.get("id") if isinstance(data, dict) else None
-    return next(
-        (
-            other
-            for other in campaign.organisation.campaigns
-            if other.id != campaign.id and other.questionnaire_id == ident
-        ),
-        None,
-    )
-
-
 def _text(labels: dict[str, str]) -> str:
     """A text in the reader's language, else in the first language it has."""
     return labels.get(str(get_locale())) or next(iter(labels.values()), "")
@@ -219,6 +199,14 @@ def _tidy(variant: dict[str, Any], base: dict[str, Any] | None) -> dict[str, Any
         if key in variant and not variant[key]:
             del variant[key]
     return variant
+
+
+def _in_use(other: Campaign) -> str:
+    return _(
+        "The campaign %(name)s already uses a questionnaire with this id: give the "
+        "file an id of its own (the line id: at the top).",
+        name=other.name,
+    )
 
 
 def _frozen_answer(campaign: Campaign) -> Any:
@@ -248,6 +236,10 @@ def _save(campaign: Campaign, variant: dict[str, Any], base: dict[str, Any] | No
     except QuestionnaireFrozen:
         session.rollback()
         return None
+    except VariantInUse as error:  # another campaign saved this id meanwhile
+        session.rollback()
+        message = _in_use(error.campaign)
+        return [Problem(where="id", line=None, message=message)]
     except QuestionnaireError as error:
         session.rollback()
         return _problems(error)
@@ -559,19 +551,13 @@ def questionnaire_upload(campaign_id: int) -> Any:
     if len(raw) > MAX_UPLOAD:
         form.upload.errors = [_("The file is too large (at most 256 KB).")]
         return _editor_page(campaign, status=422, upload_form=form)
-    other = _used_elsewhere(campaign, raw)
-    if other is not None:
-        form.upload.errors = [
-            _(
-                "The campaign %(name)s already uses a questionnaire with this id: give the "
-                "file an id of its own (the line id: at the top).",
-                name=other.name,
-            )
-        ]
-        return _editor_page(campaign, status=422, upload_form=form)
     session = get_session()
     try:
         questionnaire = save_variant(session, campaign, raw, reserved_item_ids())
+    except VariantInUse as error:
+        session.rollback()
+        form.upload.errors = [_in_use(error.campaign)]
+        return _editor_page(campaign, status=422, upload_form=form)
     except QuestionnaireFrozen:
         session.rollback()
         return _frozen_answer(campaign)

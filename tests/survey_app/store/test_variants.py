@@ -11,6 +11,7 @@ from survey_app.store import schedule
 from survey_app.store.models import Campaign, Organisation, QuestionnaireVariant, Wave, WaveKind
 from survey_app.store.variants import (
     QuestionnaireFrozen,
+    VariantInUse,
     campaign_variant,
     is_frozen,
     save_variant,
@@ -124,3 +125,27 @@ def test_a_campaign_on_the_shipped_questionnaire_starts_an_empty_variant(db_sess
     # saved as it is, it asks exactly what the shipped questionnaire asks
     questionnaire = save_variant(db_session, campaign, variant_text(data), reserved_item_ids())
     assert questionnaire.item_ids == questionnaires.load("klimaatteam").item_ids
+
+
+def test_a_campaign_may_not_replace_the_file_another_campaign_was_made_from(db_session) -> None:
+    first = _draft_campaign(db_session)
+    save_variant(db_session, first, TESTSTAD, reserved_item_ids())
+    second = Campaign(
+        organisation=first.organisation,
+        name="2028",
+        questionnaire_id="klimaatteam",
+        questionnaire_version=1,
+        questionnaire_snapshot=dict(first.questionnaire_snapshot),
+    )
+    db_session.add(second)
+    db_session.commit()
+    changed = TESTSTAD.replace("omit: [mobility, paper_duplex]", "omit: [mobility]")
+    assert changed != TESTSTAD
+    with pytest.raises(VariantInUse) as raised:
+        save_variant(db_session, second, changed, reserved_item_ids())
+    assert raised.value.campaign.id == first.id
+    db_session.rollback()
+    db_session.expire_all()
+    stored = db_session.query(QuestionnaireVariant).one()
+    assert stored.source == TESTSTAD
+    assert second.questionnaire_id == "klimaatteam"
