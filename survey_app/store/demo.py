@@ -76,7 +76,7 @@ DEPARTMENT_NAMES = {
 }
 
 
-def _store_frame(
+def store_frame(
     session: Session,
     frame: pd.DataFrame,
     waves: dict[str, Wave],
@@ -85,7 +85,11 @@ def _store_frame(
     rng: np.random.Generator,
     linking_key: bytes,
 ) -> None:
-    """Store exchange-format rows as responses, and count them per day."""
+    """Store exchange-format rows as responses, and count them per day.
+
+    Counts add to a day's count already stored (answers that came through the
+    survey the same day).
+    """
     counts: dict[tuple[int, date, int], int] = {}
     for record in frame.to_dict("records"):
         wave = waves[record["wave"]]
@@ -123,9 +127,19 @@ def _store_frame(
         key = (wave.id, day, department.id if department else 0)
         counts[key] = counts.get(key, 0) + 1
     for (wave_id, day, department_id), count in counts.items():
-        session.add(
-            Participation(wave_id=wave_id, day=day, department_id=department_id, count=count)
-        )
+        counted = session.scalars(
+            select(Participation).where(
+                Participation.wave_id == wave_id,
+                Participation.day == day,
+                Participation.department_id == department_id,
+            )
+        ).first()
+        if counted is None:
+            session.add(
+                Participation(wave_id=wave_id, day=day, department_id=department_id, count=count)
+            )
+        else:
+            counted.count += count
 
 
 def reset_passwords(session: Session) -> dict[str, str]:
@@ -281,6 +295,6 @@ def create(session: Session, seed: int = 2026, *, secret: str | None = None) -> 
     departments = {d.name: d for d in organisation.departments}
     waves = {baseline.name: baseline, follow_up.name: follow_up}
     key = campaign_key(campaign, secret)
-    _store_frame(session, frame, waves, questionnaire, departments, rng, key)
+    store_frame(session, frame, waves, questionnaire, departments, rng, key)
     session.commit()
     return campaign

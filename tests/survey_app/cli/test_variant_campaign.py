@@ -19,7 +19,7 @@ import questionnaires
 from analysis.i18n import translator
 from analysis.impact import skipped_rules
 from analysis.synthetic import synthetic_responses
-from survey_app.store.demo import _store_frame
+from survey_app.store.demo import store_frame
 from survey_app.store.models import (
     Campaign,
     Department,
@@ -75,7 +75,7 @@ def campaign_id(db_session) -> int:
     departments = {d.name: d for d in organisation.departments}
     waves = {"nulmeting": baseline, "opvolgmeting": follow_up}
     rng = np.random.default_rng(8)
-    _store_frame(db_session, frame, waves, Q, departments, rng, b"teststad linking key")
+    store_frame(db_session, frame, waves, Q, departments, rng, b"teststad linking key")
     db_session.commit()
     return campaign.id
 
