@@ -39,15 +39,16 @@ class Client:
     def __init__(self, base_url: str, timeout: float = 30) -> None:
         parts = urlsplit(base_url)
         self._connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-        self._cookie: str | None = None
+        #: The session cookie (``session=…``) sent with every request; None for none yet.
+        self.cookie: str | None = None
 
     def request(
         self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
     ) -> tuple[int, bytes]:
         """Send one request (never retried: a POST is not idempotent); return status and body."""
         headers = dict(headers or {})
-        if self._cookie:
-            headers["Cookie"] = self._cookie
+        if self.cookie:
+            headers["Cookie"] = self.cookie
         try:
             self._connection.request(method, path, body=body, headers=headers)
             response = self._connection.getresponse()
@@ -58,7 +59,7 @@ class Client:
         for cookie in response.headers.get_all("Set-Cookie") or []:
             pair = cookie.split(";", 1)[0]
             if pair.startswith("session="):
-                self._cookie = pair
+                self.cookie = pair
         return response.status, data
 
     def close(self) -> None:

@@ -37,6 +37,27 @@ def campaign_questionnaire(campaign: Campaign) -> Questionnaire:
 _BY_CAMPAIGN: dict[int, tuple[dict, Questionnaire]] = {}
 
 
+def questionnaire_from_text(campaign_id: int, snapshot_text: str) -> Questionnaire:
+    """The questionnaire of a campaign's snapshot read as JSON text (``responses.survey_wave``).
+
+    The same object as :func:`campaign_questionnaire` hands out for the same
+    snapshot (both go through one parse cache); the text is decoded only when
+    it differs from the one seen last for the campaign.
+    """
+    known = _BY_TEXT.get(campaign_id)
+    if known is not None and known[0] == snapshot_text:
+        return known[1]
+    questionnaire = _parse(json.dumps(json.loads(snapshot_text), sort_keys=True))
+    if len(_BY_TEXT) >= 256:
+        _BY_TEXT.clear()
+    _BY_TEXT[campaign_id] = (snapshot_text, questionnaire)
+    return questionnaire
+
+
+#: campaign id -> (its snapshot as the database's text, the questionnaire parsed from it)
+_BY_TEXT: dict[int, tuple[str, Questionnaire]] = {}
+
+
 def campaign_ids(session: Session) -> list[int]:
     """The ids of every campaign, in order (for messages that name the ones that exist)."""
     return list(session.scalars(select(Campaign.id).order_by(Campaign.id)))

@@ -6,11 +6,11 @@ import enum
 import logging
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, Text, cast, func, select, update
 from sqlalchemy import insert as sql_insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from analysis.anonymity import effective_threshold
 from questionnaires import Kind, Questionnaire
@@ -221,3 +221,25 @@ def wave_by_token(session: Session, token: str) -> Wave | None:
             .selectinload(Organisation.departments)
         )
     )
+
+
+def survey_wave(session: Session, token: str) -> tuple[Wave, str] | None:
+    """The wave behind a survey link as :func:`wave_by_token` has it, and its snapshot as text.
+
+    The campaign's questionnaire snapshot (some 20 kB of JSON) comes as the
+    database holds it, not decoded: the survey compares it with the text of
+    the questionnaire it keeps (``campaigns.questionnaire_from_text``) and
+    decodes it only when it changed. One query; the organisation's departments
+    are read when a page or an answer needs them (the last part, a department given).
+    """
+    found = session.execute(
+        select(Wave, cast(Campaign.__table__.c.questionnaire_snapshot, Text))
+        .join(Wave.campaign)
+        .where(Wave.token == token)
+        .options(
+            contains_eager(Wave.campaign)
+            .defer(Campaign.questionnaire_snapshot)
+            .joinedload(Campaign.organisation)
+        )
+    ).first()
+    return (found[0], found[1]) if found is not None else None

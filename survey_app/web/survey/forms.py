@@ -93,6 +93,29 @@ def item_choices(item: Item, language: str) -> list[SelectChoice]:
     return [SelectChoice(value, str(label)) for value, label in options]
 
 
+def item_codes(item: Item) -> list[str]:
+    """The values a coded item's options post (what :func:`item_choices` offers), no labels.
+
+    Examples
+    --------
+    >>> import questionnaires
+    >>> item = questionnaires.load("klimaatteam").items[0]
+    >>> item_codes(item)[:2]
+    ['1', '2']
+    """
+    if item.kind is Kind.FREQUENCY or item.kind is Kind.AGREEMENT:
+        codes = [str(code) for code in range(1, 6)]
+    elif item.kind is Kind.YES_NO:
+        codes = ["1", "0"]
+    elif item.choices:
+        codes = [str(choice.code) for choice in item.choices]
+    else:
+        codes = [str(band.code) for band in item.bands or []]
+    if item.allow_not_applicable:
+        codes.append(NOT_APPLICABLE)
+    return codes
+
+
 def field_for(item: Item, language: str) -> Field:
     """The WTForms field that asks ``item``; the one place that knows every kind."""
     label = item.label[language]

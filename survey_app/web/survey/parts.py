@@ -43,7 +43,27 @@ class Part:
 
 
 def parts_of(questionnaire: Questionnaire, linking: list[str]) -> list[Part]:
-    """The parts of a questionnaire: one per theme, in the questionnaire's order."""
+    """The parts of a questionnaire: one per theme, in the questionnaire's order.
+
+    Worked out once per questionnaire object (one per campaign snapshot) and
+    linking questions; every survey request asks.
+    """
+    key = (id(questionnaire), tuple(linking))
+    known = _PARTS.get(key)
+    if known is not None and known[0] is questionnaire:
+        return known[1]
+    if len(_PARTS) >= 256:
+        _PARTS.clear()
+    made = _parts_of(questionnaire, linking)
+    _PARTS[key] = (questionnaire, made)
+    return made
+
+
+#: (questionnaire id, linking questions) -> (the questionnaire, its parts)
+_PARTS: dict[tuple[int, tuple[str, ...]], tuple[Questionnaire, list[Part]]] = {}
+
+
+def _parts_of(questionnaire: Questionnaire, linking: list[str]) -> list[Part]:
     parts, offset = [], 0
     themes = questionnaire.themes
     for number, theme in enumerate(themes, start=1):

@@ -18,13 +18,13 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from flask_wtf.csrf import CSRFError, validate_csrf
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from werkzeug.datastructures import MultiDict
 from wtforms import ValidationError
 
 from analysis import wording
 from survey_app.store import schedule
-from survey_app.store.campaigns import campaign_questionnaire
+from survey_app.store.campaigns import questionnaire_from_text
 from survey_app.store.db import get_session
 from survey_app.store.invitations import normalise_code
 from survey_app.store.linking import ELEMENTS, linking_row
@@ -38,18 +38,20 @@ from survey_app.store.responses import (
     Outcome,
     store_response,
     submission_key_spent,
+    survey_wave,
     wave_by_token,
 )
-from survey_app.web.i18n import csrf
+from survey_app.web.i18n import csrf, url_for_language
 from survey_app.web.limits import survey_submission_allowed
 from survey_app.web.schedule import follow_clock, grace
-from survey_app.web.survey import parts
+from survey_app.web.survey import page_cache, parts
 from survey_app.web.survey.forms import (
     ReservedItemIds,
     SurveyFormBase,
     build_survey_form,
     department_choices,
 )
+from survey_app.web.survey.validation import quick_check
 
 bp = Blueprint("survey", __name__, url_prefix="/s")
 # The survey form checks its CSRF token itself, so that an expired token
@@ -80,6 +82,15 @@ def _wave_or_404(token: str) -> Wave:
     return wave
 
 
+def _survey_wave_or_404(token: str) -> tuple[Wave, str]:
+    """As :func:`_wave_or_404`, with the campaign's questionnaire snapshot as JSON text."""
+    found = survey_wave(get_session(), token)
+    if found is None:
+        abort(404)
+    follow_clock(found[0])
+    return found
+
+
 def _invitation_problem(wave: Wave, code: str | None) -> Any | None:
     """The page to show instead of the survey when a wave's invitation code is missing or spent."""
     if wave.invitation_mode is not InvitationMode.TOKENS:
@@ -103,6 +114,20 @@ def _remember_answered(wave: Wave) -> None:
 
 def _forget_answered(wave: Wave) -> None:
     session[ANSWERED] = [w for w in session.get(ANSWERED, []) if w != wave.id]
+
+
+def _enabled(setting: str) -> bool:
+    """A switch of the survey's speed-ups (on unless set to 0, false, no or off).
+
+    ``SURVEY_PAGE_CACHE`` and ``SURVEY_QUICK_CHECK`` exist to measure each of them
+    (docs/performance.md) and to compare them with the full path in tests.
+    """
+    return str(current_app.config.get(setting, "1")).strip().lower() not in (
+        "0",
+        "false",
+        "no",
+        "off",
+    )
 
 
 def _closed(wave: Wave, refused: bool) -> Any:
@@ -171,7 +196,7 @@ def answer(token: str) -> Any:
     the session; a post without ``move`` carries every answer at once (a form
     rendered whole, scripts, benchmarks) and is stored as it comes.
     """
-    wave = _wave_or_404(token)
+    wave, snapshot_text = _survey_wave_or_404(token)
     campaign = wave.campaign
     organisation = campaign.organisation
     language = str(get_locale())
@@ -203,7 +228,7 @@ def answer(token: str) -> Any:
         if not posted and state is None and wave.id in session.get(ANSWERED, []):
             return _already(wave, language, code)
 
-    questionnaire = campaign_questionnaire(campaign)
+    questionnaire = questionnaire_from_text(campaign.id, snapshot_text)
     try:
         form_class = build_survey_form(
             campaign.id, questionnaire, language, linking=campaign.linking_enabled
@@ -226,63 +251,103 @@ def answer(token: str) -> Any:
         if number == 1 and not carried:
             # nothing answered yet: a form of its own (each tab of a browser is stored)
             view.state = parts.start(wave.id, started or now, secrets.token_hex(16))
-        return view.render(view.form(carried), [survey_parts[number - 1]])
+        shown = survey_parts[number - 1]
+        if view.cacheable(shown, carried):
+            cached = view.render_kept(shown)
+            if cached is not None:
+                return cached
+        return view.render(view.form(carried), [shown])
 
     whole = move not in ("next", "previous", "send")
     number = min(max(request.form.get("part", 1, type=int), 1), len(survey_parts))
     part = survey_parts[number - 1]
     names = [name for p in survey_parts for name in p.fields] if whole else part.fields
     merged = _posted(names, carried, whole)
-    form = view.form(merged, from_post=True)
-    valid = form.validate()
-    own = {*part.fields, *HIDDEN}
-    errors_here = any(name in own for name in form.errors)
-
-    if whole:
-        if not valid:
-            return view.render(form, survey_parts, status=422, whole=True)
-    elif move == "previous":
-        if form.csrf_token.errors:
-            return view.render(form, [part], status=422, only=HIDDEN)
-        if not parts.keep(state, merged, number):
-            return view.render(form, [part], status=422, only=own, too_long=True)
-        return view.go(max(number - 1, 1))
-    elif move == "next" and not part.last:
-        if errors_here:
-            return view.render(form, [part], status=422, only=own)
-        if not parts.keep(state, merged, number + 1):
-            return view.render(form, [part], status=422, only=own, too_long=True)
-        return view.go(number + 1)
-    elif not valid:
-        # the last part sent: show the first part with something to correct
-        wrong = (
-            part
-            if errors_here
-            else next((p for p in survey_parts if any(n in form.errors for n in p.fields)), part)
+    checked = None
+    if _enabled("SURVEY_QUICK_CHECK") and (
+        whole or move == "send" or (move == "next" and part.last)
+    ):
+        # a submission: the compiled check recognises a valid one without building the form
+        checked = quick_check(
+            questionnaire,
+            merged,
+            {name: request.form.get(name, "") for name in HIDDEN},
+            lambda: [department.id for department in organisation.departments],
+            campaign.linking_enabled,
         )
-        if wrong is not part:
-            parts.keep(state, merged, len(survey_parts))
-        return view.render(form, [wrong], status=422, only={*wrong.fields, *HIDDEN})
+    form = None
+    if checked is None:
+        form = view.form(merged, from_post=True)
+        valid = form.validate()
+        own = {*part.fields, *HIDDEN}
+        errors_here = any(name in own for name in form.errors)
+
+        if whole:
+            if not valid:
+                return view.render(form, survey_parts, status=422, whole=True)
+        elif move == "previous":
+            if form.csrf_token.errors:
+                return view.render(form, [part], status=422, only=HIDDEN)
+            if not parts.keep(state, merged, number):
+                return view.render(form, [part], status=422, only=own, too_long=True)
+            return view.go(max(number - 1, 1))
+        elif move == "next" and not part.last:
+            if errors_here:
+                return view.render(form, [part], status=422, only=own)
+            if not parts.keep(state, merged, number + 1):
+                return view.render(form, [part], status=422, only=own, too_long=True)
+            return view.go(number + 1)
+        elif not valid:
+            # the last part sent: show the first part with something to correct
+            wrong = (
+                part
+                if errors_here
+                else next(
+                    (p for p in survey_parts if any(n in form.errors for n in p.fields)), part
+                )
+            )
+            if wrong is not part:
+                parts.keep(state, merged, len(survey_parts))
+            return view.render(form, [wrong], status=422, only={*wrong.fields, *HIDDEN})
 
     if preview:
         parts.clear()
         return redirect(url_for("survey.thanks", token=token, lang=language), code=303)
     if not survey_submission_allowed():
+        if form is None:
+            form = view.form(merged, from_post=True)
+            form.validate()
         shown = survey_parts if whole else [part]
         return view.render(form, shown, status=429, whole=whole, limited=True)
-    department_id = int(form.department.data) if form.department.data else None
+    if checked is not None:
+        data, department, key, invitation = (
+            checked.answers,
+            checked.department,
+            checked.submission_key,
+            checked.invitation,
+        )
+    else:
+        assert form is not None
+        data, department, key, invitation = (
+            form.data,
+            form.department.data,
+            form.submission_key.data,
+            form.invitation.data,
+        )
+    department_id = int(department) if department else None
     linking_code = None
     if campaign.linking_enabled:
+        assert form is not None  # the compiled check leaves linking codes to the form
         linking_code = linking_row(campaign, [form[name].data for name in ELEMENTS])
     outcome = store_response(
         get_session(),
         wave,
         questionnaire,
-        form.data,
+        data,
         language,
         department_id,
-        submission_key=form.submission_key.data,
-        invitation=normalise_code(form.invitation.data) or None,
+        submission_key=key,
+        invitation=normalise_code(invitation) or None,
         linking=linking_code,
     )
     if outcome is Outcome.INVITATION_USED:
@@ -310,14 +375,26 @@ class _View:
         self.form_class, self.language, self.preview = form_class, language, preview
         self.state, self.code = state, code
 
-    def form(self, answers: dict[str, str], from_post: bool = False) -> SurveyFormBase:
-        """The whole form filled with ``answers`` and this browser's hidden values."""
+    def hidden(self) -> dict[str, str]:
+        """This browser's hidden values: submission key, invitation code, signed start."""
         started = parts.started_at(self.state) or schedule.clock.now()
-        hidden = {
+        return {
             "submission_key": self.state.get("k") or secrets.token_hex(16),
             "invitation": self.code or "",
             "started": parts.sign_started(self.wave.id, started),
         }
+
+    def form(
+        self,
+        answers: dict[str, str],
+        from_post: bool = False,
+        hidden: dict[str, str] | None = None,
+    ) -> SurveyFormBase:
+        """The whole form filled with ``answers`` and this browser's hidden values.
+
+        ``hidden`` replaces those values (the kept page renders markers there).
+        """
+        hidden = hidden if hidden is not None else self.hidden()
         if from_post:
             # what the page sent, and nothing else: a missing key is refused
             hidden = {name: request.form.get(name, "") for name in (*hidden, "csrf_token")}
@@ -334,6 +411,63 @@ class _View:
             query["t"] = self.code
         return redirect(url_for("survey.answer", token=self.wave.token, **query), code=303)
 
+    def cacheable(self, shown: parts.Part, carried: dict[str, str]) -> bool:
+        """Whether the part can come from the kept page: it shows no answer, nothing flashed."""
+        return (
+            _enabled("SURVEY_PAGE_CACHE")
+            and current_app.config.get("WTF_CSRF_ENABLED", True)
+            and "_flashes" not in session
+            and not any(name in carried for name in shown.fields)
+        )
+
+    def render_kept(self, shown: parts.Part) -> Any | None:
+        """The part from the page kept for everything it shows, with this request's values.
+
+        None when the page cannot be kept (the route then renders it in full).
+        """
+        campaign = self.wave.campaign
+        organisation = campaign.organisation
+        # only the last part shows the departments (the others need not read them)
+        departments = (
+            tuple((d.id, d.label(self.language)) for d in organisation.departments)
+            if shown.last
+            else ()
+        )
+        key = (
+            self.wave.id,
+            self.wave.token,
+            self.preview,
+            self.language,
+            shown.number,
+            len(self.parts),
+            campaign.id,
+            campaign.linking_enabled,
+            organisation.name,
+            organisation.anonymity_threshold,
+            departments,
+            request.script_root,
+        )
+
+        def render() -> page_cache.Page | None:
+            markers = {name: page_cache.marker(name) for name in HIDDEN if name != "csrf_token"}
+            html, _status = self.render(
+                self.form({}, hidden=markers),
+                [shown],
+                url_for_language=lambda code: page_cache.marker(f"lang_{code}"),
+            )
+            pieces = page_cache.cut(html, generate_csrf())
+            return page_cache.Page(self.questionnaire, pieces) if pieces else None
+
+        kept = page_cache.page(key, self.questionnaire, render)
+        if kept is None:
+            return None
+        values = {
+            "csrf_token": generate_csrf(),
+            **self.hidden(),
+            **{f"lang_{code}": url_for_language(code) for code in ("nl", "fr", "en")},
+        }
+        return kept.fill(values), 200
+
     def render(
         self,
         form: SurveyFormBase,
@@ -343,6 +477,7 @@ class _View:
         too_long: bool = False,
         limited: bool = False,
         whole: bool = False,
+        **context: Any,
     ) -> Any:
         """The survey page showing ``shown`` (one part, or every part of a whole post)."""
         # only the errors of what this page asks are shown (the others wait for their part)
@@ -371,6 +506,7 @@ class _View:
                 rate_limited=limited,
                 too_long=too_long,
                 preview=self.preview,
+                **context,
             ),
             status,
         )
