@@ -100,6 +100,11 @@ def fail(session: Session, key: str, reason: str) -> None:
     session.commit()
 
 
+def by_key(session: Session, key: str) -> Job | None:
+    """The job making result ``key`` as the database has it now, or None."""
+    return _fresh(session, key)
+
+
 def by_token(session: Session, token: str) -> Job | None:
     """The job whose progress page is ``token``, or None."""
     return session.scalar(
