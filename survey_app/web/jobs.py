@@ -42,7 +42,6 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from flask import Flask, current_app, has_request_context
-from sqlalchemy import select, update
 
 from survey_app.store import jobs as job_state
 from survey_app.store.campaigns import campaign_questionnaire
@@ -324,12 +323,7 @@ class Heartbeat:
             session = get_session()
             while not self._stop.wait(self.interval):
                 try:
-                    session.execute(
-                        update(Job)
-                        .where(Job.key == self.key, Job.state == JobState.RUNNING)
-                        .values(started_on=job_state.now())
-                    )
-                    session.commit()
+                    job_state.beat(session, self.key)
                 except Exception:  # a missed beat is no reason to stop the job
                     log.warning("heartbeat of job %s failed", self.key[:12], exc_info=True)
                     session.rollback()
@@ -383,10 +377,7 @@ def sweep(app: Flask) -> list[str]:
     taken = []
     with app.app_context():
         session = get_session()
-        cutoff = job_state.now() - stale_after()
-        stale = session.scalars(
-            select(Job).where(Job.state == JobState.RUNNING, Job.started_on < cutoff)
-        ).all()
+        stale = job_state.stale(session, stale_after())
         waiting = queue.queued_keys() if stale else set()
         for job in stale:
             if job.key in waiting:

@@ -155,7 +155,8 @@ def test_purging_a_campaign_deletes_its_kept_results(
     client.get(f"/coach/campaigns/{demo_campaign.id}/report/diagnosis.html")
     client.get(f"/dashboard/{demo.SLUG}")
     assert _names(db_session) == ["dashboard:nl", "headline:nl", "report:diagnosis:nl:html"]
-    assert db_session.scalar(select(func.count()).select_from(Job)) == 1  # the report's
+    # the report's, the dashboard's answer charts' and its headline's (#21: all made by jobs)
+    assert db_session.scalar(select(func.count()).select_from(Job)) == 3
     purge_campaign(db_session, db_session.get(Campaign, demo_campaign.id))
     assert _rows(db_session) == 0
     assert db_session.scalar(select(func.count()).select_from(Job)) == 0
