@@ -83,17 +83,38 @@ def dashboard_charts(campaign: Campaign, language: str) -> dict[str, Any]:
     }
     if not rates.empty:
         result["rates"] = _named(rates, names, language)
-        result["rates_spec"] = _spec(
-            charts.department_response_rate(result["rates"], threshold=threshold, language=language)
-        )
         # over time only for waves whose total may be shown (it would give a hidden group)
         shown = set(rates.loc[~rates["total_hidden"].astype(bool), "wave"])
         daily = daily_counts(session, campaign).assign(headcount=organisation.headcount)
         daily = daily[daily["wave"].isin(shown)]
-        if organisation.headcount and not daily.empty:
-            result["daily_spec"] = _spec(
-                charts.participation_over_time(_named(daily, names, language), language=language)
-            )
+        daily = _named(daily, names, language) if organisation.headcount else daily.iloc[0:0]
+
+        def participation_specs() -> bytes:
+            specs = {
+                "rates_spec": _spec(
+                    charts.department_response_rate(
+                        result["rates"], threshold=threshold, language=language
+                    )
+                )
+            }
+            if not daily.empty:
+                specs["daily_spec"] = _spec(
+                    charts.participation_over_time(daily, language=language)
+                )
+            return json.dumps(specs).encode()
+
+        if any(w.status is not WaveStatus.CLOSED for w in waves):
+            specs = participation_specs()  # counts still change: drawn on every request
+        else:  # drawn once: the key is the very tables the charts show, and the language
+            tables = {
+                "rates": _records(result["rates"]),
+                "daily": json.loads(daily.to_json(orient="records", date_format="iso")),
+                "threshold": threshold,
+                "language": language,
+            }
+            name = f"participation:{language}"
+            specs = cached(session, campaign, name, tables, participation_specs)
+        result.update(json.loads(specs))
     closed = [w for w in waves if w.status is WaveStatus.CLOSED]
     if closed:
         name = f"dashboard:{language}"

@@ -144,8 +144,10 @@ def test_dashboard_charts_are_computed_once_per_set_of_closed_waves(
     trial.status, trial.closed_on = WaveStatus.CLOSED, date.today()
     db_session.commit()
     client.get(url)
-    # one kept result per name: the answers' charts and the headline tiles
-    assert counted["dashboard"] == 2 and _names(db_session) == ["dashboard:nl", "headline:nl"]
+    # one kept result per name: the answers' charts, the headline tiles and, now that no
+    # wave runs, the participation charts
+    assert counted["dashboard"] == 2
+    assert _names(db_session) == ["dashboard:nl", "headline:nl", "participation:nl"]
 
 
 def test_purging_a_campaign_deletes_its_kept_results(
