@@ -198,6 +198,7 @@ def dashboard_job(campaign_id: int, name: str) -> None:
             answer_charts(campaign, closed, threshold, language, names["wave"])
         ).encode(),
     )
+    dashboard_charts(campaign, language)  # keeps the participation charts too, once no wave runs
 
 
 def _named(table: pd.DataFrame, names: dict[str, Any], language: str) -> pd.DataFrame:

@@ -145,6 +145,11 @@ def test_queued_results_equal_those_made_on_request(tmp_path):
     session = app.extensions["klimaatpeil.sessionmaker"]()
     made = {name: session.get(ResultCache, names[name]).content for name in wanted}
     assert all(session.get(Job, names[name]).state is JobState.DONE for name in wanted)
+    # the dashboard's job keeps its participation charts too (no wave runs any more)
+    made["participation:fr"] = session.scalar(
+        select(ResultCache.content).where(ResultCache.name == "participation:fr")
+    )
+    assert made["participation:fr"] is not None
     client = app.test_client()
     AuthActions(client).login(*COACH)
     url = f"/coach/campaigns/{campaign_id}/report/impact"
@@ -169,6 +174,7 @@ def test_queued_results_equal_those_made_on_request(tmp_path):
     assert fresh["report:impact:fr:html"] == made["report:impact:fr:html"]
     assert fresh["dashboard:fr"] == made["dashboard:fr"]
     assert fresh["headline:fr"] == made["headline:fr"]
+    assert fresh["participation:fr"] == made["participation:fr"]
     session.close()
 
 
