@@ -115,6 +115,9 @@ def make_app(tmp_path: Path, **config) -> Flask:
         # jobs (reports) run in the request that starts them: tests see the result at once;
         # tests/survey_app/web/test_report_jobs.py runs the real thread pool too
         "JOB_RUNNER": "inline",
+        # closing a wave would make every report and chart inline, in the closing request;
+        # tests/survey_app/web/test_close_jobs.py turns it on
+        "JOBS_ON_CLOSE": False,
         # a wave closed by hand is final at once; the grace period's own tests set it
         # (tests/survey_app/test_schedule.py)
         "SURVEY_GRACE_MINUTES": 0,

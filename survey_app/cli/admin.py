@@ -264,10 +264,38 @@ def tick_command() -> None:
     results are published and reminder addresses deleted on time.
     """
     from survey_app.store import schedule
+    from survey_app.store.models import Wave
+    from survey_app.web import jobs
     from survey_app.web.schedule import grace
 
-    for step in schedule.tick(get_session(), grace()):
+    session = get_session()
+    closed = []
+    for step in schedule.tick(session, grace()):
         click.echo(f"Wave {step.wave_id}: {step.before.value} -> {step.after.value}")
+        if step.after is WaveStatus.CLOSED:
+            closed.append(session.get(Wave, step.wave_id))
+    # a closed wave's reports and charts: queued (JOB_RUNNER=rq), else made before tick ends
+    jobs.queue_closed(closed)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Run the queued jobs, then stop.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Make the reports and charts queued in Redis (JOB_RUNNER=rq), one at a time, until stopped.
+
+    Run one or more of these beside the app servers (docs/deployment.md,
+    "Background jobs"). A job whose worker was killed is queued again by the
+    next worker's sweep once ``JOB_STALE_AFTER`` has passed without a
+    heartbeat (survey_app/web/jobs.py).
+    """
+    from survey_app.web import jobs
+    from survey_app.web.security import ConfigurationError
+
+    try:
+        jobs.work(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
+    except ConfigurationError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @click.command(
@@ -294,5 +322,6 @@ COMMANDS = (
     backup_command,
     restore_command,
     tick_command,
+    worker_command,
     run_command,
 )

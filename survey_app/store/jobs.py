@@ -100,6 +100,27 @@ def fail(session: Session, key: str, reason: str) -> None:
     session.commit()
 
 
+def beat(session: Session, key: str) -> None:
+    """Stamp a running job as alive now (its heartbeat: a dead process's job goes stale)."""
+    session.execute(
+        update(Job).where(Job.key == key, Job.state == JobState.RUNNING).values(started_on=now())
+    )
+    session.commit()
+
+
+def stale(session: Session, stale_after: timedelta) -> list[Job]:
+    """The jobs that say they run but nobody has stamped for ``stale_after``."""
+    cutoff = now() - stale_after
+    return list(
+        session.scalars(select(Job).where(Job.state == JobState.RUNNING, Job.started_on < cutoff))
+    )
+
+
+def by_key(session: Session, key: str) -> Job | None:
+    """The job making result ``key`` as the database has it now, or None."""
+    return _fresh(session, key)
+
+
 def by_token(session: Session, token: str) -> Job | None:
     """The job whose progress page is ``token``, or None."""
     return session.scalar(

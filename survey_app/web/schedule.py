@@ -19,7 +19,8 @@ from flask_babel import gettext as _
 
 from survey_app.store import schedule
 from survey_app.store.db import get_session
-from survey_app.store.models import Wave
+from survey_app.store.models import Wave, WaveStatus
+from survey_app.web import jobs
 
 #: The moment's date as written in full ("dinsdag 15 december 2026"), its time as "17:00".
 DATE_FORMAT, TIME_FORMAT = "full", "HH:mm"
@@ -31,8 +32,16 @@ def grace() -> timedelta:
 
 
 def follow_clock(*waves: Wave) -> list[schedule.Step]:
-    """Bring ``waves`` up to the clock; the steps taken (usually none)."""
-    return schedule.apply_all(get_session(), waves, grace())
+    """Bring ``waves`` up to the clock; the steps taken (usually none).
+
+    A wave the clock closed queues its campaign's reports and charts
+    (:func:`survey_app.web.jobs.queue_closed`).
+    """
+    steps = schedule.apply_all(get_session(), waves, grace())
+    closed = {step.wave_id for step in steps if step.after is WaveStatus.CLOSED}
+    if closed:
+        jobs.queue_closed(wave for wave in waves if wave.id in closed)
+    return steps
 
 
 def moment(value: datetime, *, time_only: bool = False) -> str:

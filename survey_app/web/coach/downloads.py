@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -112,12 +111,7 @@ def campaign_report(campaign_id: int, kind: str, fmt: str) -> Any:
     key = cache_key(name, report_state(session, campaign, context, waves))
     content = stored(session, key)
     if content is None:
-        target = url_for(
-            "coach.campaign_report", campaign_id=campaign.id, kind=kind, fmt=fmt, lang=language
-        )
-        job = jobs.submit(
-            key, campaign.id, name, target, partial(_make_report, campaign.id, kind, fmt, language)
-        )
+        job = jobs.submit(key, campaign.id, name, _report_target(campaign.id, kind, fmt, language))
         content = stored(session, key)  # made already by an inline runner
         if content is None:
             return redirect(url_for("coach.job_progress", job_token=job.token, lang=language))
@@ -129,6 +123,45 @@ def campaign_report(campaign_id: int, kind: str, fmt: str) -> Any:
 def _report_name(kind: str, language: str, fmt: str) -> str:
     """The name a report is kept under in the result cache (and its job under)."""
     return f"report:{kind}:{language}:{fmt}"
+
+
+def _report_target(campaign_id: int, kind: str, fmt: str, language: str) -> str:
+    """The report's address: where its progress page sends the reader when it is ready."""
+    return jobs.page(
+        "coach.campaign_report", campaign_id=campaign_id, kind=kind, fmt=fmt, lang=language
+    )
+
+
+def report_plans(campaign: Campaign) -> list[jobs.Plan]:
+    """The reports to make once a campaign's waves closed: both kinds, every language, HTML+PDF.
+
+    A diagnosis once its baseline is closed, an impact report once its
+    baseline and follow-up are; the HTML first, as each PDF is made from it.
+    """
+    from survey_app.campaign_data import kind_waves, report_context, report_state, report_waves
+    from survey_app.store.result_cache import cache_key
+
+    session = get_session()
+    baseline, follow_up = kind_waves(campaign)
+    plans = []
+    for kind, needed in (("diagnosis", [baseline]), ("impact", [baseline, follow_up])):
+        waves = report_waves(campaign, kind)
+        if any(w is None or w.status is not WaveStatus.CLOSED for w in [*needed, *waves]):
+            continue
+        state = report_state(session, campaign, report_context(session, campaign, waves), waves)
+        for language in jobs.campaign_languages(campaign):
+            for fmt, turn in (("html", 0), ("pdf", 3)):
+                name = _report_name(kind, language, fmt)
+                target = _report_target(campaign.id, kind, fmt, language)
+                plans.append(jobs.Plan(cache_key(name, state), name, target, turn))
+    return plans
+
+
+@jobs.kind("report", report_plans)
+def report_job(campaign_id: int, name: str) -> None:
+    """The work of a report's job (``report:<kind>:<language>:<format>``)."""
+    _report, kind, language, fmt = name.split(":")
+    _make_report(campaign_id, kind, fmt, language)
 
 
 def _report_title(name: str) -> str:

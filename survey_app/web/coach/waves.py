@@ -25,6 +25,7 @@ from survey_app.store import invitations, schedule
 from survey_app.store.audit import Event
 from survey_app.store.db import get_session
 from survey_app.store.models import InvitationMode, Wave, WaveStatus
+from survey_app.web import jobs
 from survey_app.web.audit import note
 from survey_app.web.coach.common import bp, coach_only, download, survey_url, wave_or_404
 from survey_app.web.coach.forms import (
@@ -214,6 +215,7 @@ def _change_status(wave_id: int, action: str) -> Any:
             flash(message, "info")
         else:
             flash(_("The wave is closed: the survey link no longer accepts answers."), "info")
+            jobs.queue_closed([wave])  # its reports and charts are made before anyone asks
     elif action == "reopen" and schedule.reopen(session, wave, now):
         note(Event.WAVE_REOPENED, schedule.audit_subject(wave))  # the trail said "closed"
         flash(_("The wave is open again: the survey link accepts answers."), "info")

@@ -27,10 +27,11 @@ from analysis.scoring import theme_scores
 from survey_app.campaign_data import participation_rates, shown_names, waves_frame
 from survey_app.store.campaigns import campaign_questionnaire
 from survey_app.store.db import get_session
-from survey_app.store.models import Campaign, Organisation, Role, Wave, WaveStatus
+from survey_app.store.models import Campaign, JobState, Organisation, Role, Wave, WaveStatus
 from survey_app.store.organisations import organisation_by_slug
 from survey_app.store.participation import daily_counts
-from survey_app.store.result_cache import cached, wave_states
+from survey_app.store.result_cache import cache_key, cached, stored, wave_states
+from survey_app.web import jobs
 from survey_app.web.auth import visible_organisations
 from survey_app.web.dashboard.tiles import headline_tiles
 from survey_app.web.participation import RUNNING, live_view
@@ -82,37 +83,122 @@ def dashboard_charts(campaign: Campaign, language: str) -> dict[str, Any]:
     }
     if not rates.empty:
         result["rates"] = _named(rates, names, language)
-        result["rates_spec"] = _spec(
-            charts.department_response_rate(result["rates"], threshold=threshold, language=language)
-        )
         # over time only for waves whose total may be shown (it would give a hidden group)
         shown = set(rates.loc[~rates["total_hidden"].astype(bool), "wave"])
         daily = daily_counts(session, campaign).assign(headcount=organisation.headcount)
         daily = daily[daily["wave"].isin(shown)]
-        if organisation.headcount and not daily.empty:
-            result["daily_spec"] = _spec(
-                charts.participation_over_time(_named(daily, names, language), language=language)
-            )
+        daily = _named(daily, names, language) if organisation.headcount else daily.iloc[0:0]
+
+        def participation_specs() -> bytes:
+            specs = {
+                "rates_spec": _spec(
+                    charts.department_response_rate(
+                        result["rates"], threshold=threshold, language=language
+                    )
+                )
+            }
+            if not daily.empty:
+                specs["daily_spec"] = _spec(
+                    charts.participation_over_time(daily, language=language)
+                )
+            return json.dumps(specs).encode()
+
+        if any(w.status is not WaveStatus.CLOSED for w in waves):
+            specs = participation_specs()  # counts still change: drawn on every request
+        else:  # drawn once: the key is the very tables the charts show, and the language
+            tables = {
+                "rates": _records(result["rates"]),
+                "daily": json.loads(daily.to_json(orient="records", date_format="iso")),
+                "threshold": threshold,
+                "language": language,
+            }
+            name = f"participation:{language}"
+            specs = cached(session, campaign, name, tables, participation_specs)
+        result.update(json.loads(specs))
     closed = [w for w in waves if w.status is WaveStatus.CLOSED]
     if closed:
-        inputs = {
-            "questionnaire": campaign.questionnaire_snapshot,
-            "threshold": threshold,
-            "waves": wave_states(session, closed),
-            "names": names,
-        }
-        content = cached(
-            session,
-            campaign,
-            f"dashboard:{language}",
-            inputs,
-            lambda: json.dumps(
-                answer_charts(campaign, closed, threshold, language, names["wave"])
-            ).encode(),
-        )
+        name = f"dashboard:{language}"
+        key = cache_key(name, _answer_inputs(campaign, closed, threshold, names))
+        content = stored(session, key)
+        if content is None:  # a job makes it (at once with the inline runner)
+            job = jobs.submit(key, campaign.id, name, _dashboard_target(campaign, language))
+            content = stored(session, key)
+        if content is None:
+            result["failed" if job.state is JobState.FAILED else "pending"] = True
+            return result
         for name, value in json.loads(content).items():
             result[name] = pd.DataFrame(value) if name in ("scores", "support") else value
     return result
+
+
+def _answer_inputs(
+    campaign: Campaign, closed: list[Wave], threshold: int, names: dict[str, Any]
+) -> dict[str, Any]:
+    """What the answer charts of ``closed`` waves are fixed by (their result cache inputs)."""
+    return {
+        "questionnaire": campaign.questionnaire_snapshot,
+        "threshold": threshold,
+        "waves": wave_states(get_session(), closed),
+        "names": names,
+    }
+
+
+def _closed_and_names(campaign: Campaign) -> tuple[list[Wave], int, dict[str, Any]]:
+    """The campaign's closed waves, its threshold and the wave and department names."""
+    organisation = campaign.organisation
+    closed = [w for w in campaign.waves if w.status is WaveStatus.CLOSED]
+    names = {
+        "wave": shown_names(campaign.waves),
+        "department": shown_names(organisation.departments),
+    }
+    return closed, effective_threshold(organisation.anonymity_threshold), names
+
+
+def _dashboard_target(campaign: Campaign, language: str) -> str:
+    return jobs.page(
+        "dashboard.organisation",
+        slug=campaign.organisation.slug,
+        campaign=campaign.id,
+        lang=language,
+    )
+
+
+def dashboard_plans(campaign: Campaign) -> list[jobs.Plan]:
+    """The answer charts to make once a wave of ``campaign`` closed, in every language."""
+    closed, threshold, names = _closed_and_names(campaign)
+    if not closed:
+        return []
+    inputs = _answer_inputs(campaign, closed, threshold, names)
+    return [
+        jobs.Plan(
+            cache_key(f"dashboard:{language}", inputs),
+            f"dashboard:{language}",
+            _dashboard_target(campaign, language),
+            turn=1,
+        )
+        for language in jobs.campaign_languages(campaign)
+    ]
+
+
+@jobs.kind("dashboard", dashboard_plans)
+def dashboard_job(campaign_id: int, name: str) -> None:
+    """The work of the answer charts' job (``dashboard:<language>``): make and keep them."""
+    session = get_session()
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:  # deleted meanwhile; its job row went with it
+        return
+    language = name.split(":", 1)[1]
+    closed, threshold, names = _closed_and_names(campaign)
+    cached(
+        session,
+        campaign,
+        name,
+        _answer_inputs(campaign, closed, threshold, names),
+        lambda: json.dumps(
+            answer_charts(campaign, closed, threshold, language, names["wave"])
+        ).encode(),
+    )
+    dashboard_charts(campaign, language)  # keeps the participation charts too, once no wave runs
 
 
 def _named(table: pd.DataFrame, names: dict[str, Any], language: str) -> pd.DataFrame:

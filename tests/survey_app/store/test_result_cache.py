@@ -144,8 +144,10 @@ def test_dashboard_charts_are_computed_once_per_set_of_closed_waves(
     trial.status, trial.closed_on = WaveStatus.CLOSED, date.today()
     db_session.commit()
     client.get(url)
-    # one kept result per name: the answers' charts and the headline tiles
-    assert counted["dashboard"] == 2 and _names(db_session) == ["dashboard:nl", "headline:nl"]
+    # one kept result per name: the answers' charts, the headline tiles and, now that no
+    # wave runs, the participation charts
+    assert counted["dashboard"] == 2
+    assert _names(db_session) == ["dashboard:nl", "headline:nl", "participation:nl"]
 
 
 def test_purging_a_campaign_deletes_its_kept_results(
@@ -155,7 +157,8 @@ def test_purging_a_campaign_deletes_its_kept_results(
     client.get(f"/coach/campaigns/{demo_campaign.id}/report/diagnosis.html")
     client.get(f"/dashboard/{demo.SLUG}")
     assert _names(db_session) == ["dashboard:nl", "headline:nl", "report:diagnosis:nl:html"]
-    assert db_session.scalar(select(func.count()).select_from(Job)) == 1  # the report's
+    # the report's, the dashboard's answer charts' and its headline's (#21: all made by jobs)
+    assert db_session.scalar(select(func.count()).select_from(Job)) == 3
     purge_campaign(db_session, db_session.get(Campaign, demo_campaign.id))
     assert _rows(db_session) == 0
     assert db_session.scalar(select(func.count()).select_from(Job)) == 0

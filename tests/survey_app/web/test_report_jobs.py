@@ -204,5 +204,7 @@ def test_a_report_is_made_by_the_thread_pool_while_the_page_waits(tmp_path, monk
 def test_an_unknown_runner_is_refused_at_startup(tmp_path):
     from survey_app.web.security import ConfigurationError
 
-    with pytest.raises(ConfigurationError, match="JOB_RUNNER must be 'thread' or 'inline'"):
+    with pytest.raises(ConfigurationError, match="JOB_RUNNER must be 'thread', 'inline' or 'rq'"):
         make_app(tmp_path, JOB_RUNNER="redis")
+    with pytest.raises(ConfigurationError, match="JOB_RUNNER=rq needs JOB_REDIS_URL"):
+        make_app(tmp_path, JOB_RUNNER="rq")
