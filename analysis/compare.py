@@ -16,7 +16,14 @@ import pandas as pd
 from scipy import stats
 
 from analysis.data import choose_waves
-from analysis.designs import INDEPENDENT, PAIRED, PARTIALLY_PAIRED, Samples, samples
+from analysis.designs import (
+    INDEPENDENT,
+    PAIRED,
+    PARTIALLY_PAIRED,
+    Samples,
+    samples,
+    wave_rows,
+)
 from analysis.provenance import QuestionnaireLike, questionnaire_of, tag
 from analysis.scoring import greener, scored_items, theme_items, theme_scores
 from analysis.settings import Settings
@@ -288,13 +295,11 @@ def compare_themes(
     baseline, follow_up = choose_waves(frame, baseline, follow_up)
     settings = settings or Settings()
     scores = theme_scores(frame, questionnaire, settings)
-    waves = {
-        "baseline": (frame["wave"] == baseline).to_numpy(),
-        "follow_up": (frame["wave"] == follow_up).to_numpy(),
-    }
+    in_waves = wave_rows(frame, baseline, follow_up)
+    waves = dict(zip(("baseline", "follow_up"), in_waves, strict=True))
     rows, splits = [], []
     for theme_id in scores.columns:
-        split = samples(scores[theme_id], frame, baseline, follow_up)
+        split = samples(scores[theme_id], frame, baseline, follow_up, in_waves=in_waves)
         splits.append(split)
         row = {"theme": theme_id, **_theme_row(split, settings)}
         # each theme's answers once, for both waves (as scoring_summary counts the prorated
@@ -421,10 +426,11 @@ def compare_items(
     baseline, follow_up = choose_waves(frame, baseline, follow_up)
     settings = settings or Settings()
     rows = []
+    in_waves = wave_rows(frame, baseline, follow_up)
     for item in questionnaire.items:
         if item.id not in frame or (item.kind not in SCALE_KINDS and item.kind is not Kind.YES_NO):
             continue
-        split = samples(greener(frame, item), frame, baseline, follow_up)
+        split = samples(greener(frame, item), frame, baseline, follow_up, in_waves=in_waves)
         row = {
             "item": item.id,
             "theme": item.theme,

@@ -88,7 +88,7 @@ class _Tallied:
     Theme scores are means of a few five-point answers: 100,000 of them take
     a few dozen distinct values. The mean and sum of squared deviations of a
     resample then follow from how often it drew each value, so a resample
-    costs one gather of one-byte value numbers and one count instead of a
+    costs one gather of value numbers and one count instead of a
     gather of floats and three passes over them. The result agrees with the
     two-pass moments of the gathered values to rounding (about 1e-13
     relative at 100,000 values), not to the last bit.
@@ -99,7 +99,7 @@ class _Tallied:
     def __init__(self, values: np.ndarray) -> None:
         self.distinct, counts = np.unique(values, return_counts=True)
         self.size = values.size
-        self.number = np.repeat(np.arange(self.distinct.size, dtype=np.uint8), counts)
+        self.number = np.repeat(np.arange(self.distinct.size), counts)
 
     @classmethod
     def usable(cls, values: np.ndarray) -> bool:
