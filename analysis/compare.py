@@ -16,9 +16,16 @@ import pandas as pd
 from scipy import stats
 
 from analysis.data import choose_waves
-from analysis.designs import INDEPENDENT, PAIRED, PARTIALLY_PAIRED, Samples, samples
+from analysis.designs import (
+    INDEPENDENT,
+    PAIRED,
+    PARTIALLY_PAIRED,
+    Samples,
+    samples,
+    wave_rows,
+)
 from analysis.provenance import QuestionnaireLike, questionnaire_of, tag
-from analysis.scoring import greener, scoring_summary, theme_items, theme_scores
+from analysis.scoring import greener, scored_items, theme_items, theme_scores
 from analysis.settings import Settings
 from analysis.shares import in_top, share_change
 from analysis.stats import (
@@ -34,7 +41,7 @@ from analysis.stats import (
     wilcoxon_pratt,
 )
 from analysis.verdicts import Reason, theme_verdicts
-from questionnaires import SCALE_KINDS, Kind, Questionnaire
+from questionnaires import SCALE_KINDS, Kind
 
 THEME_COLUMNS = [
     "theme",
@@ -92,8 +99,8 @@ ITEM_COLUMNS = [
 ITEM_EXTRA_COLUMNS = ["kind", "design", "n_pairs", "mean_baseline", "mean_follow_up"]
 
 
-def _alpha(frame: pd.DataFrame, questionnaire: Questionnaire, theme_id: str) -> float:
-    items = theme_items(frame, questionnaire, theme_id)
+def _alpha(items: pd.DataFrame) -> float:
+    """Cronbach's alpha of one wave's answers to a theme's items (NaN when it cannot be had)."""
     if items.shape[1] < 2 or items.dropna(how="all").shape[0] < 3:
         return float("nan")
     return float(cronbach_alpha(items)["alpha"].iloc[0])
@@ -288,18 +295,21 @@ def compare_themes(
     baseline, follow_up = choose_waves(frame, baseline, follow_up)
     settings = settings or Settings()
     scores = theme_scores(frame, questionnaire, settings)
-    in_baseline, in_follow_up = frame["wave"] == baseline, frame["wave"] == follow_up
-    summary_b = scoring_summary(frame[in_baseline], questionnaire, settings).set_index("theme")
-    summary_f = scoring_summary(frame[in_follow_up], questionnaire, settings).set_index("theme")
+    in_waves = wave_rows(frame, baseline, follow_up)
+    waves = dict(zip(("baseline", "follow_up"), in_waves, strict=True))
     rows, splits = [], []
     for theme_id in scores.columns:
-        split = samples(scores[theme_id], frame, baseline, follow_up)
+        split = samples(scores[theme_id], frame, baseline, follow_up, in_waves=in_waves)
         splits.append(split)
         row = {"theme": theme_id, **_theme_row(split, settings)}
-        row["alpha_baseline"] = _alpha(frame[in_baseline], questionnaire, theme_id)
-        row["alpha_follow_up"] = _alpha(frame[in_follow_up], questionnaire, theme_id)
-        row["n_prorated_baseline"] = int(summary_b.loc[theme_id, "n_prorated"])
-        row["n_prorated_follow_up"] = int(summary_f.loc[theme_id, "n_prorated"])
+        # each theme's answers once, for both waves (as scoring_summary counts the prorated
+        # scores), instead of copying the whole frame per wave and per theme
+        answers = theme_items(frame, questionnaire, theme_id)
+        n_items = len(scored_items(questionnaire, theme_id))
+        prorated = scores[theme_id].notna() & (answers.notna().sum(axis=1) < n_items)
+        for wave, in_wave in waves.items():
+            row[f"alpha_{wave}"] = _alpha(answers[in_wave])
+            row[f"n_prorated_{wave}"] = int(prorated[in_wave].sum())
         rows.append(row)
     table = pd.DataFrame(rows).reindex(columns=[*THEME_COLUMNS, *THEME_EXTRA_COLUMNS, "se"])
     few = (table["n_baseline"] < settings.min_scores) | (table["n_follow_up"] < settings.min_scores)
@@ -416,10 +426,11 @@ def compare_items(
     baseline, follow_up = choose_waves(frame, baseline, follow_up)
     settings = settings or Settings()
     rows = []
+    in_waves = wave_rows(frame, baseline, follow_up)
     for item in questionnaire.items:
         if item.id not in frame or (item.kind not in SCALE_KINDS and item.kind is not Kind.YES_NO):
             continue
-        split = samples(greener(frame, item), frame, baseline, follow_up)
+        split = samples(greener(frame, item), frame, baseline, follow_up, in_waves=in_waves)
         row = {
             "item": item.id,
             "theme": item.theme,

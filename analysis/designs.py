@@ -43,8 +43,23 @@ class Samples:
         return PARTIALLY_PAIRED
 
 
-def samples(values: pd.Series, frame: pd.DataFrame, baseline: str, follow_up: str) -> Samples:
+def wave_rows(frame: pd.DataFrame, baseline: str, follow_up: str) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of ``frame`` in the baseline and in the follow-up wave, as boolean arrays."""
+    return (frame["wave"] == baseline).to_numpy(), (frame["wave"] == follow_up).to_numpy()
+
+
+def samples(
+    values: pd.Series,
+    frame: pd.DataFrame,
+    baseline: str,
+    follow_up: str,
+    *,
+    in_waves: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Samples:
     """Split ``values`` (aligned with ``frame``) into pairs and unpaired answers.
+
+    ``in_waves``, the rows of the baseline and of the follow-up as boolean
+    arrays, saves comparing the wave column again for every theme and item.
 
     Examples
     --------
@@ -54,8 +69,7 @@ def samples(values: pd.Series, frame: pd.DataFrame, baseline: str, follow_up: st
     ('independent', 0, [3.0, 4.0])
     """
     values = pd.Series(np.asarray(values, dtype=float), index=frame.index)
-    in_b = (frame["wave"] == baseline).to_numpy()
-    in_f = (frame["wave"] == follow_up).to_numpy()
+    in_b, in_f = in_waves if in_waves is not None else wave_rows(frame, baseline, follow_up)
     b_values, f_values = values[in_b], values[in_f]
     if "pair_id" not in frame:
         empty = np.array([], dtype=float)

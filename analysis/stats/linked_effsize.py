@@ -14,10 +14,10 @@ the observed wave sizes, as the design itself has.
 
 The interval is BCa, as for independent waves, with the stratified
 jackknife (each person left out in turn within their stratum; Efron &
-Tibshirani 1993, ch. 14) in closed form. SciPy draws the resamples: each
-stratum is handed to ``scipy.stats.bootstrap`` as an array of person
-indices, so the tests can check the interval against
-``scipy.stats.bootstrap(method="BCa")`` on the same indices.
+Tibshirani 1993, ch. 14) in closed form. The resamples are the ones
+``scipy.stats.bootstrap`` draws when each stratum is handed to it as an array
+of person indices (:mod:`analysis.stats._bootstrap`), so the tests can check
+the interval against ``scipy.stats.bootstrap(method="BCa")`` on the same indices.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from ._bootstrap import bootstrap_distribution
 from ._common import (
     ArrayLike,
     check_confidence,
@@ -37,7 +38,6 @@ from ._common import (
 from .effsize import (
     Seed,
     _bca_interval,
-    _bootstrap_distribution,
     _check_resamples,
     _g_statistic,
     _hedges_correction,
@@ -109,47 +109,34 @@ def _pooled_moments(parts: list[np.ndarray]) -> tuple[int, np.ndarray, np.ndarra
     return n, mean, squares
 
 
-def _resampling(
-    strata: list[Stratum], floor: float
-) -> tuple[tuple[np.ndarray, ...], Callable[..., np.ndarray]]:
-    """What SciPy resamples, and g of one resample.
+def _resampling(strata: list[Stratum], floor: float) -> tuple[list[int], Callable[..., np.ndarray]]:
+    """The sizes of the strata that are resampled, and g of resamples given as drawn positions.
 
-    A stratum of pairs is handed over as person indices (a drawn person
-    brings both answers), a stratum of one wave's unpaired answers as the
-    answers themselves; either way SciPy draws the same integers. A stratum
-    of one person is the same in every resample and is kept as it is (SciPy
-    resamples only samples of two or more). The statistic is vectorised
-    along the last axis; leading axes broadcast, as SciPy's jackknife needs.
+    A stratum of pairs is resampled by person (a drawn person brings both
+    answers), a stratum of one wave's unpaired answers by answer; either way
+    the positions drawn are those SciPy draws for a sample of that size. A
+    stratum of one person is the same in every resample and is kept as it is
+    (SciPy resamples only samples of two or more). The statistic takes one
+    ``(rows, size)`` array of positions per resampled stratum.
     """
-    samples = [
-        np.arange(before.size)
-        if before is not None and after is not None
-        else _one_wave(before, after)
-        for before, after in strata
-    ]
-    resampled = [sample.size >= 2 for sample in samples]
+    sizes = [_size(stratum) for stratum in strata]
 
-    def statistic(*drawn: np.ndarray, axis: int = -1) -> np.ndarray:
-        given = iter(np.moveaxis(np.asarray(sample), axis, -1) for sample in drawn)
+    def statistic(*drawn: np.ndarray) -> np.ndarray:
+        given = iter(drawn)
         before, after = [], []
-        for (before_values, after_values), sample, flag in zip(
-            strata, samples, resampled, strict=True
-        ):
-            chosen = next(given) if flag else sample
-            if before_values is not None and after_values is not None:
-                before.append(before_values[chosen])
-                after.append(after_values[chosen])
-            elif before_values is not None:
-                before.append(chosen)
-            else:
-                after.append(chosen)
+        for (before_values, after_values), size in zip(strata, sizes, strict=True):
+            chosen = next(given) if size >= 2 else np.arange(size)
+            if before_values is not None:
+                before.append(before_values.take(chosen))
+            if after_values is not None:
+                after.append(after_values.take(chosen))
         n_before, mean_before, squares_before = _pooled_moments(before)
         n_after, mean_after, squares_after = _pooled_moments(after)
         df = n_before + n_after - 2
         shift = mean_after - mean_before
         return _hedges_correction(df) * _ratio(shift, squares_before + squares_after, df, floor)
 
-    return tuple(sample for sample, flag in zip(samples, resampled, strict=True) if flag), statistic
+    return [size for size in sizes if size >= 2], statistic
 
 
 def _jackknife(
@@ -282,11 +269,10 @@ def hedges_g_linked(
         estimate = float(_g_statistic(before, after, floor=floor))
     if ci and np.isfinite(estimate) and before.size + after.size >= 5:
         strata = _strata(before_alone, after_alone, before_pair, after_pair)
-        data, statistic = _resampling(strata, floor)
-        distribution = _bootstrap_distribution(
-            data,
+        sizes, statistic = _resampling(strata, floor)
+        distribution = bootstrap_distribution(
+            sizes,
             statistic,
-            paired=False,
             n_resamples=resamples,
             random_state=random_state,
             values_per_resample=before.size + after.size,

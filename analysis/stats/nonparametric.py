@@ -15,6 +15,36 @@ from ._common import ArrayLike, check_confidence, complete_pairs, observed, one_
 
 __all__ = ["brunner_munzel", "mann_whitney", "wilcoxon_pratt"]
 
+#: Answers that are whole numbers in a range this small are ranked by counting.
+_COUNTED_RANGE = 1_000
+
+
+def midranks(values: np.ndarray) -> np.ndarray:
+    """Average ranks of ``values``, as ``scipy.stats.rankdata`` gives them.
+
+    Item answers are a few whole numbers (1 to 5), so sorting 200,000 of
+    them to rank them is wasted work: the rank of a code is the number of
+    smaller answers plus half its own count plus ½, found by counting. Both
+    ways give the same exact halves; anything else is ranked by SciPy.
+
+    Examples
+    --------
+    >>> midranks(np.array([3.0, 1.0, 3.0, 5.0])).tolist()
+    [2.5, 1.0, 2.5, 4.0]
+    """
+    if values.size == 0:
+        return np.empty(0)
+    low, high = values.min(), values.max()
+    if not (high - low < _COUNTED_RANGE and low == np.floor(low)):
+        return stats.rankdata(values)
+    codes = values - low
+    whole = codes.astype(np.intp)
+    if not np.array_equal(whole, codes):
+        return stats.rankdata(values)
+    counts = np.bincount(whole)
+    below = np.cumsum(counts) - counts
+    return (below + 0.5 * (counts + 1))[whole]
+
 
 def brunner_munzel(
     baseline: ArrayLike, follow_up: ArrayLike, confidence: float = 0.95
@@ -75,13 +105,13 @@ def brunner_munzel(
     n_before, n_after = before.size, after.size
     estimate = statistic = df = p_value = low = high = np.nan
     if n_before >= 1 and n_after >= 1:
-        ranks = stats.rankdata(np.concatenate([before, after]))
+        ranks = midranks(np.concatenate([before, after]))
         rank_before, rank_after = ranks[:n_before], ranks[n_before:]
         estimate = (rank_after.mean() - (n_after + 1) / 2) / n_before
     if n_before >= 2 and n_after >= 2:
         # Placements: rank in the combined sample minus rank within the own wave.
-        place_before = rank_before - stats.rankdata(before)
-        place_after = rank_after - stats.rankdata(after)
+        place_before = rank_before - midranks(before)
+        place_after = rank_after - midranks(after)
         v_before = np.sum(np.square(place_before - place_before.mean())) / (n_before - 1)
         v_after = np.sum(np.square(place_after - place_after.mean())) / (n_after - 1)
         spread = n_before * v_before + n_after * v_after
