@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, or_, select, update
@@ -121,7 +122,20 @@ class Step:
     after: WaveStatus
 
 
-def due_status(wave: Wave, now: datetime, grace: timedelta) -> WaveStatus:
+class Timed(Protocol):
+    """What the clock reads of a wave: a :class:`Wave`, or a plain row with the same names."""
+
+    @property
+    def status(self) -> WaveStatus: ...
+    @property
+    def opens_at(self) -> datetime | None: ...
+    @property
+    def closes_at(self) -> datetime | None: ...
+    @property
+    def closed_at(self) -> datetime | None: ...
+
+
+def due_status(wave: Timed, now: datetime, grace: timedelta) -> WaveStatus:
     """The status the clock gives ``wave`` at ``now`` (pure: reads the wave, changes nothing)."""
     status = wave.status
     if status is WaveStatus.DRAFT and wave.opens_at is not None and now >= wave.opens_at:

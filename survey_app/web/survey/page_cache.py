@@ -73,8 +73,8 @@ _PAGES: dict[Hashable, Page] = {}
 
 def page(key: Hashable, owner: object, render: Callable[[], Page | None]) -> Page | None:
     """The kept page of ``key`` rendered from ``owner``, rendered now if it is not kept."""
-    kept = _PAGES.get(key)
-    if kept is not None and kept.owner is owner:
+    kept = find(key, owner)
+    if kept is not None:
         return kept
     made = render()
     if made is None:
@@ -83,6 +83,12 @@ def page(key: Hashable, owner: object, render: Callable[[], Page | None]) -> Pag
         _PAGES.clear()
     _PAGES[key] = made
     return made
+
+
+def find(key: Hashable, owner: object) -> Page | None:
+    """The kept page of ``key`` rendered from ``owner``; None if none is kept (nothing rendered)."""
+    kept = _PAGES.get(key)
+    return kept if kept is not None and kept.owner is owner else None
 
 
 def kept() -> int:

@@ -38,11 +38,12 @@ from survey_app.store.responses import (
     Outcome,
     store_response,
     submission_key_spent,
+    survey_link,
     survey_wave,
     wave_by_token,
 )
-from survey_app.web.i18n import csrf, url_for_language
-from survey_app.web.limits import survey_submission_allowed
+from survey_app.web.i18n import csrf, links_by_language
+from survey_app.web.limits import limiter, survey_submission_allowed
 from survey_app.web.schedule import follow_clock, grace
 from survey_app.web.survey import page_cache, parts
 from survey_app.web.survey.forms import (
@@ -188,7 +189,122 @@ def _posted(names: list[str], carried: dict[str, str], whole: bool) -> dict[str,
     return merged
 
 
+def _hidden(wave_id: int, state: dict[str, Any], code: str | None) -> dict[str, str]:
+    """A browser's hidden values for ``state``: submission key, invitation code, signed start."""
+    started = parts.started_at(state) or schedule.clock.now()
+    return {
+        "submission_key": state.get("k") or secrets.token_hex(16),
+        "invitation": code or "",
+        "started": parts.sign_started(wave_id, started),
+    }
+
+
+def _filled(kept: page_cache.Page, wave_id: int, state: dict[str, Any], code: str | None) -> str:
+    """The kept page with this request's values: CSRF token, hidden values, language links."""
+    return kept.fill(
+        {
+            "csrf_token": generate_csrf(),
+            **_hidden(wave_id, state, code),
+            **{f"lang_{language}": link for language, link in links_by_language().items()},
+        }
+    )
+
+
+def _page_key(
+    wave_id: int,
+    token: str,
+    preview: bool,
+    language: str,
+    shown: parts.Part,
+    total: int,
+    campaign_id: int,
+    linking: bool,
+    organisation_name: str,
+    threshold: int,
+    departments: tuple[tuple[int, str], ...],
+) -> tuple[Any, ...]:
+    """The kept page's key: everything the page shows apart from the per-request values.
+
+    The one definition, for :meth:`_View.render_kept` (which keeps the page)
+    and :func:`_kept_first_page` (which only finds it).
+    """
+    return (
+        wave_id,
+        token,
+        preview,
+        language,
+        shown.number,
+        total,
+        campaign_id,
+        linking,
+        organisation_name,
+        threshold,
+        departments,
+        request.script_root,
+    )
+
+
+def _kept_first_page(token: str) -> Any | None:
+    """The first part for a browser arriving with nothing started, from one plain row.
+
+    The common request of an invitation morning: an open wave without
+    invitation codes, no answers of this wave in the session (nor the note
+    that this browser answered it), no message to flash, and the page
+    already kept (:mod:`page_cache`). It then needs neither the ORM's wave,
+    campaign and organisation nor the form: one Core
+    query (:func:`survey_link`), the clock's verdict on the row (pure, as
+    :func:`follow_clock` would find nothing due), and the kept page filled in.
+    It starts the browser's form as the full path does. None in every other
+    case, and the full path answers (and keeps the page for the next one).
+    """
+    if (
+        not _enabled("SURVEY_PAGE_CACHE")
+        or not current_app.config.get("WTF_CSRF_ENABLED", True)
+        or request.args.get("t")
+        or request.args.get("part", 1, type=int) != 1
+        or "_flashes" in session
+    ):
+        return None
+    link = survey_link(get_session(), token)
+    if link is None or link.invitation_mode is InvitationMode.TOKENS:
+        return None
+    now = schedule.clock.now()
+    if link.status is not WaveStatus.OPEN or schedule.due_status(link, now, grace()) is not (
+        WaveStatus.OPEN
+    ):
+        return None
+    state = parts.state_for(link.id)
+    if parts.answers(state) or (state is None and link.id in session.get(ANSWERED, [])):
+        return None  # answers to show again, or "already answered": the full path
+    questionnaire = questionnaire_from_text(link.campaign_id, link.snapshot)
+    linking = list(ELEMENTS) if link.linking_enabled else []
+    survey_parts = parts.parts_of(questionnaire, linking)
+    shown = survey_parts[0]
+    if shown.last:
+        return None  # the last part shows the departments: the full path reads them
+    key = _page_key(
+        link.id,
+        link.token,
+        False,
+        str(get_locale()),
+        shown,
+        len(survey_parts),
+        link.campaign_id,
+        link.linking_enabled,
+        link.organisation_name,
+        link.anonymity_threshold,
+        (),
+    )
+    kept = page_cache.find(key, questionnaire)
+    if kept is None:
+        return None
+    # as the full path: a form of its own, started when this browser first loaded the survey
+    state = parts.start(link.id, parts.started_at(state) or now, secrets.token_hex(16))
+    return _filled(kept, link.id, state, None), 200
+
+
 @bp.route("/<token>", methods=["GET", "POST"])
+@limiter.exempt  # no route limit applies here: submissions count in survey_submission_allowed
 def answer(token: str) -> Any:
     """Show the survey part by part, and store it once it is complete and valid.
 
@@ -196,6 +312,10 @@ def answer(token: str) -> Any:
     the session; a post without ``move`` carries every answer at once (a form
     rendered whole, scripts, benchmarks) and is stored as it comes.
     """
+    if request.method == "GET":
+        kept = _kept_first_page(token)
+        if kept is not None:
+            return kept
     wave, snapshot_text = _survey_wave_or_404(token)
     campaign = wave.campaign
     organisation = campaign.organisation
@@ -377,12 +497,7 @@ class _View:
 
     def hidden(self) -> dict[str, str]:
         """This browser's hidden values: submission key, invitation code, signed start."""
-        started = parts.started_at(self.state) or schedule.clock.now()
-        return {
-            "submission_key": self.state.get("k") or secrets.token_hex(16),
-            "invitation": self.code or "",
-            "started": parts.sign_started(self.wave.id, started),
-        }
+        return _hidden(self.wave.id, self.state, self.code)
 
     def form(
         self,
@@ -433,19 +548,18 @@ class _View:
             if shown.last
             else ()
         )
-        key = (
+        key = _page_key(
             self.wave.id,
             self.wave.token,
             self.preview,
             self.language,
-            shown.number,
+            shown,
             len(self.parts),
             campaign.id,
             campaign.linking_enabled,
             organisation.name,
             organisation.anonymity_threshold,
             departments,
-            request.script_root,
         )
 
         def render() -> page_cache.Page | None:
@@ -461,12 +575,7 @@ class _View:
         kept = page_cache.page(key, self.questionnaire, render)
         if kept is None:
             return None
-        values = {
-            "csrf_token": generate_csrf(),
-            **self.hidden(),
-            **{f"lang_{code}": url_for_language(code) for code in ("nl", "fr", "en")},
-        }
-        return kept.fill(values), 200
+        return _filled(kept, self.wave.id, self.state, self.code), 200
 
     def render(
         self,

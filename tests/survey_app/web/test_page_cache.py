@@ -118,3 +118,112 @@ def test_departments_and_organisation_name_are_part_of_the_key(app, setup, db_se
     db_session.commit()
     after = _part(app.test_client(), token, "nl", 2)
     assert "Financiën en ICT" in after and "Gemeente Nieuwdorp" in after
+
+
+# The first part for a new browser comes from one plain row (responses.survey_link) and the
+# kept page; every check the full path makes on such a request must still hold there.
+
+
+@pytest.fixture
+def statements(app):
+    """The SQL statements the app sends while the test runs."""
+    from sqlalchemy import event
+
+    engine = app.extensions["klimaatpeil.engine"]
+    sent: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    yield sent
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_kept_first_page_costs_one_plain_query(app, setup, statements):
+    token = setup.open_wave.token
+    app.test_client().get(f"/s/{token}?lang=nl")  # renders and keeps the page
+    statements.clear()
+    browser = app.test_client()
+    page = browser.get(f"/s/{token}?lang=nl")
+    assert page.status_code == 200 and 'name="part" value="1"' in page.text
+    assert len(statements) == 1, statements
+    assert statements[0].lstrip().upper().startswith("SELECT")
+    # the page's hidden values are this browser's form: its first part is taken
+    sent = browser.post(
+        f"/s/{token}?lang=nl", data={**hidden_fields(page.text), **PART_1, "move": "next"}
+    )
+    assert sent.status_code == 303 and "part=2" in sent.headers["Location"]
+
+
+def test_a_closed_wave_is_never_shown_from_the_kept_page(app, setup, db_session):
+    from survey_app.store.models import WaveStatus
+
+    token = setup.open_wave.token
+    app.test_client().get(f"/s/{token}?lang=nl")
+    assert page_cache.kept() == 1
+    wave = setup.open_wave
+    wave.status = WaveStatus.CLOSED
+    db_session.commit()
+    closed = app.test_client().get(f"/s/{token}?lang=nl")
+    assert closed.status_code == 410
+    assert 'name="submission_key"' not in closed.text
+
+
+def test_the_clock_closes_the_wave_before_the_kept_page_is_shown(app, setup, db_session):
+    from datetime import timedelta
+
+    from survey_app.store import schedule
+    from survey_app.store.models import Wave, WaveStatus
+
+    token = setup.open_wave.token
+    app.test_client().get(f"/s/{token}?lang=nl")
+    wave = setup.open_wave
+    wave.closes_at = schedule.clock.now() + timedelta(minutes=5)
+    db_session.commit()
+    assert app.test_client().get(f"/s/{token}?lang=nl").status_code == 200
+    schedule.clock.freeze(schedule.clock.now() + timedelta(minutes=6))
+    try:
+        late = app.test_client().get(f"/s/{token}?lang=nl")
+    finally:
+        schedule.clock.reset()
+    assert late.status_code == 410
+    db_session.expire_all()
+    # the full path brought the wave up to the clock, as every survey request does
+    assert db_session.get(Wave, wave.id).status in (WaveStatus.CLOSING, WaveStatus.CLOSED)
+
+
+def test_a_browser_that_answered_is_told_so_not_served_the_kept_page(app, setup):
+    token = setup.open_wave.token
+    app.test_client().get(f"/s/{token}?lang=nl")
+    browser = app.test_client()
+    with browser.session_transaction() as cookie:
+        cookie["answered_waves"] = [setup.open_wave.id]
+    again = browser.get(f"/s/{token}?lang=nl")
+    assert "Je hebt deze bevraging al beantwoord" in again.text
+    assert 'name="part" value="1"' not in again.text
+
+
+def test_a_wave_with_invitation_codes_asks_for_the_code(app, setup, db_session):
+    from survey_app.store.models import InvitationMode
+
+    token = setup.open_wave.token
+    app.test_client().get(f"/s/{token}?lang=nl")
+    setup.open_wave.invitation_mode = InvitationMode.TOKENS
+    db_session.commit()
+    asked = app.test_client().get(f"/s/{token}?lang=nl")
+    assert asked.status_code == 401
+    assert 'name="submission_key"' not in asked.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "?lang=fr", "?utm=poster&lang=en&x=%C3%A9+%26", "?utm=xxlangxx", "?lang=xxlangxx&a=1"],
+)
+def test_language_links_at_once_equal_each_link_on_its_own(app, setup, query):
+    from survey_app.web.i18n import links_by_language, url_for_language
+
+    with app.test_request_context(f"/s/{setup.open_wave.token}{query}"):
+        app.preprocess_request()
+        links = links_by_language()
+        assert links == {code: url_for_language(code) for code in ("nl", "fr", "en")}
