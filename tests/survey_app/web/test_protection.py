@@ -310,3 +310,48 @@ def test_analyse_by_department_hides_small_groups(runner, tmp_path):
     )
     table = runner.invoke(args=["analyse", str(path), "--by", "language"])
     assert table.exit_code == 0 and "< 5" in table.output
+
+
+def test_the_default_rate_limit_counters_start_no_thread(tmp_path, monkeypatch):
+    import threading
+
+    from limits.storage import MemoryStorage
+
+    from survey_app.web.limits import InlineCleanedMemoryStorage, limiter
+
+    # the library still has the private methods the default storage replaces and calls
+    assert callable(getattr(MemoryStorage, "_MemoryStorage__schedule_expiry", None))
+    assert callable(getattr(MemoryStorage, "_MemoryStorage__expire_events", None))
+    from tests.survey_app.conftest import EVERY_KIND, make_setup
+
+    app = make_app(tmp_path, SURVEY_RATE_LIMIT="3 per minute")
+    with app.app_context():
+        assert isinstance(limiter.storage, InlineCleanedMemoryStorage)
+    session = app.extensions["klimaatpeil.sessionmaker"]()
+    import questionnaires
+
+    setup = make_setup(session, questionnaires.from_dict(EVERY_KIND))
+    started: list[threading.Timer] = []
+    monkeypatch.setattr(threading.Timer, "start", lambda timer: started.append(timer))
+    client = app.test_client()
+    codes = [_post(client, setup.open_wave, VALID).status_code for _ in range(4)]
+    assert codes == [303, 303, 303, 429]  # still counted
+    assert started == []
+    session.close()
+
+
+def test_the_default_counters_are_cleaned_in_the_counting_thread(monkeypatch):
+    from survey_app.web import limits
+
+    storage = limits.InlineCleanedMemoryStorage(limits.MEMORY_URI)
+    storage.timer.join()  # the one clean-up thread the library starts with the storage
+    storage.incr("gone", expiry=0.01)
+    storage.incr("kept", expiry=60)
+    import time
+
+    time.sleep(0.02)
+    storage.incr("kept", expiry=60)  # within the second since the last clean-up: nothing cleaned
+    assert "gone" in storage.storage
+    storage._next_clean = 0.0  # a second later
+    storage.incr("kept", expiry=60)
+    assert "gone" not in storage.storage and storage.get("kept") == 3
