@@ -53,13 +53,11 @@ from questionnaires import Kind, Questionnaire
 from survey_app.store import intake, schedule
 from survey_app.store.db import make_engine
 from survey_app.store.models import (
-    Answer,
     Campaign,
     Department,
     Intake,
     Organisation,
     Participation,
-    Response,
     SubmissionKey,
     Wave,
 )
@@ -240,19 +238,5 @@ def release(connection: Any, key: bytes, wave_id: int) -> None:
         return
     contents = [intake.unseal(key, wave_id, row.sealed) for row in claimed]
     secrets.SystemRandom().shuffle(contents)
-    responses, answers = [], []
-    for content in contents:
-        response_id = secrets.token_hex(16)
-        responses.append(
-            {
-                "id": response_id,
-                "wave_id": wave_id,
-                "department_id": content["department_id"],
-                "language": content["language"],
-            }
-        )
-        answers += [{"response_id": response_id, **row} for row in content["answers"]]
-    connection.execute(insert(Response.__table__), responses)
-    if answers:
-        connection.execute(insert(Answer.__table__), answers)
+    intake.publish(connection, wave_id, contents)
     connection.commit()

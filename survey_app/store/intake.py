@@ -227,7 +227,7 @@ def release(
     try:
         contents = [unseal(key, wave_id, row.sealed) for row in claimed]
         secrets.SystemRandom().shuffle(contents)
-        _publish(connection, wave_id, contents)
+        publish(connection, wave_id, contents)
         session.commit()
     except Exception:
         session.rollback()
@@ -237,7 +237,12 @@ def release(
     return len(contents)
 
 
-def _publish(connection: Connection, wave_id: int, contents: list[dict[str, Any]]) -> None:
+def publish(connection: Connection, wave_id: int, contents: list[dict[str, Any]]) -> None:
+    """Write unsealed ``contents`` as response, answer and linking-code rows (no commit).
+
+    The one writer of published responses: :func:`release`, and the ceiling app of
+    ``make bench`` (benchmarks/ceiling_app.py), which does the survey's job with the bare stack.
+    """
     responses, answers, codes = [], [], []
     for content in contents:
         response_id = random_id()

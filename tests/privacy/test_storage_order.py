@@ -171,7 +171,7 @@ def test_a_release_is_all_or_nothing_and_never_twice(app, client, db_session, mo
         raise RuntimeError("the server died while publishing")
 
     with monkeypatch.context() as patch:
-        patch.setattr(intake, "_publish", broken)
+        patch.setattr(intake, "publish", broken)
         with pytest.raises(RuntimeError):
             intake.release(db_session, key, setup.open_wave.id, 0, force=True)
     db_session.expire_all()
