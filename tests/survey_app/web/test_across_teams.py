@@ -8,13 +8,23 @@ coach sees other coaches' teams only by letter, among at least five of them.
 from __future__ import annotations
 
 from datetime import date, datetime
+from html import unescape
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import questionnaires
+from analysis.pooling import MIN_TEAMS_SHOWN, pool_changes
 from analysis.synthetic import synthetic_responses
-from survey_app.across_teams import letter
+from survey_app.across_teams import (
+    across_teams_changes,
+    coach_overview,
+    impact_state,
+    letter,
+    municipality_comparison,
+)
+from survey_app.campaign_data import report_context
 from survey_app.store.demo import store_frame
 from survey_app.store.models import (
     Action,
@@ -28,6 +38,7 @@ from survey_app.store.models import (
     WaveKind,
     WaveStatus,
 )
+from survey_app.store.result_cache import cache_key
 from survey_app.store.users import create_user
 
 Q = questionnaires.load("klimaatteam")
@@ -146,14 +157,110 @@ def test_viewer_never_reaches_the_coach_page(client, auth, teams):
     assert client.get("/coach/across-teams?lang=nl").status_code == 403
 
 
-def _visible(html: str) -> str:
-    return html
-
-
-def test_viewer_sees_the_comparison_but_no_other_team(client, auth, teams):
+def test_viewer_sees_the_comparison_but_no_other_team(client, auth, teams, db_session):
     own, others, _, viewer_password = teams
     auth.login("directie@eigendorp.be", viewer_password)
     html = client.get("/dashboard/eigendorp?lang=nl").get_data(as_text=True)
     assert "Vergeleken met andere klimaatteams" in html
+    assert "6 teams" in html  # pooled over the six other municipalities
     for name in other_names(others):
         assert name not in html
+    # no other team's own change: what leaves is pooled over all six of them
+    comparison = municipality_comparison(db_session, own).themes
+    assert set(comparison.columns) == {
+        "theme",
+        "difference",
+        "k",
+        "pooled",
+        "ci_low",
+        "ci_high",
+        "pi_low",
+        "pi_high",
+        "percentile",
+    }
+    changes = across_teams_changes(db_session)
+    theirs = changes[changes["campaign_id"] != own.id]
+    expected = pool_changes(theirs).set_index("theme")
+    for row in comparison.itertuples():
+        assert row.k == len(others)
+        assert row.pooled == pytest.approx(expected.loc[row.theme, "pooled"], abs=1e-12)
+    # a viewer reaches neither the coach's page nor another municipality's dashboard
+    assert client.get("/coach/across-teams").status_code == 403
+    assert client.get(f"/dashboard/{others[0].organisation.slug}").status_code == 404
+
+
+def test_impact_report_compares_without_naming(client, auth, teams):
+    own, others, password, _ = teams
+    auth.login("coach@eigendorp.be", password)
+    html = client.get(f"/coach/campaigns/{own.id}/report/impact.html?lang=nl").get_data(
+        as_text=True
+    )
+    assert "Vergeleken met andere klimaatteams" in html
+    assert "Gemeente Eigendorp" in html
+    for name in other_names(others):
+        assert name not in html
+
+
+def test_with_fewer_than_five_other_teams_the_comparison_is_absent(client, auth, db_session, teams):
+    own, others, coach_password, viewer_password = teams
+    for campaign in others[: len(others) - MIN_TEAMS_SHOWN + 1]:  # four others left
+        campaign.archived = True
+    db_session.commit()
+    assert municipality_comparison(db_session, own).themes is None
+    auth.login("directie@eigendorp.be", viewer_password)
+    html = client.get("/dashboard/eigendorp?lang=nl").get_data(as_text=True)
+    assert "De vergelijking met andere klimaatteams staat er niet" in html
+    assert "teams)" not in html  # no pooled figure
+    auth.logout()
+    auth.login("coach@eigendorp.be", coach_password)
+    report = client.get(f"/coach/campaigns/{own.id}/report/impact.html?lang=fr").get_data(
+        as_text=True
+    )
+    assert "La comparaison avec d'autres équipes climat n'est pas affichée" in unescape(report)
+    page = client.get("/coach/across-teams?lang=nl").get_data(as_text=True)
+    assert "Teams van andere coaches blijven buiten beschouwing" in page
+    assert "Team A" not in page
+    overview = coach_overview(db_session, {own.organisation_id})
+    assert overview.other_teams == 0 and overview.others_left_out
+    assert all(set(t.teams["name"]) == {"Gemeente Eigendorp"} for t in overview.themes)
+
+
+def test_letters_follow_the_change_not_the_id(db_session, teams):
+    own = teams[0]
+    overview = coach_overview(db_session, {own.organisation_id})
+    for theme in overview.themes:
+        others = theme.teams[theme.teams["letter"].notna()]
+        assert list(others["letter"]) == [letter(i) for i in range(len(others))]
+        assert list(others["difference"]) == sorted(others["difference"], reverse=True)
+        assert others["campaign_id"].isna().all() and others["n_baseline"].isna().all()
+
+
+def test_admin_sees_every_team_named(db_session, teams):
+    overview = coach_overview(db_session, None)
+    assert overview.other_teams == 0 and overview.own_teams == 7
+    names = set(overview.themes[0].teams["name"])
+    assert {c.organisation.name for c in teams[1]} <= names
+
+
+def test_the_cache_key_follows_the_pool(db_session, teams):
+    own, others = teams[0], teams[1]
+    waves = list(own.waves)
+    context = report_context(db_session, own, waves)
+    before = impact_state(db_session, own, context, waves)
+    others[0].waves[1].closed_at = datetime(2026, 10, 20, 9, 0)  # another team's wave
+    db_session.commit()
+    after = impact_state(db_session, own, context, waves)
+    assert before != after
+    assert cache_key("report:impact:nl:html", before) != cache_key("report:impact:nl:html", after)
+
+
+def test_what_worked_hides_a_group_with_few_other_teams(db_session, teams):
+    own = teams[0]
+    overview = coach_overview(db_session, {own.organisation_id})
+    waste = overview.contrasts[overview.contrasts["theme"] == "waste"].set_index("group")
+    # three other teams did a behaviour action on waste: too few to show their pool
+    assert waste.loc["with", "hidden"] and pd.isna(waste.loc["with", "pooled"])
+    admin = coach_overview(db_session, None).contrasts
+    waste = admin[admin["theme"] == "waste"].set_index("group")
+    assert waste.loc["with", "k"] == 4 and waste.loc["without", "k"] == 3
+    assert not waste["hidden"].any()
