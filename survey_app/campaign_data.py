@@ -642,7 +642,17 @@ def _campaign_rows(session: Session, campaign: Campaign, waves: tuple[Wave, Wave
         organisation_id=campaign.organisation_id,
         mean_baseline=result.themes["mean_baseline"].to_numpy(dtype=float),
     )
-    return rows.to_json(orient="records").encode("utf-8")
+    # the standard library's JSON round-trips every float exactly (pandas' rounds to 10 digits)
+    records = [
+        {key: None if isinstance(v, float) and v != v else v for key, v in record.items()}
+        for record in rows.astype(object).to_dict("records")
+    ]
+    return json.dumps(records, default=_plain_number).encode("utf-8")
+
+
+def _plain_number(value: Any) -> Any:
+    """numpy numbers as Python numbers, for :func:`json.dumps`."""
+    return value.item()
 
 
 def campaign_team_rows(session: Session, campaign: Campaign) -> pd.DataFrame:
