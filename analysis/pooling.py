@@ -154,7 +154,9 @@ def pool(effect: Iterable[float], se: Iterable[float]) -> dict[str, float]:
         ``k``; ``pooled`` and its 95 % Knapp–Hartung interval ``ci_low``,
         ``ci_high`` (the "random effect wls" row of statsmodels'
         ``summary_frame()``, t on k − 1 degrees of freedom) and ``se`` (its
-        standard error); ``tau2`` (Paule–Mandel) and ``i2``; the 95 %
+        standard error); ``tau2`` (Paule–Mandel) and ``i2`` (Higgins' I², the share of
+        the spread beyond chance, 0 when Cochran's Q is below its degrees of
+        freedom, where statsmodels gives a negative number); the 95 %
         prediction interval for a new team ``pi_low``, ``pi_high`` =
         pooled ± t_{k−2} √(τ² + se²), NaN for k < 3.
 
@@ -197,7 +199,8 @@ def pool(effect: Iterable[float], se: Iterable[float]) -> dict[str, float]:
         "ci_low": float(row["ci_low"]),
         "ci_high": float(row["ci_upp"]),
         "tau2": tau2,
-        "i2": float(combined.i2),
+        # statsmodels leaves (Q - df) / Q negative when Q < df; I² is that share truncated at 0
+        "i2": max(0.0, float(combined.i2)),
         "pi_low": float(pi_low),
         "pi_high": float(pi_high),
     }

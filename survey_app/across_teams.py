@@ -31,89 +31,26 @@ from typing import Any
 import pandas as pd
 
 from analysis.action_contrasts import action_contrasts
-from analysis.data import DataError
-from analysis.pipeline import analyse
 from analysis.pooling import (
-    CHANGE_COLUMNS,
     MIN_TEAMS_SHOWN,
-    campaign_changes,
     percentile_among,
     pool_changes,
 )
 from analysis.reports import ReportInput
 from analysis.reports.comparison import AcrossTeams
-from survey_app.campaign_data import kind_waves, report_input, report_state
-from survey_app.store.campaigns import campaign_ids, campaign_questionnaire
+from survey_app.campaign_data import (
+    across_teams_changes,
+    eligible_campaigns,
+    report_input,
+    report_state,
+)
+from survey_app.store.campaigns import campaign_questionnaire
 from survey_app.store.db import Session
-from survey_app.store.models import ActionStatus, Campaign, Wave, WaveStatus
+from survey_app.store.models import ActionStatus, Campaign, Wave
 
 #: How far a team's interval reaches on the coach's forest plot: ± z(0.975) standard errors,
 #: the weights the pooling gives it.
 Z_95 = 1.959963984540054
-
-
-# --- the pool's input: until survey_app.campaign_data has it (issue 22, part A) ----------------
-
-
-def eligible_campaigns(session: Session) -> list[Campaign]:
-    """Campaigns (not archived) whose baseline and follow-up are both closed."""
-    found = []
-    for campaign in (session.get(Campaign, i) for i in campaign_ids(session)):
-        baseline, follow_up = kind_waves(campaign)
-        if campaign.archived or baseline is None or follow_up is None:
-            continue
-        if baseline.status is WaveStatus.CLOSED and follow_up.status is WaveStatus.CLOSED:
-            found.append(campaign)
-    return found
-
-
-def _analysed(session: Session, ids: list[int] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Each eligible campaign's change per theme and its baseline level per theme.
-
-    A campaign whose waves its own report refuses (below its threshold) brings nothing.
-    """
-    changes, levels = [], []
-    for campaign in eligible_campaigns(session):
-        if ids is not None and campaign.id not in ids:
-            continue
-        baseline, follow_up = kind_waves(campaign)
-        try:
-            data = report_input(session, campaign, waves=[baseline, follow_up])
-            result = analyse(
-                data.frame,
-                data.questionnaire,
-                baseline.name,
-                follow_up.name,
-                settings=data.settings,
-                exact_pairs=data.exact_pairs,
-            )
-        except DataError:
-            continue
-        changes.append(campaign_changes(result, campaign.id))
-        levels.append(
-            pd.DataFrame(
-                {
-                    "campaign_id": campaign.id,
-                    "theme": result.themes["theme"],
-                    "level": result.themes["mean_baseline"].astype(float),
-                }
-            )
-        )
-    if not changes:
-        return pd.DataFrame(columns=CHANGE_COLUMNS), pd.DataFrame(
-            columns=["campaign_id", "theme", "level"]
-        )
-    return pd.concat(changes, ignore_index=True), pd.concat(levels, ignore_index=True)
-
-
-def across_teams_changes(session: Session, ids: list[int] | None = None) -> pd.DataFrame:
-    """Rows of :func:`analysis.pooling.campaign_changes` for the eligible campaigns."""
-    return _analysed(session, ids)[0]
-
-
-def baseline_levels(session: Session, ids: list[int] | None = None) -> pd.DataFrame:
-    """The mean theme score at baseline (``campaign_id``, ``theme``, ``level``)."""
-    return _analysed(session, ids)[1]
 
 
 def letter(position: int) -> str:
@@ -279,7 +216,8 @@ def municipality_comparison(session: Session, campaign: Campaign) -> AcrossTeams
     if len(others) < MIN_TEAMS_SHOWN or campaign.id not in {c.id for c in campaigns}:
         return AcrossTeams(None)
     ids = [campaign.id, *(c.id for c in others)]
-    changes, levels = _analysed(session, ids)
+    changes = across_teams_changes(session, ids)
+    levels = changes.rename(columns={"mean_baseline": "level"})
     other_changes = changes[changes["campaign_id"] != campaign.id]
     pooled = pool_changes(other_changes, min_k=MIN_TEAMS_SHOWN)
     own = changes[changes["campaign_id"] == campaign.id].set_index("theme")

@@ -146,7 +146,7 @@ def test_pooled_equals_statsmodels_combine_effects(changes) -> None:
         assert row.ci_low == pytest.approx(wls["ci_low"], abs=TOLERANCE)
         assert row.ci_high == pytest.approx(wls["ci_upp"], abs=TOLERANCE)
         assert row.tau2 == pytest.approx(result.tau2, abs=TOLERANCE)
-        assert row.i2 == pytest.approx(result.i2, abs=TOLERANCE)
+        assert row.i2 == pytest.approx(max(0.0, result.i2), abs=TOLERANCE)
         _, g_wls = _statsmodels(group["g"], group["g_se"])
         assert row.g_pooled == pytest.approx(g_wls["eff"], abs=TOLERANCE)
         assert row.g_ci_low == pytest.approx(g_wls["ci_low"], abs=TOLERANCE)
@@ -206,6 +206,15 @@ def test_knapp_hartung_covers_the_true_change_as_promised() -> None:
         row = pool_changes(changes).iloc[0]
         covered += bool(row["ci_low"] <= truth <= row["ci_high"])
     assert 0.93 <= covered / runs <= 0.97, covered / runs
+
+
+def test_i2_is_never_negative() -> None:
+    """Teams closer together than their standard errors allow: Q < k - 1, I² = 0, τ² = 0."""
+    effect, se = [0.20, 0.21, 0.19, 0.20], [0.1, 0.1, 0.1, 0.1]
+    result, _ = _statsmodels(effect, se)
+    assert result.i2 < 0  # statsmodels' (Q - df) / Q, untruncated
+    pooled = pool(effect, se)
+    assert pooled["i2"] == 0.0 and pooled["tau2"] == pytest.approx(0.0, abs=1e-12)
 
 
 def test_min_k_and_unusable_rows() -> None:

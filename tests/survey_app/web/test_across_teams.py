@@ -18,13 +18,12 @@ import questionnaires
 from analysis.pooling import MIN_TEAMS_SHOWN, pool_changes
 from analysis.synthetic import synthetic_responses
 from survey_app.across_teams import (
-    across_teams_changes,
     coach_overview,
     impact_state,
     letter,
     municipality_comparison,
 )
-from survey_app.campaign_data import report_context
+from survey_app.campaign_data import across_teams_changes, report_context
 from survey_app.store.demo import store_frame
 from survey_app.store.models import (
     Action,
