@@ -99,7 +99,12 @@ def forest_plot(rows: pd.DataFrame, *, language: str = "nl") -> alt.LayerChart:
     base = alt.Chart(frame).encode(y=y)
     teams = base.transform_filter(~alt.datum.pooled)
     pooled = base.transform_filter(alt.datum.pooled)
-    zero = alt.Chart().mark_rule(color=RULE_COLOUR, strokeWidth=1.5).encode(x=alt.datum(0))
+    # aria=False: the zero line is for the eye; the description gives the numbers
+    zero = (
+        alt.Chart()
+        .mark_rule(color=RULE_COLOUR, strokeWidth=1.5, aria=False)
+        .encode(x=alt.datum(0))
+    )
     team_intervals = teams.mark_rule(strokeWidth=2.5, color=TEAM_COLOUR).encode(
         x=alt.X("ci_low:Q", title=title, scale=x_scale, axis=x_axis),
         x2="ci_high:Q",

@@ -38,10 +38,25 @@ def _direction(own: float, low: float, high: float, language: str) -> str:
     """How the team's change stands to the others' interval, in words."""
     _ = translator(language)
     if own > high:
-        return _("more than the other teams")
+        return _("a better change than the other teams")
     if own < low:
-        return _("less than the other teams")
-    return _("about as much as the other teams")
+        return _("a weaker change than the other teams")
+    return _("a change like the other teams'")
+
+
+def _start(percentile: float | None, language: str) -> str:
+    """Where the team started: its baseline level among the other teams', in words."""
+    _ = translator(language)
+    if percentile is None or math.isnan(percentile):
+        return ""
+    if percentile == 0:
+        return _("At the baseline, a lower score than every other team.")
+    if percentile == 100:
+        return _("At the baseline, a higher score than every other team.")
+    return _(
+        "At the baseline, a higher score than {share} of the other teams.",
+        share=percent(percentile / 100, language, 0),
+    )
 
 
 def comparison_section(
@@ -56,8 +71,9 @@ def comparison_section(
     >>> themes = pd.DataFrame({"theme": ["waste"], "difference": [0.4], "k": [6],
     ...     "pooled": [0.2], "ci_low": [0.1], "ci_high": [0.3], "percentile": [25.0]})
     >>> section = comparison_section(AcrossTeams(themes), {"waste": "Waste"}, "en")
-    >>> section["rows"][0]["sentence"]
-    'Waste: +0.40 here, more than the other teams (+0.20, 95% interval +0.10 to +0.30, 6 teams).'
+    >>> print(section["rows"][0]["sentence"])  # doctest: +NORMALIZE_WHITESPACE
+    Waste: +0.40 here, a better change than the other teams
+    (+0.20, 95% interval +0.10 to +0.30, 6 teams).
     >>> comparison_section(AcrossTeams(None), {}, "en")["absent"][:40]
     'The comparison with other climate teams '
     """
@@ -89,14 +105,7 @@ def comparison_section(
             k=int(row["k"]),
         )
         percentile = row.get("percentile")
-        start = (
-            _(
-                "At the baseline, a higher score than {share} of the other teams.",
-                share=percent(percentile / 100, language, 0),
-            )
-            if percentile is not None and not math.isnan(percentile)
-            else ""
-        )
+        start = _start(percentile, language)
         rows.append(
             {
                 "theme": row["theme"],
