@@ -57,7 +57,8 @@ def forest_plot(rows: pd.DataFrame, *, language: str = "nl") -> alt.LayerChart:
     ...     "ci_high": [0.3, 0.6, 0.45], "pooled": [False, False, True],
     ...     "pi_low": [None, None, -0.3], "pi_high": [None, None, 0.8]})
     >>> spec = forest_plot(rows, language="en").to_dict()
-    >>> [row["label"] for row in spec["datasets"][next(iter(spec["datasets"]))]]
+    >>> data = [rows for rows in spec["datasets"].values() if rows and "label" in rows[0]][0]
+    >>> [row["label"] for row in data]
     ['Team A', 'Team B', 'Alle teams']
     """
     _ = translator(language)
@@ -101,9 +102,7 @@ def forest_plot(rows: pd.DataFrame, *, language: str = "nl") -> alt.LayerChart:
     pooled = base.transform_filter(alt.datum.pooled)
     # aria=False: the zero line is for the eye; the description gives the numbers
     zero = (
-        alt.Chart()
-        .mark_rule(color=RULE_COLOUR, strokeWidth=1.5, aria=False)
-        .encode(x=alt.datum(0))
+        alt.Chart().mark_rule(color=RULE_COLOUR, strokeWidth=1.5, aria=False).encode(x=alt.datum(0))
     )
     team_intervals = teams.mark_rule(strokeWidth=2.5, color=TEAM_COLOUR).encode(
         x=alt.X("ci_low:Q", title=title, scale=x_scale, axis=x_axis),
