@@ -39,6 +39,7 @@ from survey_app.store.models import (
 )
 from survey_app.store.result_cache import cache_key
 from survey_app.store.users import create_user
+from tests.visible_text import leaks, visible_text
 
 Q = questionnaires.load("klimaatteam")
 
@@ -263,3 +264,18 @@ def test_what_worked_hides_a_group_with_few_other_teams(db_session, teams):
     waste = admin[admin["theme"] == "waste"].set_index("group")
     assert waste.loc["with", "k"] == 4 and waste.loc["without", "k"] == 3
     assert not waste["hidden"].any()
+
+
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_pages_with_the_comparison_show_no_identifier_and_no_english(client, auth, teams, language):
+    own, _others, coach_password, _ = teams
+    auth.login("coach@eigendorp.be", coach_password)
+    found = []
+    for path in (
+        f"/coach/across-teams?lang={language}",
+        f"/dashboard/eigendorp?lang={language}",
+        f"/coach/campaigns/{own.id}/report/impact.html?lang={language}",
+    ):
+        html = client.get(path).get_data(as_text=True)
+        found += leaks(visible_text(html, language), path, language)
+    assert not found, found
