@@ -145,6 +145,18 @@ def across_teams_command(campaign_ids: tuple[int, ...], output_format: str, lang
                     "responses; close both waves of a campaign first"
                 )
             )
+        for campaign_id in sorted(set(campaign_ids) - {campaign.id for campaign in campaigns}):
+            click.echo(
+                say(
+                    N_(
+                        "Campaign %(id)s is left out: its baseline and follow-up are not both "
+                        "closed with enough responses."
+                    ),
+                    language,
+                    id=campaign_id,
+                ),
+                err=True,
+            )
         changes = across_teams_changes(session, [campaign.id for campaign in campaigns])
         pooled = pool_changes(changes)
     except InputError as error:

@@ -184,6 +184,19 @@ def test_no_eligible_campaign_is_a_clear_error(runner, db_session) -> None:
         assert words in result.output and "Traceback" not in result.output
 
 
+def test_a_chosen_campaign_left_out_is_named(runner, db_session, teams) -> None:
+    follow_up = next(
+        w for w in db_session.get(Campaign, teams[1]).waves if w.kind is WaveKind.FOLLOW_UP
+    )
+    follow_up.status = WaveStatus.OPEN
+    db_session.commit()
+    args = ["across-teams", "--format", "json", "--campaign", str(teams[0])]
+    result = runner.invoke(args=[*args, "--campaign", str(teams[1])])
+    assert result.exit_code == 0
+    assert f"Campagne {teams[1]} wordt weggelaten" in result.stderr
+    assert {row["campaign_id"] for row in json.loads(result.stdout)["campaigns"]} == {teams[0]}
+
+
 def test_eligibility_follows_the_waves_and_the_threshold(db_session) -> None:
     open_one = _team(db_session, 0)
     next(w for w in open_one.waves if w.kind is WaveKind.FOLLOW_UP).status = WaveStatus.OPEN
