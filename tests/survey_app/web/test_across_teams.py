@@ -279,3 +279,12 @@ def test_pages_with_the_comparison_show_no_identifier_and_no_english(client, aut
         html = client.get(path).get_data(as_text=True)
         found += leaks(visible_text(html, language), path, language)
     assert not found, found
+
+
+def test_admin_page_names_every_team(client, auth, db_session, teams):
+    _own, others, _, _ = teams
+    _, password = create_user(db_session, "beheer@example.be", "admin")
+    auth.login("beheer@example.be", password)
+    html = client.get("/coach/across-teams?lang=nl").get_data(as_text=True)
+    assert all(c.organisation.name in html for c in others)
+    assert "Team A" not in html
