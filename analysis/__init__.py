@@ -64,10 +64,12 @@ from typing import Any
 #: Each public name and the module that defines it.
 _HOMES = {
     "Analysis": "analysis.pipeline",
+    "MIN_TEAMS_SHOWN": "analysis.pooling",
     "DataError": "analysis.data",
     "Settings": "analysis.settings",
     "Verdict": "analysis.verdicts",
     "analyse": "analysis.pipeline",
+    "campaign_changes": "analysis.pooling",
     "choose_waves": "analysis.data",
     "compare_items": "analysis.compare",
     "compare_themes": "analysis.compare",
@@ -77,6 +79,8 @@ _HOMES = {
     "greener": "analysis.scoring",
     "link_frame": "analysis.linking",
     "match_codes": "analysis.linking",
+    "percentile_among": "analysis.pooling",
+    "pool_changes": "analysis.pooling",
     "questionnaire_of": "analysis.provenance",
     "read_responses": "analysis.data",
     "render": "analysis.output",

@@ -19,6 +19,7 @@ It reads through :mod:`survey_app.store` only and writes nothing.
 from __future__ import annotations
 
 import io
+import json
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -31,10 +32,11 @@ from analysis.anonymity import effective_threshold, protect_for_export
 from analysis.cells import safe_frame
 from analysis.data import validate_responses
 from analysis.i18n import LANGUAGES
+from analysis.pooling import CHANGE_COLUMNS, campaign_changes
 from analysis.reports import ReportInput
 from analysis.reports.tidy import department_rates
 from questionnaires import Item, Kind, Questionnaire
-from survey_app.store.campaigns import campaign_questionnaire
+from survey_app.store.campaigns import campaign_questionnaire, campaigns_by_id
 from survey_app.store.db import Session
 from survey_app.store.linking import campaign_pair_ids
 from survey_app.store.models import (
@@ -55,7 +57,7 @@ from survey_app.store.participation import (
     wave_total,
 )
 from survey_app.store.reading import free_texts, responses_frame
-from survey_app.store.result_cache import wave_states
+from survey_app.store.result_cache import cached, wave_states
 
 # --- waves ----------------------------------------------------------------------------------
 
@@ -580,3 +582,124 @@ def report_state(
         "linking_enabled": campaign.linking_enabled,
         "waves": wave_states(session, waves),
     }
+
+
+# --- across teams ------------------------------------------------------------------------------
+
+#: The columns of :func:`across_teams_changes`: the analysis's rows, the organisation, the level.
+ACROSS_TEAMS_COLUMNS = [*CHANGE_COLUMNS, "organisation_id", "mean_baseline"]
+
+
+def closed_pair(session: Session, campaign: Campaign) -> tuple[Wave, Wave] | None:
+    """The campaign's baseline and follow-up when it counts across teams, else ``None``.
+
+    It counts when the campaign is not archived, its first baseline and first
+    follow-up (by kind, as the impact report picks them) are both closed and
+    not archived, and each holds at least the organisation's threshold of
+    responses: the impact report refuses a smaller wave, and so do the
+    figures across teams.
+    """
+    baseline, follow_up = kind_waves(campaign)
+    if campaign.archived or baseline is None or follow_up is None:
+        return None
+    waves = (baseline, follow_up)
+    if any(wave.archived or wave.status is not WaveStatus.CLOSED for wave in waves):
+        return None
+    threshold = effective_threshold(campaign.organisation.anonymity_threshold)
+    if any(state["responses"] < threshold for state in wave_states(session, waves)):
+        return None
+    return baseline, follow_up
+
+
+def eligible_campaigns(
+    session: Session, campaign_ids: Iterable[int] | None = None
+) -> list[Campaign]:
+    """The campaigns (of ``campaign_ids``, default all) that count across teams.
+
+    See :func:`closed_pair`.
+    """
+    return [
+        campaign
+        for campaign in campaigns_by_id(session, campaign_ids)
+        if closed_pair(session, campaign) is not None
+    ]
+
+
+def _campaign_rows(session: Session, campaign: Campaign, waves: tuple[Wave, Wave]) -> bytes:
+    """The campaign's own analysis of its baseline and follow-up, as rows across teams (JSON)."""
+    from analysis.pipeline import analyse
+
+    data = report_input(session, campaign, waves=list(waves))
+    result = analyse(
+        data.frame,
+        data.questionnaire,
+        waves[0].name,
+        waves[1].name,
+        settings=data.settings,
+        exact_pairs=data.exact_pairs,
+    )
+    rows = campaign_changes(result, campaign.id).assign(
+        organisation_id=campaign.organisation_id,
+        mean_baseline=result.themes["mean_baseline"].to_numpy(dtype=float),
+    )
+    # the standard library's JSON round-trips every float exactly (pandas' rounds to 10 digits)
+    records = [
+        {key: None if isinstance(v, float) and v != v else v for key, v in record.items()}
+        for record in rows.astype(object).to_dict("records")
+    ]
+    return json.dumps(records, default=_plain_number).encode("utf-8")
+
+
+def _plain_number(value: Any) -> Any:
+    """numpy numbers as Python numbers, for :func:`json.dumps`."""
+    return value.item()
+
+
+def campaign_team_rows(session: Session, campaign: Campaign) -> pd.DataFrame:
+    """One eligible campaign's rows across teams, kept in the result cache once computed.
+
+    The answers of closed waves never change, so the analysis is run once
+    per campaign and state (the same key as its reports': :func:`report_state`).
+    """
+    waves = closed_pair(session, campaign)
+    if waves is None:
+        raise ValueError(f"campaign {campaign.id} has no closed baseline and follow-up")
+    context = report_context(session, campaign, list(waves))
+    state = report_state(session, campaign, context, list(waves))
+    content = cached(
+        session, campaign, "across_teams", state, lambda: _campaign_rows(session, campaign, waves)
+    )
+    rows = pd.DataFrame(json.loads(content), columns=ACROSS_TEAMS_COLUMNS)
+    numbers = ["difference", "se", "g", "g_se", "mean_baseline"]
+    rows[numbers] = rows[numbers].astype(float)  # null (NaN in JSON) back to NaN
+    return rows
+
+
+def across_teams_changes(
+    session: Session, campaign_ids: Iterable[int] | None = None
+) -> pd.DataFrame:
+    """Every eligible campaign's change per theme, as its own analysis reports it.
+
+    Parameters
+    ----------
+    session : Session
+        The database session.
+    campaign_ids : iterable of int, optional
+        Only these campaigns (those not eligible are left out); by default all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`ACROSS_TEAMS_COLUMNS`: the rows of
+        :func:`analysis.pooling.campaign_changes` for each campaign of
+        :func:`eligible_campaigns`, with its ``organisation_id`` and each
+        theme's ``mean_baseline`` (the level for
+        :func:`analysis.pooling.percentile_among`). Each campaign is analysed
+        from the same checked frame its impact report reads, small groups
+        and all. Who may see which rows is the caller's rule
+        (:data:`analysis.pooling.MIN_TEAMS_SHOWN`).
+    """
+    frames = [campaign_team_rows(session, c) for c in eligible_campaigns(session, campaign_ids)]
+    if not frames:
+        return pd.DataFrame(columns=ACROSS_TEAMS_COLUMNS)
+    return pd.concat(frames, ignore_index=True)

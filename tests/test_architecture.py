@@ -29,6 +29,8 @@ FORBIDDEN = (
     ("survey_app.campaign_data", "survey_app.web", "the boundary is below the web layer"),
     ("survey_app.campaign_data", "survey_app.cli", "the boundary is below the command line"),
     ("survey_app.web", "survey_app.cli", "the web layer does not use the command line"),
+    ("survey_app.across_teams", "survey_app.web", "the rule between teams is below the web layer"),
+    ("survey_app.across_teams", "survey_app.cli", "the rule between teams is below the CLI"),
     ("=survey_app", "survey_app.cli", "the app factory does not know the command line"),
 )
 #: Third-party packages only ``survey_app.store`` may import: it alone touches the database.

@@ -11,6 +11,7 @@ and :func:`to_png` render offline for reports (at the fixed width of an A4 colum
 from analysis.charts.base import WIDTH
 from analysis.charts.by_wave import engagement_items, theme_scores_by_wave
 from analysis.charts.change import theme_change
+from analysis.charts.forest import forest_plot
 from analysis.charts.likert import likert_bars
 from analysis.charts.participation import department_response_rate, participation_over_time
 from analysis.charts.priority import priority_ranking
@@ -20,6 +21,7 @@ __all__ = [
     "WIDTH",
     "department_response_rate",
     "engagement_items",
+    "forest_plot",
     "likert_bars",
     "participation_over_time",
     "priority_ranking",

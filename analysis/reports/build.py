@@ -23,7 +23,7 @@ from analysis.anonymity import effective_threshold
 from analysis.data import DataError, choose_waves, wave_names
 from analysis.i18n import N_, check_language, translator
 from analysis.pipeline import analyse, software_versions
-from analysis.reports import composition, headline, sections, tidy
+from analysis.reports import comparison, composition, headline, sections, tidy
 from analysis.reports.names import Names, relabel, shown
 from analysis.scoring import theme_scores
 from analysis.settings import Settings
@@ -77,6 +77,9 @@ class ReportInput:
     #: without a name, the key (the ``wave``/``department`` value) is shown.
     wave_names: Names = field(default_factory=dict)
     department_names: Names = field(default_factory=dict)
+    #: The team beside the other climate teams (:class:`comparison.AcrossTeams`); ``None``
+    #: when not asked for (a report from a CSV file), and then the report leaves it out.
+    across_teams: comparison.AcrossTeams | None = None
 
     def wave_label(self, wave: str, language: str) -> str:
         """The name of ``wave`` for a reader of ``language``."""
@@ -373,7 +376,15 @@ def report_headline(data: ReportInput, language: str) -> dict[str, Any]:
         data.settings,
         language,
     )
-    return impact_headline(data, result.themes, savings, [baseline, follow_up], language)
+    facts = impact_headline(data, result.themes, savings, [baseline, follow_up], language)
+    facts["across_teams"] = _across_teams(data, result.themes, language)
+    return facts
+
+
+def _across_teams(data: ReportInput, themes: pd.DataFrame, language: str) -> dict | None:
+    """The comparison with other teams, worded (:func:`comparison.comparison_section`)."""
+    labels = dict(zip(themes["theme"], themes["theme_label"], strict=True))
+    return comparison.comparison_section(data.across_teams, labels, language)
 
 
 def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
@@ -469,6 +480,7 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
         ),
         savings=savings,
         other_actions=sections.impact_actions(other_actions, result.items, q, language),
+        across_teams=_across_teams(data, themes, language),
     )
     return context
 

@@ -5,7 +5,8 @@ commands need nothing but the questionnaire files. The commands live by kind:
 :mod:`~survey_app.cli.questionnaire` (file tools), :mod:`~survey_app.cli.data`
 and :mod:`~survey_app.cli.impact` (export, analyse, report, impact: one input
 resolver in :mod:`~survey_app.cli.common`), :mod:`~survey_app.cli.admin`
-(database, accounts, demo, purge, backups).
+(database, accounts, demo, purge, backups), :mod:`~survey_app.cli.across_teams`
+(the change pooled over the campaigns).
 
 The app factory does not know this package: the group adds its commands
 itself, so nothing below ``survey_app`` imports the command line.
@@ -18,7 +19,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from survey_app import create_app
-from survey_app.cli import admin, data, impact, questionnaire
+from survey_app.cli import across_teams, admin, data, impact, questionnaire
 
 
 def _create_app(*_args: object) -> Flask:
@@ -34,6 +35,7 @@ for _command in (
     questionnaire.questionnaire_cli,
     *data.COMMANDS,
     impact.impact_command,
+    across_teams.across_teams_command,
     *admin.COMMANDS,
 ):
     cli.add_command(_command)

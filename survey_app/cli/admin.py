@@ -45,10 +45,24 @@ def upgrade_command(revision: str) -> None:
     show_default=True,
     help="Where the app is served.",
 )
+@click.option(
+    "--teams",
+    type=click.IntRange(1, None),
+    default=1,
+    show_default=True,
+    help="Municipalities in all, Demodorp included, each with a closed baseline and "
+    "follow-up (for across-teams).",
+)
 @with_appcontext
-def demo_command(if_empty: bool, seed: int, base_url: str) -> None:
-    """Create Gemeente Demodorp with a baseline, a follow-up and an open wave."""
-    from survey_app.store import demo
+def demo_command(if_empty: bool, seed: int, base_url: str, teams: int) -> None:
+    """Create Gemeente Demodorp with a baseline, a follow-up and an open wave.
+
+    With ``--teams N``, N - 1 more municipalities besides, for ``across-teams``.
+    """
+    from survey_app.store import demo, demo_teams
+
+    if teams > demo_teams.MAX_TEAMS:
+        raise click.BadParameter(f"at most {demo_teams.MAX_TEAMS} demo teams", param_hint="--teams")
 
     base_url = base_url.rstrip("/")
     upgrade(current_app)
@@ -66,6 +80,13 @@ def demo_command(if_empty: bool, seed: int, base_url: str) -> None:
         return
     secret = current_app.config["LINKING_KEY"]
     campaign, passwords = demo.create_with_accounts(session, seed=seed, secret=secret)
+    if teams > 1:
+        others = demo_teams.create_teams(session, teams, seed=seed, secret=secret)
+        click.echo(
+            f"Added {len(others)} more municipalities with a closed baseline and follow-up: "
+            + ", ".join(c.organisation.name for c in others)
+            + ". Try: klimaatpeil across-teams"
+        )
     _print_demo_access(campaign, passwords, base_url)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
 
@@ -61,6 +62,14 @@ _BY_TEXT: dict[int, tuple[str, Questionnaire]] = {}
 def campaign_ids(session: Session) -> list[int]:
     """The ids of every campaign, in order (for messages that name the ones that exist)."""
     return list(session.scalars(select(Campaign.id).order_by(Campaign.id)))
+
+
+def campaigns_by_id(session: Session, ids: Iterable[int] | None = None) -> list[Campaign]:
+    """Every campaign (or those with ``ids``), in the order of their ids."""
+    query = select(Campaign).order_by(Campaign.id)
+    if ids is not None:
+        query = query.where(Campaign.id.in_(list(ids)))
+    return list(session.scalars(query))
 
 
 def expired_campaigns(session: Session, today: date) -> list[Campaign]:

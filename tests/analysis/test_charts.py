@@ -19,6 +19,7 @@ from analysis.charts import (
     WIDTH,
     department_response_rate,
     engagement_items,
+    forest_plot,
     likert_bars,
     participation_over_time,
     priority_ranking,
@@ -151,7 +152,33 @@ def theme_scores() -> pd.DataFrame:
 
 Draw = Callable[[pd.DataFrame, str], alt.TopLevelMixin]
 
+
+def forest_rows() -> pd.DataFrame:
+    """Three teams (one with a long two-part name) and the pooled row with its prediction."""
+    return pd.DataFrame(
+        {
+            "label": ["Gemeente Sint-Pieters-Leeuw — Klimaatteam 2026", "Team A", "Team B",
+                      "Alle teams samen"],
+            "difference": [0.31, -0.12, 0.05, 0.08],
+            "ci_low": [0.1, -0.4, -0.2, -0.05],
+            "ci_high": [0.52, 0.16, 0.3, 0.21],
+            "pi_low": [None, None, None, -0.45],
+            "pi_high": [None, None, None, 0.61],
+            "pooled": [False, False, False, True],  # last: the column check drops a needed one
+        }
+    )  # fmt: skip
+
+
 CASES: dict[str, tuple[Callable[[], pd.DataFrame], Draw, dict[str, str]]] = {
+    "forest_plot": (
+        forest_rows,
+        lambda frame, language: forest_plot(frame, language=language),
+        {
+            "nl": "Verandering (schaal 1–5)",
+            "fr": "Changement (échelle 1–5)",
+            "en": "Change (scale 1–5)",
+        },
+    ),
     "likert_bars": (
         likert_shares,
         lambda frame, language: likert_bars(frame, language=language, title="Energie"),

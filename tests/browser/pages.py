@@ -74,6 +74,12 @@ PAGES: list[Page] = [
     Page("not-found", None, lambda d: "/s/no-such-survey?lang=nl", "niet gevonden", 404),
     Page("coach-home", "coach", lambda d: "/coach/?lang=nl", "Gemeente Demodorp"),
     Page(
+        "coach-across-teams",
+        "coach",
+        lambda d: "/coach/across-teams?lang=nl",
+        "Over de klimaatteams heen",
+    ),
+    Page(
         "coach-new-organisation",
         "coach",
         lambda d: "/coach/organisations/new?lang=nl",

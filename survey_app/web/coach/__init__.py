@@ -3,13 +3,15 @@
 One blueprint (``coach``) whose views are split by resource
 (:mod:`.organisations`, :mod:`.departments`, :mod:`.campaigns`, :mod:`.waves`,
 :mod:`.downloads`, :mod:`.posters`, :mod:`.reach`: target rate and reminders,
-:mod:`.questionnaire`: the campaign's own questionnaire),
+:mod:`.questionnaire`: the campaign's own questionnaire, :mod:`.across_teams`: the
+change across climate teams),
 and the trajectory's own (``plan``: action plan, workshops, local figures).
 """
 
 from __future__ import annotations
 
 from survey_app.web.coach import (
+    across_teams,
     campaigns,
     departments,
     downloads,
@@ -32,5 +34,6 @@ VIEW_MODULES = (
     posters,
     reach,
     questionnaire,
+    across_teams,
 )
 BLUEPRINTS = (bp, plan.bp)

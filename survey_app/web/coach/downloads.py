@@ -95,7 +95,7 @@ def campaign_report(campaign_id: int, kind: str, fmt: str) -> Any:
     Until then this starts a job (survey_app/web/jobs.py), or finds the one
     already making it, and sends the reader to its progress page.
     """
-    from survey_app.campaign_data import report_context, report_state, report_waves
+    from survey_app.campaign_data import report_context, report_waves
     from survey_app.store.result_cache import cache_key, stored
 
     campaign = campaign_or_404(campaign_id)
@@ -108,7 +108,7 @@ def campaign_report(campaign_id: int, kind: str, fmt: str) -> Any:
         return redirect(url_for("coach.campaign", campaign_id=campaign.id))
     context = report_context(session, campaign, waves)
     name = _report_name(kind, language, fmt)
-    key = cache_key(name, report_state(session, campaign, context, waves))
+    key = cache_key(name, _state(kind, session, campaign, context, waves))
     content = stored(session, key)
     if content is None:
         job = jobs.submit(key, campaign.id, name, _report_target(campaign.id, kind, fmt, language))
@@ -118,6 +118,15 @@ def campaign_report(campaign_id: int, kind: str, fmt: str) -> Any:
     slug = campaign.organisation.slug
     filename = secure_filename(f"{slug}-{kind}-{campaign.id}-{language}.{fmt}")
     return _noted(download(content, filename, "application/pdf" if fmt == "pdf" else "text/html"))
+
+
+def _state(kind: str, session: Any, campaign: Campaign, context: dict, waves: list) -> Any:
+    """A report's cache key inputs: the impact report's include the pool of other teams."""
+    from survey_app.across_teams import impact_state
+    from survey_app.campaign_data import report_state
+
+    read = impact_state if kind == "impact" else report_state
+    return read(session, campaign, context, waves)
 
 
 def _report_name(kind: str, language: str, fmt: str) -> str:
@@ -138,7 +147,7 @@ def report_plans(campaign: Campaign) -> list[jobs.Plan]:
     A diagnosis once its baseline is closed, an impact report once its
     baseline and follow-up are; the HTML first, as each PDF is made from it.
     """
-    from survey_app.campaign_data import kind_waves, report_context, report_state, report_waves
+    from survey_app.campaign_data import kind_waves, report_context, report_waves
     from survey_app.store.result_cache import cache_key
 
     session = get_session()
@@ -148,7 +157,7 @@ def report_plans(campaign: Campaign) -> list[jobs.Plan]:
         waves = report_waves(campaign, kind)
         if any(w is None or w.status is not WaveStatus.CLOSED for w in [*needed, *waves]):
             continue
-        state = report_state(session, campaign, report_context(session, campaign, waves), waves)
+        state = _state(kind, session, campaign, report_context(session, campaign, waves), waves)
         for language in jobs.campaign_languages(campaign):
             for fmt, turn in (("html", 0), ("pdf", 3)):
                 name = _report_name(kind, language, fmt)
@@ -176,7 +185,8 @@ def _make_report(campaign_id: int, kind: str, fmt: str, language: str) -> None:
     """Make a report and keep it (its HTML too, for a PDF): the work of a report's job."""
     from analysis.data import DataError
     from analysis.reports import build_report, html_to_pdf
-    from survey_app.campaign_data import report_context, report_input, report_state, report_waves
+    from survey_app.across_teams import impact_input
+    from survey_app.campaign_data import report_context, report_input, report_waves
     from survey_app.store.result_cache import cached
 
     session = get_session()  # the job's own
@@ -185,7 +195,8 @@ def _make_report(campaign_id: int, kind: str, fmt: str, language: str) -> None:
         return
     waves = report_waves(campaign, kind)
     context = report_context(session, campaign, waves)
-    state = report_state(session, campaign, context, waves)
+    state = _state(kind, session, campaign, context, waves)
+    read = impact_input if kind == "impact" else report_input
 
     def keep(fmt: str, compute: Callable[[], bytes]) -> bytes:
         return cached(session, campaign, _report_name(kind, language, fmt), state, compute)
@@ -193,9 +204,9 @@ def _make_report(campaign_id: int, kind: str, fmt: str, language: str) -> None:
     def html() -> bytes:
         return keep(
             "html",
-            lambda: build_report(
-                kind, report_input(session, campaign, context, waves), language
-            ).encode("utf-8"),
+            lambda: build_report(kind, read(session, campaign, context, waves), language).encode(
+                "utf-8"
+            ),
         )
 
     try:

@@ -13,13 +13,13 @@ from typing import Any
 from analysis.data import DataError
 from analysis.reports.build import report_headline
 from analysis.reports.headline import actions_done, participation_facts
+from survey_app.across_teams import impact_input as report_input
+from survey_app.across_teams import impact_state as report_state
 from survey_app.campaign_data import (
     campaign_actions,
     kind_waves,
     participation_rates,
     report_context,
-    report_input,
-    report_state,
     report_waves,
 )
 from survey_app.store.db import get_session
