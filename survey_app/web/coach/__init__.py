@@ -3,7 +3,8 @@
 One blueprint (``coach``) whose views are split by resource
 (:mod:`.organisations`, :mod:`.departments`, :mod:`.campaigns`, :mod:`.waves`,
 :mod:`.downloads`, :mod:`.posters`, :mod:`.reach`: target rate and reminders,
-:mod:`.questionnaire`: the campaign's own questionnaire),
+:mod:`.questionnaire`: the campaign's own questionnaire, :mod:`.results`: the
+staff results page, its poster and report share links),
 and the trajectory's own (``plan``: action plan, workshops, local figures).
 """
 
@@ -18,6 +19,7 @@ from survey_app.web.coach import (
     posters,
     questionnaire,
     reach,
+    results,
     waves,
 )
 from survey_app.web.coach.common import bp
@@ -32,5 +34,6 @@ VIEW_MODULES = (
     posters,
     reach,
     questionnaire,
+    results,
 )
 BLUEPRINTS = (bp, plan.bp)
