@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from werkzeug.utils import secure_filename
 from wtforms import IntegerField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, NumberRange
@@ -125,7 +126,10 @@ def results_poster(wave_id: int) -> Any:
             pages.append(
                 {
                     "language": language,
-                    "html": render_template("coach/_results_poster_page.html", results=results),
+                    # rendered by our own template (autoescaped): safe to place as it is
+                    "html": Markup(
+                        render_template("coach/_results_poster_page.html", results=results)
+                    ),
                 }
             )
     link = survey_url(wave)

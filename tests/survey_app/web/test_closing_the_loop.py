@@ -271,6 +271,7 @@ def test_no_number_the_dashboard_hides_reaches_the_staff_page_or_poster(
 
     poster_text = " ".join(" ".join(page_texts(poster.data, layout=False)).split())
     assert "Wat het klimaatteam deed" in poster_text
+    assert "class=" not in poster_text and "<h" not in poster_text  # drawn, not shown as code
     auth.logout()
     for language, name, rate in (("nl", "Brandweerpost", "42,9"), ("fr", "Pompiers", "42,9")):
         page = _text(client.get(f"/s/{follow_up.token}?lang={language}").text)
