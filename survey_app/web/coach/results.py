@@ -171,7 +171,7 @@ class ShareLinkForm(FlaskForm):
 
 def share_form(campaign: Campaign) -> ShareLinkForm:
     """The form that makes a share link, its languages those of the campaign's reports."""
-    form = ShareLinkForm()
+    form = ShareLinkForm(prefix="share")  # the campaign page's wave form has a "kind" too
     form.language.choices = [
         SelectChoice(language, language_name(language))
         for language in jobs.campaign_languages(campaign)

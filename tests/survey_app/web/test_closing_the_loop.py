@@ -304,12 +304,17 @@ def test_a_wave_below_the_threshold_gives_no_comparison_on_the_staff_page(
 # --- share links ----------------------------------------------------------------------------
 
 
+def _share_token(page: str) -> str:
+    """The CSRF token of the campaign page's share form (its fields are prefixed ``share-``)."""
+    return re.search(r'name="share-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
 def _make_link(client, campaign, **fields):
     page = client.get(f"/coach/campaigns/{campaign.id}?lang=nl").text
     data = {"kind": "impact", "language": "nl", "fmt": "html", "days": "14"} | fields
     response = client.post(
         f"/coach/campaigns/{campaign.id}/share-links",
-        data={"csrf_token": csrf_token(page), **data},
+        data={"share-csrf_token": _share_token(page), **{f"share-{k}": v for k, v in data.items()}},
     )
     assert response.status_code == 200, response.text
     return unescape(re.search(r'value="(http[^"]+/r/[^"]+)"', response.text).group(1))
@@ -383,15 +388,23 @@ def test_a_share_link_lives_at_most_90_days_and_never_for_an_open_wave(
     campaign = demo_accounts["campaign"]
     auth.login(*demo_accounts["coach"])
     page = client.get(f"/coach/campaigns/{campaign.id}?lang=nl").text
-    data = {"kind": "impact", "language": "nl", "fmt": "html", "days": "91"}
+    assert 'value="14"' in page  # the default
     address = f"/coach/campaigns/{campaign.id}/share-links"
-    client.post(address, data={"csrf_token": csrf_token(page), **data})
+    data = {"share-kind": "impact", "share-language": "nl", "share-fmt": "html"}
+    token = {"share-csrf_token": _share_token(page)}
+    client.post(address, data={**token, **data, "share-days": "91"})
     assert db_session.scalar(select(ShareLink)) is None
+    assert client.post(address, data={**token, **data, "share-days": "90"}).status_code == 200
+    link = db_session.scalar(select(ShareLink))
+    assert link.expires_at - link.created_at == timedelta(days=90)
+    db_session.delete(link)
     _baseline, follow_up = _waves(campaign)
     follow_up.status = WaveStatus.OPEN
     db_session.commit()
-    data["days"] = "14"
-    client.post(address, data={"csrf_token": csrf_token(page), **data})
+    refused = client.post(
+        address, data={**token, **data, "share-days": "14"}, follow_redirects=True
+    )
+    assert "zodra de metingen die het leest afgesloten zijn" in unescape(refused.text)
     assert db_session.scalar(select(ShareLink)) is None
 
 
