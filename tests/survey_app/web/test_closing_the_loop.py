@@ -414,3 +414,22 @@ def test_a_viewer_cannot_make_or_revoke_share_links(client, auth, demo_accounts,
     response = client.post(f"/coach/campaigns/{campaign.id}/share-links", data={})
     assert response.status_code in (400, 403)
     assert db_session.scalar(select(ShareLink)) is None
+
+
+def test_a_purge_takes_the_results_page_offline_and_ends_every_share_link(
+    client, auth, demo_accounts, db_session
+):
+    from survey_app.store.purge import purge_campaign
+
+    campaign = demo_accounts["campaign"]
+    auth.login(*demo_accounts["coach"])
+    token = _make_link(client, campaign).rsplit("/", 1)[1]
+    _publish(client, campaign)
+    auth.logout()
+    _baseline, follow_up = _waves(campaign)
+    assert client.get(f"/s/{follow_up.token}?lang=nl").status_code == 200
+    purge_campaign(db_session, campaign)
+    assert db_session.scalar(select(ShareLink)) is None
+    assert campaign.results_published_at is None
+    assert client.get(f"/r/{token}").status_code == 404
+    assert client.get(f"/s/{follow_up.token}?lang=nl").status_code == 410
