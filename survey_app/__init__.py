@@ -128,8 +128,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     except intake.IntakeKeyError as error:
         raise security.ConfigurationError(str(error)) from None
 
-    from survey_app.web import account, auth, coach, i18n, jobs, limits, mail
+    from survey_app.web import account, auth, coach, i18n, jobs, limits, mail, share
     from survey_app.web.admin import routes as admin_routes
+    from survey_app.web.dashboard import reports as _dashboard_reports  # noqa: F401 (its routes)
     from survey_app.web.dashboard import routes as dashboard_routes
     from survey_app.web.survey import routes as survey_routes
 
@@ -146,9 +147,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(survey_routes.bp)
     for blueprint in coach.BLUEPRINTS:
         app.register_blueprint(blueprint)
-    app.register_blueprint(dashboard_routes.bp)
+    app.register_blueprint(dashboard_routes.bp)  # with dashboard.reports' routes
     app.register_blueprint(admin_routes.bp)
     app.register_blueprint(account.bp)
+    app.register_blueprint(share.bp)
 
     from survey_app.web import pages
 

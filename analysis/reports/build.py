@@ -349,12 +349,10 @@ def impact_headline(
     )
 
 
-def report_headline(data: ReportInput, language: str) -> dict[str, Any]:
-    """The impact report's page-1 facts without the rest of the report (the dashboard's tiles).
-
-    The same waves, analysis, savings and refusal of a wave below the
-    threshold as :func:`impact_context`, item tables and charts left out.
-    """
+def _headline_parts(
+    data: ReportInput, language: str
+) -> tuple[pd.DataFrame, dict[str, Any], list[str]]:
+    """The theme table, savings and the two waves page 1 of the impact report rests on."""
     baseline, follow_up = choose_waves(data.frame, data.baseline, data.follow_up)
     _enough_responses(data, [baseline, follow_up])
     result = analyse(
@@ -376,8 +374,18 @@ def report_headline(data: ReportInput, language: str) -> dict[str, Any]:
         data.settings,
         language,
     )
-    facts = impact_headline(data, result.themes, savings, [baseline, follow_up], language)
-    facts["across_teams"] = _across_teams(data, result.themes, language)
+    return result.themes, savings, [baseline, follow_up]
+
+
+def report_headline(data: ReportInput, language: str) -> dict[str, Any]:
+    """The impact report's page-1 facts without the rest of the report (the dashboard's tiles).
+
+    The same waves, analysis, savings and refusal of a wave below the
+    threshold as :func:`impact_context`, item tables and charts left out.
+    """
+    themes, savings, waves = _headline_parts(data, language)
+    facts = impact_headline(data, themes, savings, waves, language)
+    facts["across_teams"] = _across_teams(data, themes, language)
     return facts
 
 
@@ -385,6 +393,42 @@ def _across_teams(data: ReportInput, themes: pd.DataFrame, language: str) -> dic
     """The comparison with other teams, worded (:func:`comparison.comparison_section`)."""
     labels = dict(zip(themes["theme"], themes["theme_label"], strict=True))
     return comparison.comparison_section(data.across_teams, labels, language)
+
+
+def staff_summary(data: ReportInput, language: str) -> dict[str, Any]:
+    """What the results page for staff says: page 1 of the impact report and each theme.
+
+    The headline of :func:`report_headline` (conclusion, savings, actions)
+    and, per theme, its label, verdict code, verdict label and the impact
+    report's own sentence (:func:`analysis.wording.verdict_sentence`, so the
+    page and the report say the same). A theme with too little data gets no
+    sentence: that sentence counts the scores of each wave, a number the
+    page does not need. A wave below the threshold raises
+    :class:`~analysis.data.DataError`, as the report does.
+
+    Examples
+    --------
+    >>> import analysis
+    >>> frame = analysis.synthetic_responses("klimaatteam", 120, 110, seed=1)
+    >>> import questionnaires
+    >>> data = ReportInput(frame, questionnaires.load("klimaatteam"))
+    >>> summary = staff_summary(data, "en")
+    >>> summary["theme_results"][0]["label"], summary["theme_results"][0]["verdict"]
+    ('Energy and water', 'improved')
+    """
+    themes, savings, waves = _headline_parts(data, language)
+    facts = impact_headline(data, themes, savings, waves, language)
+    facts["theme_results"] = [
+        {
+            "theme": str(row["theme"]),
+            "label": str(row["theme_label"]),
+            "verdict": str(row["verdict"]),
+            "verdict_label": verdict_label(row["verdict"], language),
+            "sentence": "" if row["verdict"] == "too_little_data" else str(row["summary"]),
+        }
+        for row in themes.to_dict("records")
+    ]
+    return facts
 
 
 def impact_context(data: ReportInput, language: str) -> dict[str, Any]:

@@ -50,6 +50,14 @@ class Event(enum.StrEnum):
     REMINDERS_SENT = "reminders_sent"
     #: A campaign's questionnaire changed in the editor or by an upload (before its first wave).
     QUESTIONNAIRE_CHANGED = "questionnaire_changed"
+    #: The results page for staff published at the waves' links, or taken off them.
+    RESULTS_PUBLISHED = "results_published"
+    RESULTS_UNPUBLISHED = "results_unpublished"
+    #: A report share link made, revoked, or opened (by whoever holds it: no account,
+    #: no address; the subject names the link by its number, never its token).
+    SHARE_LINK_CREATED = "share_link_created"
+    SHARE_LINK_REVOKED = "share_link_revoked"
+    SHARE_LINK_USED = "share_link_used"
 
 
 def retention_days(config: dict | None = None) -> int:

@@ -183,6 +183,9 @@ class Campaign(Base):
     )
     #: Archived campaigns leave the coach's lists; nothing of them is deleted.
     archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    #: When the coach published the results page for staff (at the waves' own links,
+    #: once the follow-up is closed); None while unpublished.
+    results_published_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     organisation: Mapped[Organisation] = relationship(back_populates="campaigns")
     waves: Mapped[list[Wave]] = relationship(
@@ -590,3 +593,32 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     #: What it was done to: a file name, an account's address, an organisation/campaign/wave.
     subject: Mapped[str] = mapped_column(String(300), default="")
+
+
+class ShareLink(Base):
+    """A link to one report for readers without an account: expiring and revocable.
+
+    Like a password reset link, only a hash of its random token is stored
+    (``token_hash``): whoever reads the database or a backup cannot open
+    the report. ``kind`` is ``diagnosis`` or ``impact``, ``language`` and
+    ``fmt`` (``html``/``pdf``) fix the one file it gives. ``created_by`` is the
+    coach's account id (no foreign key, as in the audit trail).
+    """
+
+    __tablename__ = "share_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(5))
+    fmt: Mapped[str] = mapped_column(String(5))
+    #: Naive UTC, as every time of the app.
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    created_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    campaign: Mapped[Campaign] = relationship()

@@ -40,6 +40,7 @@ from survey_app.store.models import (
     LinkingCode,
     Response,
     ResultCache,
+    ShareLink,
     SubmissionKey,
     Wave,
 )
@@ -81,6 +82,9 @@ def purge_campaign(session: Session, campaign: Campaign) -> None:
     session.execute(delete(SubmissionKey).where(SubmissionKey.wave_id.in_(wave_ids)))
     session.execute(delete(Invitation).where(Invitation.wave_id.in_(wave_ids)))
     forget(session, campaign)  # reports and charts computed from those responses
+    # nothing stays shown of them: the staff results page and the report share links go too
+    session.execute(delete(ShareLink).where(ShareLink.campaign_id == campaign.id))
+    campaign.results_published_at = None
     session.commit()
     bind = session.get_bind()
     forget_deleted(bind if isinstance(bind, Engine) else bind.engine, PURGED_TABLES)

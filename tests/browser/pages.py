@@ -42,6 +42,8 @@ class DemoData:
     #: questionnaire can still change, and has an own question (``own_item_id``).
     draft_campaign_id: int = 0
     own_item_id: str = "proefstad_heating_down"
+    #: The token of a revoked share link: its page says the link no longer works (410).
+    share_token: str = "share"
 
 
 #: The settings of the app the pages are visited on (browser tests and tests/test_visible_text.py):
@@ -199,6 +201,25 @@ PAGES: list[Page] = [
         lambda d: f"/coach/jobs/{d.job_token}?lang=nl&refresh=off",
         "Het rapport wordt gemaakt",
     ),
+    Page(
+        "dashboard-report-progress",
+        "viewer",
+        lambda d: f"/dashboard/jobs/{d.job_token}?lang=nl&refresh=off",
+        "Het rapport wordt gemaakt",
+    ),
+    Page(
+        "coach-results-preview",
+        "coach",
+        lambda d: f"/coach/campaigns/{d.campaign_id}/results?lang=nl",
+        "Resultaten voor het personeel",
+    ),
+    Page(
+        "coach-results-preview-fr",
+        "coach",
+        lambda d: f"/coach/campaigns/{d.campaign_id}/results?lang=fr",
+        "Résultats pour le personnel",
+    ),
+    Page("share-gone", None, lambda d: f"/r/{d.share_token}?lang=nl", "werkt niet meer", 410),
     Page(
         "admin-user-delete",
         "admin",
@@ -359,6 +380,11 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
             session, "0" * 64, campaign.id, "report:impact:nl:pdf",
             f"/coach/campaigns/{campaign.id}/report/impact.pdf?lang=nl", timedelta(days=1),
         )  # fmt: skip
+        # a share link revoked at once: its address answers 410 with a plain page
+        from survey_app.store import share_links
+
+        link, share_token = share_links.create(session, campaign, "impact", "nl", "pdf", 14, coach)
+        share_links.revoke(session, link)
         waves = {wave.status: wave for wave in campaign.waves}
         # addresses with codes of their own: the reminder's confirmation page has people to ask
         # about (the live server has a mail server set, which TESTING keeps from sending)
@@ -382,6 +408,7 @@ def install_demo(session_factory: Any, linking_key: str) -> DemoData:
             draft_wave_id=waves[WaveStatus.DRAFT].id,
             department_id=campaign.organisation.departments[0].id,
             draft_campaign_id=_install_draft_campaign(session),
+            share_token=share_token,
         )
     finally:
         session.close()

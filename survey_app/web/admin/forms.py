@@ -36,6 +36,11 @@ EVENT_LABELS = {
     Event.INVITATIONS_SENT: _l("Mailed invitations to a wave"),
     Event.REMINDERS_SENT: _l("Mailed reminders for a wave"),
     Event.QUESTIONNAIRE_CHANGED: _l("Changed a campaign's questionnaire"),
+    Event.RESULTS_PUBLISHED: _l("Published the results page for staff"),
+    Event.RESULTS_UNPUBLISHED: _l("Took the results page for staff offline"),
+    Event.SHARE_LINK_CREATED: _l("Made a share link to a report"),
+    Event.SHARE_LINK_REVOKED: _l("Revoked a share link"),
+    Event.SHARE_LINK_USED: _l("A share link was opened"),
 }
 
 

@@ -4,7 +4,8 @@ One blueprint (``coach``) whose views are split by resource
 (:mod:`.organisations`, :mod:`.departments`, :mod:`.campaigns`, :mod:`.waves`,
 :mod:`.downloads`, :mod:`.posters`, :mod:`.reach`: target rate and reminders,
 :mod:`.questionnaire`: the campaign's own questionnaire, :mod:`.across_teams`: the
-change across climate teams),
+change across climate teams, :mod:`.results`: the staff results page, its poster
+and report share links),
 and the trajectory's own (``plan``: action plan, workshops, local figures).
 """
 
@@ -20,6 +21,7 @@ from survey_app.web.coach import (
     posters,
     questionnaire,
     reach,
+    results,
     waves,
 )
 from survey_app.web.coach.common import bp
@@ -35,5 +37,6 @@ VIEW_MODULES = (
     reach,
     questionnaire,
     across_teams,
+    results,
 )
 BLUEPRINTS = (bp, plan.bp)

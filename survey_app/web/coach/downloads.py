@@ -24,6 +24,16 @@ from survey_app.web.coach import invitation_sheets
 from survey_app.web.coach.common import bp, campaign_or_404, coach_only, download, wave_or_404
 from survey_app.web.coach.forms import ConfirmForm
 from survey_app.web.coach.spreadsheets import responses_workbook
+from survey_app.web.reports import (
+    kept_report,
+    report_filename,
+    report_mimetype,
+    report_name,
+    report_ready,
+    report_state,
+    report_target,
+    report_title,
+)
 
 
 @bp.route("/waves/<int:wave_id>/invitations/<int:batch>.<any(pdf, csv):fmt>")
@@ -93,52 +103,20 @@ def campaign_report(campaign_id: int, kind: str, fmt: str) -> Any:
     watched as they arrive), so it can be kept in the result cache
     (survey_app/store/result_cache.py): once made, it is sent at once.
     Until then this starts a job (survey_app/web/jobs.py), or finds the one
-    already making it, and sends the reader to its progress page.
+    already making it, and sends the reader to its progress page. Viewers
+    get the same kept file from the dashboard (survey_app/web/reports.py).
     """
-    from survey_app.campaign_data import report_context, report_waves
-    from survey_app.store.result_cache import cache_key, stored
-
     campaign = campaign_or_404(campaign_id)
     language = str(get_locale())
-    session = get_session()
-    waves = report_waves(campaign, kind)
-    if any(wave.status is not WaveStatus.CLOSED for wave in waves):
+    if not report_ready(campaign, kind):
         reason = _("a report reads closed waves only; close the wave first.")
         flash(_("The report could not be made: %(reason)s", reason=reason), "error")
         return redirect(url_for("coach.campaign", campaign_id=campaign.id))
-    context = report_context(session, campaign, waves)
-    name = _report_name(kind, language, fmt)
-    key = cache_key(name, _state(kind, session, campaign, context, waves))
-    content = stored(session, key)
+    content, job = kept_report(campaign, kind, fmt, language)
     if content is None:
-        job = jobs.submit(key, campaign.id, name, _report_target(campaign.id, kind, fmt, language))
-        content = stored(session, key)  # made already by an inline runner
-        if content is None:
-            return redirect(url_for("coach.job_progress", job_token=job.token, lang=language))
-    slug = campaign.organisation.slug
-    filename = secure_filename(f"{slug}-{kind}-{campaign.id}-{language}.{fmt}")
-    return _noted(download(content, filename, "application/pdf" if fmt == "pdf" else "text/html"))
-
-
-def _state(kind: str, session: Any, campaign: Campaign, context: dict, waves: list) -> Any:
-    """A report's cache key inputs: the impact report's include the pool of other teams."""
-    from survey_app.across_teams import impact_state
-    from survey_app.campaign_data import report_state
-
-    read = impact_state if kind == "impact" else report_state
-    return read(session, campaign, context, waves)
-
-
-def _report_name(kind: str, language: str, fmt: str) -> str:
-    """The name a report is kept under in the result cache (and its job under)."""
-    return f"report:{kind}:{language}:{fmt}"
-
-
-def _report_target(campaign_id: int, kind: str, fmt: str, language: str) -> str:
-    """The report's address: where its progress page sends the reader when it is ready."""
-    return jobs.page(
-        "coach.campaign_report", campaign_id=campaign_id, kind=kind, fmt=fmt, lang=language
-    )
+        return redirect(url_for("coach.job_progress", job_token=job.token, lang=language))
+    filename = report_filename(campaign, kind, language, fmt)
+    return _noted(download(content, filename, report_mimetype(fmt)))
 
 
 def report_plans(campaign: Campaign) -> list[jobs.Plan]:
@@ -157,11 +135,13 @@ def report_plans(campaign: Campaign) -> list[jobs.Plan]:
         waves = report_waves(campaign, kind)
         if any(w is None or w.status is not WaveStatus.CLOSED for w in [*needed, *waves]):
             continue
-        state = _state(kind, session, campaign, report_context(session, campaign, waves), waves)
+        state = report_state(
+            session, campaign, kind, report_context(session, campaign, waves), waves
+        )
         for language in jobs.campaign_languages(campaign):
             for fmt, turn in (("html", 0), ("pdf", 3)):
-                name = _report_name(kind, language, fmt)
-                target = _report_target(campaign.id, kind, fmt, language)
+                name = report_name(kind, language, fmt)
+                target = report_target(campaign.id, kind, fmt, language)
                 plans.append(jobs.Plan(cache_key(name, state), name, target, turn))
     return plans
 
@@ -171,14 +151,6 @@ def report_job(campaign_id: int, name: str) -> None:
     """The work of a report's job (``report:<kind>:<language>:<format>``)."""
     _report, kind, language, fmt = name.split(":")
     _make_report(campaign_id, kind, fmt, language)
-
-
-def _report_title(name: str) -> str:
-    """What a report job makes, as its progress page calls it ("Impact report (PDF)")."""
-    _report, kind, _language, fmt = name.split(":")
-    if kind == "diagnosis":
-        return _("Diagnosis report (%(format)s)", format=fmt.upper())
-    return _("Impact report (%(format)s)", format=fmt.upper())
 
 
 def _make_report(campaign_id: int, kind: str, fmt: str, language: str) -> None:
@@ -195,11 +167,11 @@ def _make_report(campaign_id: int, kind: str, fmt: str, language: str) -> None:
         return
     waves = report_waves(campaign, kind)
     context = report_context(session, campaign, waves)
-    state = _state(kind, session, campaign, context, waves)
+    state = report_state(session, campaign, kind, context, waves)
     read = impact_input if kind == "impact" else report_input
 
     def keep(fmt: str, compute: Callable[[], bytes]) -> bytes:
-        return cached(session, campaign, _report_name(kind, language, fmt), state, compute)
+        return cached(session, campaign, report_name(kind, language, fmt), state, compute)
 
     def html() -> bytes:
         return keep(
@@ -237,8 +209,12 @@ def job_progress(job_token: str) -> Any:
     return render_template(
         "coach/job.html",
         job=job,
-        what=_report_title(job.name),
+        what=report_title(job.name),
         campaign=campaign,
+        target=job.target,
+        progress_endpoint="coach.job_progress",
+        back_url=url_for("coach.campaign", campaign_id=campaign.id),
+        retry_url=url_for("coach.job_retry", job_token=job.token),
         refresh=refresh,
         confirm=ConfirmForm(),
     )

@@ -39,6 +39,7 @@ from survey_app.web.coach.invitation_sheets import survey_languages, survey_qr
 from survey_app.web.coach.reach import TargetForm
 from survey_app.web.participation import live_view
 from survey_app.web.schedule import grace
+from survey_app.web.staff_results import shows_results_poster
 
 
 @bp.route("/waves/<int:wave_id>")
@@ -73,6 +74,8 @@ def _wave_page(wave: Wave, schedule_form: ScheduleForm | None = None, status: in
         batches=invitations.batches(session, wave),
         # a sheet in one language each, for those who address their staff in one language only
         sheet_languages=[(code, language_name(code)) for code in survey_languages(wave)],
+        # the results of the baseline and follow-up, once both are closed (coach/results.py)
+        results_poster=shows_results_poster(wave),
     )
     return page, status
 

@@ -45,6 +45,7 @@ from survey_app.store.responses import (
 from survey_app.web.i18n import csrf, links_by_language
 from survey_app.web.limits import limiter, survey_submission_allowed
 from survey_app.web.schedule import follow_clock, grace
+from survey_app.web.staff_results import shows_results, staff_results
 from survey_app.web.survey import page_cache, parts
 from survey_app.web.survey.forms import (
     ReservedItemIds,
@@ -132,7 +133,20 @@ def _enabled(setting: str) -> bool:
 
 
 def _closed(wave: Wave, refused: bool) -> Any:
-    """The closed page; for refused answers also when it closed and that none were kept."""
+    """The closed page; for refused answers also when it closed and that none were kept.
+
+    Once the coach published the results for staff, a visitor (not one whose
+    late answers were refused) sees those instead (survey_app/web/staff_results.py).
+    """
+    if not refused and shows_results(wave):
+        results = staff_results(wave.campaign, str(get_locale()))
+        if results is not None:
+            return render_template(
+                "survey/results.html",
+                organisation=wave.campaign.organisation,
+                results=results,
+                preview=False,
+            )
     closed_at = wave.closed_at or wave.closes_at
     local = closed_at.replace(tzinfo=UTC).astimezone(schedule.TIMEZONE) if closed_at else None
     return render_template(

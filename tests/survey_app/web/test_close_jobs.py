@@ -45,6 +45,8 @@ EXPECTED = (
     [f"report:{kind}:{lang}:html" for kind in ("diagnosis", "impact") for lang in LANGUAGES]
     + [f"dashboard:{lang}" for lang in LANGUAGES]
     + [f"headline:{lang}" for lang in LANGUAGES]
+    # the results page for staff (survey_app/web/staff_results.py), ready when published
+    + [f"staff:{lang}" for lang in LANGUAGES]
     + [f"report:{kind}:{lang}:pdf" for kind in ("diagnosis", "impact") for lang in LANGUAGES]
 )
 

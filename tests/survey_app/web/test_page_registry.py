@@ -17,6 +17,8 @@ NOT_PAGES = {
     "coach.wave_xlsx",
     "coach.campaign_xlsx",
     "coach.campaign_report",
+    "dashboard.campaign_report",  # the same report files, for viewers
+    "coach.results_poster",  # a PDF
     "coach.invitation_download",
     "coach.unused_codes",  # a CSV download
     "coach.questionnaire_download",  # a YAML file

@@ -34,6 +34,7 @@ OK = "ok"  # 2xx, 422 (a form shown again with its errors), or a redirect not to
 LOGIN = "login"  # a redirect to the login page
 FORBIDDEN = "403"
 NOT_FOUND = "404"
+GONE = "410"
 #: 404 when the URL names organisation A's objects (the rule has arguments), else OK.
 NOT_THEIRS = "404-if-about-A"
 
@@ -59,6 +60,11 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "dashboard.vega_bundle":   EVERYONE,
     "dashboard.index":         LOGGED_IN,
     "dashboard.organisation":  (LOGIN, OK,   OK,     NOT_FOUND,  OK,        NOT_FOUND),
+    # a viewer's reports and their progress page: their own organisation only
+    "dashboard.campaign_report": (LOGIN, OK, OK,     NOT_FOUND,  OK,        NOT_FOUND),
+    "dashboard.job_progress":  (LOGIN, OK,   OK,     NOT_FOUND,  OK,        NOT_FOUND),
+    # a share link needs no account; the sample link is revoked: 410 for everyone
+    "share.report":            (GONE,) * 6,
     "coach.*":                 (LOGIN, OK,   OK,     NOT_THEIRS, FORBIDDEN, FORBIDDEN),
     "plan.*":                  (LOGIN, OK,   OK,     NOT_THEIRS, FORBIDDEN, FORBIDDEN),
     "admin.*":                 (LOGIN, OK,   FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
@@ -159,6 +165,11 @@ def world(app, db_session, every_kind) -> World:
         db_session, "0" * 64, a.campaign.id, "report:impact:nl:pdf",
         f"/coach/campaigns/{a.campaign.id}/report/impact.pdf?lang=nl", timedelta(hours=1),
     )  # fmt: skip
+    from survey_app.store import share_links
+
+    link, link_token = share_links.create(db_session, a.campaign, "impact", "nl", "pdf")
+    share_links.revoke(db_session, link)
+    kept_link, _token = share_links.create(db_session, a.campaign, "impact", "nl", "html")
     accounts = {
         "anonymous": (None, None),
         "admin": ("admin@example.org", create_user(db_session, "admin@example.org", "admin")[1]),
@@ -183,6 +194,8 @@ def world(app, db_session, every_kind) -> World:
         "workshop_id": workshop.id,
         "filename": "klimaatpeil.css",
         "job_token": job.token,
+        "link_token": link_token,
+        "link_id": kept_link.id,
         "item_id": "eigen_1",  # an own question (the campaign's questionnaire is frozen)
     }
     sessions = {role: _session_of(app, *accounts[role]) for role in ROLES}
