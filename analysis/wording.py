@@ -74,6 +74,21 @@ _REASON_SENTENCES = {
 }
 
 
+#: The staff results page's plain sentence per verdict: the movement of the mean score
+#: without the interval (the impact report has it); too little data says nothing.
+_PLAIN_SENTENCES = {
+    Verdict.IMPROVED: N_("The mean score rose from {before} to {after} on a scale of 1 to 5."),
+    Verdict.WORSENED: N_("The mean score fell from {before} to {after} on a scale of 1 to 5."),
+    Verdict.STABLE: N_(
+        "The mean score went from {before} to {after} on a scale of 1 to 5: practically the same."
+    ),
+    Verdict.NO_CHANGE: N_(
+        "The mean score went from {before} to {after} on a scale of 1 to 5: too small a "
+        "difference to tell apart from chance."
+    ),
+}
+
+
 MINUS = "\u2212"
 """The minus sign every number in a text or a table carries (not the hyphen)."""
 
@@ -321,6 +336,41 @@ def verdict_sentence(
         n2=n_follow_up,
         minimum=min_scores,
         margin=number(smallest_change, language, trim=True),
+    )
+
+
+def plain_change(
+    verdict: Verdict | str, mean_baseline: float, mean_follow_up: float, language: str
+) -> str:
+    """A theme's change for staff: the mean score's movement in plain words, no interval.
+
+    The words of :func:`verdict_sentence` for the same verdict ("rose" only
+    for an improvement, "fell" only for a worsening); empty for too little
+    data, whose sentence would count the scores of each wave.
+
+    Examples
+    --------
+    >>> plain_change("improved", 2.94, 3.64, "nl")
+    'De gemiddelde score steeg van 2,94 naar 3,64 op een schaal van 1 tot 5.'
+    >>> print(plain_change("worsened", 3.30, 3.04, "en"))
+    The mean score fell from 3.30 to 3.04 on a scale of 1 to 5.
+    >>> plain_change("too_little_data", 3.0, 3.1, "fr")
+    ''
+    """
+    verdict = Verdict(verdict)
+    if verdict is Verdict.TOO_LITTLE_DATA:
+        return ""
+    if (verdict is Verdict.IMPROVED and not mean_follow_up > mean_baseline) or (
+        verdict is Verdict.WORSENED and not mean_follow_up < mean_baseline
+    ):
+        raise ValueError(
+            f"verdict {verdict.value!r} does not fit the means {mean_baseline} → {mean_follow_up}"
+        )
+    _ = translator(language)
+    return _(
+        _PLAIN_SENTENCES[verdict],
+        before=number(mean_baseline, language),
+        after=number(mean_follow_up, language),
     )
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from analysis import charts
+from analysis import charts, wording
 from analysis.anonymity import effective_threshold
 from analysis.data import DataError, choose_waves, wave_names
 from analysis.i18n import N_, check_language, translator
@@ -399,11 +399,12 @@ def staff_summary(data: ReportInput, language: str) -> dict[str, Any]:
     """What the results page for staff says: page 1 of the impact report and each theme.
 
     The headline of :func:`report_headline` (conclusion, savings, actions)
-    and, per theme, its label, verdict code, verdict label and the impact
-    report's own sentence (:func:`analysis.wording.verdict_sentence`, so the
-    page and the report say the same). A theme with too little data gets no
-    sentence: that sentence counts the scores of each wave, a number the
-    page does not need. A wave below the threshold raises
+    and, per theme, its label, verdict code, verdict label (the impact
+    report's) and a plain sentence for staff (:func:`analysis.wording.plain_change`:
+    the mean score's movement in the report's words, without the interval
+    and the detectable change, which staff need not weigh). A theme with too
+    little data gets no sentence: it would count the scores of each wave, a
+    number the page does not need. A wave below the threshold raises
     :class:`~analysis.data.DataError`, as the report does.
 
     Examples
@@ -424,7 +425,9 @@ def staff_summary(data: ReportInput, language: str) -> dict[str, Any]:
             "label": str(row["theme_label"]),
             "verdict": str(row["verdict"]),
             "verdict_label": verdict_label(row["verdict"], language),
-            "sentence": "" if row["verdict"] == "too_little_data" else str(row["summary"]),
+            "sentence": wording.plain_change(
+                row["verdict"], row["mean_baseline"], row["mean_follow_up"], language
+            ),
         }
         for row in themes.to_dict("records")
     ]
