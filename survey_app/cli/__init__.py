@@ -18,7 +18,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from survey_app import create_app
-from survey_app.cli import admin, data, impact, questionnaire
+from survey_app.cli import admin, data, impact, meters, questionnaire
 
 
 def _create_app(*_args: object) -> Flask:
@@ -34,6 +34,7 @@ for _command in (
     questionnaire.questionnaire_cli,
     *data.COMMANDS,
     impact.impact_command,
+    meters.meter_savings_command,
     *admin.COMMANDS,
 ):
     cli.add_command(_command)
