@@ -63,6 +63,9 @@ __all__ = [
 
 #: The header of the generic readings file, in this order.
 COLUMNS = ("meter", "kind", "start", "end", "value", "unit")
+#: The headers of a portal export of one meter (any order).
+PORTAL_PERIODS = ("start", "end", "value")
+PORTAL_TIMESTAMPS = ("timestamp", "value")
 #: A readings or temperature file larger than this is refused unread.
 MAX_BYTES = 5_000_000
 #: At most this many data rows (ten years of daily readings for 50 meters fit).
@@ -265,8 +268,15 @@ class _Reading:
     ok: bool = True
 
 
-def read_readings(data: str | bytes | Path, source: str = "readings") -> pd.DataFrame:
-    """Meter readings from the generic CSV format, checked as a whole.
+def read_readings(
+    data: str | bytes | Path,
+    source: str = "readings",
+    *,
+    meter: str | None = None,
+    kind: str | None = None,
+    unit: str | None = None,
+) -> pd.DataFrame:
+    """Meter readings from the generic CSV format (or a portal export), checked as a whole.
 
     Parameters
     ----------
@@ -274,6 +284,11 @@ def read_readings(data: str | bytes | Path, source: str = "readings") -> pd.Data
         The file's text, its bytes (an upload) or its path.
     source : str
         What the messages call the file.
+    meter, kind, unit : str, optional
+        For a portal export of one meter, whose header is ``start;end;value``
+        (one row per period) or ``timestamp;value`` (one row per interval,
+        ISO timestamps; summed per day): the meter's name, kind and unit,
+        which such a file does not hold.
 
     Returns
     -------
@@ -298,13 +313,27 @@ def read_readings(data: str | bytes | Path, source: str = "readings") -> pd.Data
             expected=";".join(COLUMNS),
         )
         problems.raise_any()
-    columns = _header(rows, COLUMNS, problems)
-    if len(columns) < len(COLUMNS):
-        problems.raise_any()
     if len(rows) - 1 > MAX_ROWS:
         problems.add(N_("more than {limit} rows"), limit=MAX_ROWS)
         problems.raise_any()
-    readings = _rows(rows, columns, problems)
+    numbers = None
+    header = {cell.strip().lower() for cell in rows[0]}
+    if header in (set(PORTAL_PERIODS), set(PORTAL_TIMESTAMPS)):
+        if not (meter and kind and unit):
+            problems.add(
+                N_(
+                    "the columns {found} are a portal export of one meter: give the "
+                    "meter's name, kind and unit with the file"
+                ),
+                row=1,
+                found=";".join(cell.strip() for cell in rows[0]),
+            )
+            problems.raise_any()
+        rows, numbers = _portal_rows(rows, (meter, kind, unit), problems)
+    columns = _header(rows, COLUMNS, problems)
+    if len(columns) < len(COLUMNS):
+        problems.raise_any()
+    readings = _rows(rows, columns, problems, numbers)
     _check_meters(readings, problems)
     problems.raise_any()
     frame = pd.DataFrame(
@@ -330,9 +359,69 @@ def read_readings(data: str | bytes | Path, source: str = "readings") -> pd.Data
     return frame.sort_values(["meter", "start"], kind="stable").reset_index(drop=True)
 
 
-def _rows(rows: list[list[str]], columns: dict[str, int], problems: _Problems) -> list[_Reading]:
-    readings = []
+def _portal_rows(
+    rows: list[list[str]], meter_kind_unit: tuple[str, str, str], problems: _Problems
+) -> tuple[list[list[str]], list[int]]:
+    """A portal export as generic rows, and the file's row number of each.
+
+    ``timestamp;value`` rows are summed per day (the day keeps the row
+    number of its first interval); bad timestamps and values are reported
+    here, on their own rows.
+    """
+    meter, kind, unit = meter_kind_unit
+    header = [cell.strip().lower() for cell in rows[0]]
+    generic, numbers = [list(COLUMNS)], []
+    per_day: dict[dt.date, list] = {}
     for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.add(
+                N_("expected {expected} fields, found {found}"),
+                row=number,
+                expected=len(header),
+                found=len(row),
+            )
+            continue
+        cells = dict(zip(header, (cell.strip() for cell in row), strict=True))
+        if "start" in cells:
+            generic.append([meter, kind, cells["start"], cells["end"], cells["value"], unit])
+            numbers.append(number)
+            continue
+        day, value = parse_date(cells["timestamp"]), parse_number(cells["value"])
+        if day is None:
+            problems.add(
+                N_("'{value}' is not a date: write it as {example}"),
+                row=number, column="timestamp", value=cells["timestamp"],
+                example="2024-01-31T00:15",
+            )  # fmt: skip
+            continue
+        if value is None:
+            problems.add(
+                N_("'{value}' is not a number"), row=number, column="value", value=cells["value"]
+            )
+        elif value < 0:
+            problems.add(
+                N_("the use {value} is negative — a meter does not run backwards"),
+                row=number, column="value", value=cells["value"],
+            )  # fmt: skip
+        entry = per_day.setdefault(day, [number, 0.0])
+        entry[1] += value if value is not None and value > 0 else 0.0
+    for day, (number, total) in sorted(per_day.items()):
+        generic.append([meter, kind, day.isoformat(), day.isoformat(), f"{total:.6f}", unit])
+        numbers.append(number)
+    return generic, numbers
+
+
+def _rows(
+    rows: list[list[str]],
+    columns: dict[str, int],
+    problems: _Problems,
+    numbers: list[int] | None = None,
+) -> list[_Reading]:
+    readings = []
+    for index, row in enumerate(rows[1:]):
+        number = numbers[index] if numbers is not None else index + 2
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(rows[0]):

@@ -1,6 +1,7 @@
 """``klimaatpeil meter-savings``: weather-normalised savings from meter readings (docs/meters.md).
 
-Reads a readings file and a temperature file, fits each meter's baseline
+Reads a readings file (the generic form, or a portal export of one meter with
+``--meter``, ``--kind`` and ``--unit``) and a temperature file, fits each meter's baseline
 model on the ``--baseline`` window and reports the avoided use in the
 ``--reporting`` window; the computation is :func:`analysis.meters.meter_savings`.
 A file with problems is refused with every problem and its row, exit code 2.
@@ -60,6 +61,13 @@ def parse_window_option(option: str, value: str) -> tuple[str, str]:
 )
 @click.option("--baseline", required=True, help="The baseline window START:END (ISO dates).")
 @click.option("--reporting", required=True, help="The reporting window START:END (ISO dates).")
+@click.option("--meter", help="A portal export of one meter: the meter's name.")
+@click.option(
+    "--kind",
+    type=click.Choice(["electricity", "gas", "water", "fuel"]),
+    help="A portal export of one meter: its kind.",
+)
+@click.option("--unit", help="A portal export of one meter: its unit (kWh, m³, litre, ...).")
 @click.option(
     "--factor",
     "factors",
@@ -81,6 +89,9 @@ def meter_savings_command(
     temperature: Path,
     baseline: str,
     reporting: str,
+    meter: str | None,
+    kind: str | None,
+    unit: str | None,
     factors: tuple[str, ...],
     output_format: str,
     language: str,
@@ -103,9 +114,13 @@ def meter_savings_command(
         )
         factor_set = load_factors().with_overrides(parse_factor_options(factors), "--factor")
         refused = []
-        for read, path in ((read_readings, readings), (read_temperatures, temperature)):
+        portal = {"meter": meter, "kind": kind, "unit": unit}
+        for read, path, extra in (
+            (read_readings, readings, portal),
+            (read_temperatures, temperature, {}),
+        ):
             try:
-                refused.append(read(path, path.name))
+                refused.append(read(path, path.name, **extra))
             except MeterFileError as error:
                 refused.append(error)
     except (InputError, FactorError) as error:

@@ -282,7 +282,7 @@ def test_a_malformed_readings_file_lists_every_problem_with_its_row():
 
 @pytest.mark.parametrize(
     ("header", "problem_row"),
-    [("meter,kind,begin,end,value,unit", 1), ("timestamp;value", 1), ("", 1)],
+    [("meter,kind,begin,end,value,unit", 1), ("meter;kind;start;value;unit", 1), ("", 1)],
 )
 def test_a_wrong_header_is_named(header, problem_row):
     with pytest.raises(MeterFileError) as caught:
@@ -345,3 +345,37 @@ def test_valid_readings_are_read_back_exactly(values, separator, decimal_comma):
         )
     frame = read_readings("\n".join(lines) + "\n")
     assert frame["value"].tolist() == values
+
+
+# --- portal exports of one meter ------------------------------------------------------------
+
+
+def test_a_portal_export_by_interval_is_summed_per_day():
+    text = "timestamp;value\n2024-01-01T00:00;1,5\n2024-01-01T00:15;2\n2024-01-02T00:00;3\n"
+    frame = read_readings(text, meter="hall", kind="electricity", unit="Wh")
+    assert frame[["meter", "kind", "unit", "days"]].values.tolist() == [
+        ["hall", "electricity", "kWh", 1], ["hall", "electricity", "kWh", 1]
+    ]  # fmt: skip
+    assert frame["value"].tolist() == pytest.approx([0.0035, 0.003])
+    assert frame["row"].tolist() == [2, 4]
+
+
+def test_a_portal_export_lists_its_problems_on_its_own_rows():
+    text = (
+        "timestamp;value\n2024-01-01T00:00;1\n2024-01-01T00:15;-2\n"
+        "yesterday;3\n2024-01-03T00:00;x\n"
+    )
+    with pytest.raises(MeterFileError) as caught:
+        read_readings(text, meter="hall", kind="electricity", unit="kWh")
+    found = {(p.row, p.column) for p in caught.value.problems}
+    assert found == {(3, "value"), (4, "timestamp"), (5, "value"), (5, "start")}  # 2 Jan missing
+
+
+def test_a_portal_export_by_period_needs_the_meter_kind_and_unit():
+    text = 'start,end,value\n2024-01-01,2024-01-31,10\n2024-02-01,2024-02-29,"1,5"\n'
+    with pytest.raises(MeterFileError, match="portal export"):
+        read_readings(text)
+    frame = read_readings(text, meter="G", kind="gas", unit="MWh")
+    assert frame["value"].tolist() == [10_000.0, 1_500.0] and set(frame["unit"]) == {"kWh"}
+    with pytest.raises(MeterFileError, match="does not fit a water meter"):
+        read_readings(text, meter="W", kind="water", unit="kWh")

@@ -129,3 +129,27 @@ def test_a_local_price_changes_the_euros(runner):
 
     shipped, doubled = gas_eur(), gas_eur("--factor", "gas_price=0.248")
     assert doubled[1] == pytest.approx(2 * shipped[1])
+
+
+def test_a_portal_export_of_one_meter_reads_with_its_name_kind_and_unit(runner, tmp_path):
+    generic = read_readings(Path(READINGS))
+    gas = generic[generic["meter"] == "town hall gas"]
+    portal = tmp_path / "portal.csv"
+    portal.write_text(
+        "start;end;value\n"
+        + "".join(
+            f"{s:%Y-%m-%d};{e:%Y-%m-%d};{v}\n"
+            for s, e, v in zip(gas["start"], gas["end"], gas["value"], strict=True)
+        ),
+        encoding="utf-8",
+    )
+    result = _run(
+        runner, str(portal), TEMPERATURES, "--format", "json",
+        "--meter", "town hall gas", "--kind", "gas", "--unit", "kWh",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    from_portal = json.loads(result.stdout)["meters"]
+    from_generic = json.loads(_run(runner, READINGS, TEMPERATURES, "--format", "json").stdout)
+    assert from_portal == [from_generic["meters"][1]]
+    missing = _run(runner, str(portal), TEMPERATURES, "--lang", "en")
+    assert missing.exit_code == 2 and "portal export" in missing.stderr
