@@ -70,8 +70,12 @@ def test_an_unreliable_meter_is_shown_but_not_totalled(runner, tmp_path):
     assert good["reliable"] and not noisy["reliable"]
     assert data["totals"]["eur"] == pytest.approx(good["eur"])
     table = _run(runner, str(tmp_path / "r.csv"), str(tmp_path / "t.csv"), "--lang", "nl")
-    assert "niet betrouwbaar genoeg" in table.stdout
-    assert table.stdout.count("betrouwbaar") == 2
+    lines = table.stdout.splitlines()
+    depot, school = lines[2], lines[8]  # each meter's fit line, sorted by name
+    assert depot.endswith("— niet betrouwbaar genoeg: niet meegeteld in de totalen")
+    assert school.endswith("— betrouwbaar")
+    school_euro = lines[10].removeprefix("  euro: ")
+    assert lines[-1].startswith(f"Totaal van de betrouwbare meters: euro {school_euro};")
 
 
 @pytest.mark.parametrize("language", ["nl", "fr", "en"])
