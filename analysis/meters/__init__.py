@@ -10,6 +10,8 @@ euro and kg CO2e (the behaviour estimates' factors). See docs/meters.md.
   listed with its row (:class:`MeterFileError`);
 - :func:`meter_savings`: one :class:`MeterSavings` per meter;
   :func:`savings_json` and :func:`reliable_totals` for output;
+- :func:`measured_savings`: every site of an organisation (:class:`MeterInput`),
+  as the app and the impact report use it;
 - :func:`sample_readings`, :func:`sample_temperatures`: the demo town hall.
 
 Examples
@@ -43,6 +45,15 @@ from analysis.meters.sample import (
     synthetic_temperatures,
     write_sample,
 )
+from analysis.meters.sites import (
+    MeterInput,
+    SiteData,
+    SiteSavings,
+    measured_savings,
+    measured_totals,
+    readings_frame,
+    weather_frame,
+)
 from analysis.meters.weather import degree_days_in, read_temperatures
 
 __all__ = [
@@ -53,19 +64,26 @@ __all__ = [
     "BaselineFit",
     "Meter",
     "MeterFileError",
+    "MeterInput",
     "MeterSavings",
+    "SiteData",
+    "SiteSavings",
     "degree_days_in",
     "fit_baseline",
+    "measured_savings",
+    "measured_totals",
     "meter_periods",
     "meter_savings",
     "parse_window",
     "read_readings",
     "read_temperatures",
+    "readings_frame",
     "reliable_totals",
     "sample_readings",
     "sample_temperatures",
     "savings_json",
     "synthetic_readings",
     "synthetic_temperatures",
+    "weather_frame",
     "write_sample",
 ]

@@ -144,6 +144,8 @@ class MeterSavings:
     confidence: float
     eur: tuple[float, float, float] | None
     kg_co2e: tuple[float, float, float] | None
+    #: Periods left out of both windows because a site change overlaps them.
+    left_out_periods: int = 0
 
     def record(self) -> dict:
         """The JSON row (NaN as None): meter, kind, unit, fit statistics, avoided use, values."""
@@ -302,6 +304,7 @@ def meter_savings(
     reporting: Sequence[str | pd.Timestamp],
     factors: FactorSet | None = None,
     confidence: float = CONFIDENCE,
+    left_out: Sequence[tuple[str | pd.Timestamp, str | pd.Timestamp]] = (),
 ) -> list[MeterSavings]:
     """Avoided use per meter in the reporting window against a model of the baseline window.
 
@@ -319,6 +322,10 @@ def meter_savings(
         figures); the shipped ones by default.
     confidence : float
         Level of the avoided use's interval (90 % by default).
+    left_out : sequence of (start, end)
+        Site changes (dates, both included): a period that overlaps one is
+        left out of both windows, so of the model's fit and of the reporting
+        sum (docs/meters.md, "Site changes"); ``left_out_periods`` counts them.
 
     Returns
     -------
@@ -339,9 +346,16 @@ def meter_savings(
     base = (pd.Timestamp(baseline[0]), pd.Timestamp(baseline[1]))
     report = (pd.Timestamp(reporting[0]), pd.Timestamp(reporting[1]))
     periods = meter_periods(readings, weather)
+    affected = pd.Series(False, index=periods.index)
+    for start, end in left_out:
+        affected |= (periods["start"] <= pd.Timestamp(end)) & (
+            periods["end"] >= pd.Timestamp(start)
+        )
     results = []
     for meter, group in periods.groupby("meter", sort=False):
         kind, unit = group["kind"].iloc[0], group["unit"].iloc[0]
+        dropped = int(affected[group.index].sum())
+        group = group[~affected[group.index]]
         before, after = _in(group, base), _in(group, report)
         if len(before) < 3:
             fit = BaselineFit(math.nan, math.nan, "none", len(before), 0, *(math.nan,) * 3, 0.0)
@@ -375,7 +389,7 @@ def meter_savings(
                 cvrmse=fit.cvrmse, nmbe=fit.nmbe, r2=fit.r2, reliable=reliable,
                 counterfactual=counterfactual, metered=metered, avoided=avoided,
                 avoided_low=avoided - half, avoided_high=avoided + half,
-                confidence=confidence, eur=eur, kg_co2e=co2,
+                confidence=confidence, eur=eur, kg_co2e=co2, left_out_periods=dropped,
             )
         )  # fmt: skip
     return results

@@ -22,8 +22,10 @@ from analysis import charts
 from analysis.anonymity import effective_threshold
 from analysis.data import DataError, choose_waves, wave_names
 from analysis.i18n import N_, check_language, translator
+from analysis.meters import MeterInput
 from analysis.pipeline import analyse, software_versions
 from analysis.reports import composition, headline, sections, tidy
+from analysis.reports.measured import measured_section
 from analysis.reports.names import Names, relabel, shown
 from analysis.scoring import theme_scores
 from analysis.settings import Settings
@@ -77,6 +79,9 @@ class ReportInput:
     #: without a name, the key (the ``wave``/``department`` value) is shown.
     wave_names: Names = field(default_factory=dict)
     department_names: Names = field(default_factory=dict)
+    #: The organisation's meters and the campaign's windows, for the measured savings
+    #: (docs/meters.md); without it, the impact report says nothing about them.
+    meters: MeterInput | None = None
 
     def wave_label(self, wave: str, language: str) -> str:
         """The name of ``wave`` for a reader of ``language``."""
@@ -468,6 +473,7 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
             settings.max_false_match_share,
         ),
         savings=savings,
+        measured=measured_section(data.meters, language),
         other_actions=sections.impact_actions(other_actions, result.items, q, language),
     )
     return context
