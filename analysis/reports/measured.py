@@ -77,7 +77,7 @@ def measured_rows(results: Sequence[SiteSavings], language: str) -> list[dict[st
                 ),
                 "verdict": _("reliable") if s.reliable else _("not reliable enough"),
                 "left_out": _(
-                    "{count} periods left out because of a site change ({changes})",
+                    "periods left out because of a site change ({changes}): {count}",
                     count=s.left_out_periods,
                     changes=", ".join(_(CHANGE_NAMES[kind]) for kind in result.changes),
                 )

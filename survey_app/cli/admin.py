@@ -40,13 +40,19 @@ def upgrade_command(revision: str) -> None:
 )
 @click.option("--seed", default=2026, show_default=True, help="Seed of the synthetic answers.")
 @click.option(
+    "--meters",
+    "with_meters",
+    is_flag=True,
+    help="Also store the town hall's sample meter readings and temperatures (2023-2024).",
+)
+@click.option(
     "--base-url",
     default="http://127.0.0.1:5000",
     show_default=True,
     help="Where the app is served.",
 )
 @with_appcontext
-def demo_command(if_empty: bool, seed: int, base_url: str) -> None:
+def demo_command(if_empty: bool, seed: int, with_meters: bool, base_url: str) -> None:
     """Create Gemeente Demodorp with a baseline, a follow-up and an open wave."""
     from survey_app.store import demo
 
@@ -65,7 +71,9 @@ def demo_command(if_empty: bool, seed: int, base_url: str) -> None:
         click.echo("The database holds other organisations; no demo was added.")
         return
     secret = current_app.config["LINKING_KEY"]
-    campaign, passwords = demo.create_with_accounts(session, seed=seed, secret=secret)
+    campaign, passwords = demo.create_with_accounts(
+        session, seed=seed, secret=secret, with_meters=with_meters
+    )
     _print_demo_access(campaign, passwords, base_url)
 
 

@@ -217,3 +217,8 @@ def set_windows(
     stored.reporting_start, stored.reporting_end = reporting
     session.add(stored)
     session.flush()
+
+
+def has_own_windows(session: Session, campaign: Campaign) -> bool:
+    """Whether the coach set the campaign's windows (else they are the defaults)."""
+    return session.get(MeterWindows, campaign.id) is not None

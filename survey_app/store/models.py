@@ -615,6 +615,7 @@ class Site(Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
 
+    organisation: Mapped[Organisation] = relationship()
     meters: Mapped[list[Meter]] = relationship(
         back_populates="site", order_by="Meter.name", cascade="all, delete-orphan"
     )

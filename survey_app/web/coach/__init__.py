@@ -3,7 +3,8 @@
 One blueprint (``coach``) whose views are split by resource
 (:mod:`.organisations`, :mod:`.departments`, :mod:`.campaigns`, :mod:`.waves`,
 :mod:`.downloads`, :mod:`.posters`, :mod:`.reach`: target rate and reminders,
-:mod:`.questionnaire`: the campaign's own questionnaire),
+:mod:`.questionnaire`: the campaign's own questionnaire, :mod:`.meters`: buildings,
+meters and measured savings),
 and the trajectory's own (``plan``: action plan, workshops, local figures).
 """
 
@@ -13,6 +14,7 @@ from survey_app.web.coach import (
     campaigns,
     departments,
     downloads,
+    meters,
     organisations,
     plan,
     posters,
@@ -32,5 +34,6 @@ VIEW_MODULES = (
     posters,
     reach,
     questionnaire,
+    meters,
 )
 BLUEPRINTS = (bp, plan.bp)
