@@ -41,7 +41,7 @@ Examples
 >>> results = meter_savings(sample_readings(), sample_temperatures(),
 ...                         ("2023-01-01", "2023-12-31"), ("2024-01-01", "2024-12-31"))
 >>> [(r.meter, r.reliable) for r in results]
-[('town hall electricity', True), ('town hall gas', True), ('town hall water', True)]
+[('stadhuis elektriciteit', True), ('stadhuis gas', True), ('stadhuis water', True)]
 """
 
 from __future__ import annotations

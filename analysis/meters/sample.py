@@ -56,9 +56,9 @@ class Meter:
 
 
 TOWN_HALL = (
-    Meter("town hall electricity", "electricity", 300.0, 0.0, 0.10),
-    Meter("town hall gas", "gas", 60.0, 25.0, 0.10),
-    Meter("town hall water", "water", 2.0, 0.0, 0.0, noise=0.04, unit="m³"),
+    Meter("stadhuis elektriciteit", "electricity", 300.0, 0.0, 0.10),
+    Meter("stadhuis gas", "gas", 60.0, 25.0, 0.10),
+    Meter("stadhuis water", "water", 2.0, 0.0, 0.0, noise=0.04, unit="m³"),
 )
 
 

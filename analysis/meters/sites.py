@@ -138,7 +138,7 @@ def measured_savings(data: MeterInput, factors: FactorSet | None = None) -> list
     >>> data = MeterInput((site,), (dt.date(2023, 1, 1), dt.date(2023, 12, 31)),
     ...                   (dt.date(2024, 1, 1), dt.date(2024, 12, 31)))
     >>> [(r.site, r.savings.meter, r.savings.reliable) for r in measured_savings(data)][:2]
-    [('Town hall', 'town hall electricity', True), ('Town hall', 'town hall gas', True)]
+    [('Town hall', 'stadhuis elektriciteit', True), ('Town hall', 'stadhuis gas', True)]
     """
     factors = load_factors(data.factor_overrides) if factors is None else factors
     results = []

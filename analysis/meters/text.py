@@ -6,7 +6,7 @@ Examples
 >>> results = meter_savings(sample_readings(), sample_temperatures(),
 ...                         ("2023-01-01", "2023-12-31"), ("2024-01-01", "2024-12-31"))
 >>> print(savings_text(results, "nl").splitlines()[0])
-town hall electricity (elektriciteit, kWh)
+stadhuis elektriciteit (elektriciteit, kWh)
 """
 
 from __future__ import annotations

@@ -30,11 +30,14 @@ CHANGE_NAMES = {
 }
 
 
-def _values(values: Sequence[float] | None, language: str) -> str:
+def _values(values: Sequence[float] | None, language: str, unit: str = "") -> str:
+    """``low – high (central) unit``; "–" where no published figure exists (a water price)."""
     if values is None:
         return "–"
     low, central, high = values
-    return range_text(low, central, high, language, keep_together=True)
+    # a range that holds zero gets no central figure, as in the behaviour estimates
+    text = range_text(low, central, high, language, keep_together=True, with_central=low * high > 0)
+    return f"{text} {unit}" if unit else text
 
 
 def measured_rows(results: Sequence[SiteSavings], language: str) -> list[dict[str, Any]]:
@@ -64,8 +67,8 @@ def measured_rows(results: Sequence[SiteSavings], language: str) -> list[dict[st
                     high=number(s.avoided_high, language, 0),
                     unit=s.unit,
                 ),
-                "eur": _values(s.eur, language),
-                "kg_co2e": _values(s.kg_co2e, language),
+                "eur": _values(s.eur, language, "€"),
+                "kg_co2e": _values(s.kg_co2e, language, _("kg CO2e")),
                 "fit": _(
                     "CV(RMSE) {cvrmse}, NMBE {nmbe}, R² {r2}; {baseline} baseline and "
                     "{reporting} reporting periods",
@@ -76,6 +79,9 @@ def measured_rows(results: Sequence[SiteSavings], language: str) -> list[dict[st
                     reporting=s.reporting_periods,
                 ),
                 "verdict": _("reliable") if s.reliable else _("not reliable enough"),
+                "unclear": _("The interval holds zero: no clear change.")
+                if s.avoided_low <= 0 <= s.avoided_high
+                else "",
                 "left_out": _(
                     "periods left out because of a site change ({changes}): {count}",
                     count=s.left_out_periods,

@@ -72,7 +72,7 @@ def test_the_town_hall_finds_its_true_reductions():
     gas, electricity, water = (
         {r.meter: r for r in meter_savings(sample_readings(), sample_temperatures(), BASELINE,
                                            REPORTING)}[name]
-        for name in ("town hall gas", "town hall electricity", "town hall water")
+        for name in ("stadhuis gas", "stadhuis elektriciteit", "stadhuis water")
     )  # fmt: skip
     for reduced in (gas, electricity):  # the truth: 10 % less in 2024
         low, _, high = _fraction(reduced)

@@ -38,20 +38,14 @@ class SiteForm(FlaskForm):
 class ReadingsForm(FlaskForm):
     upload = _upload(
         _l("Meter readings (CSV)"),
-        _l(
-            "Header meter;kind;start;end;value;unit, one row per period, dates as 2024-01-31; "
-            "at most 1 MB. The readings of each meter in the file replace its earlier ones."
-        ),
+        _l("At most 1 MB. The readings of each meter in the file replace its earlier ones."),
     )
 
 
 class TemperaturesForm(FlaskForm):
     upload = _upload(
         _l("Outdoor temperatures (CSV)"),
-        _l(
-            "Daily mean temperatures (header date;temperature_c) or monthly degree days "
-            "(header month;degree_days); at most 1 MB. They replace the building's earlier ones."
-        ),
+        _l("At most 1 MB. They replace the building's earlier temperatures."),
     )
 
 

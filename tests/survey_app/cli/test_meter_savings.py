@@ -47,7 +47,7 @@ def test_json_is_exactly_the_engines_rows(runner):
     )  # fmt: skip
     assert data == json.loads(json.dumps(expected))
     assert [row["meter"] for row in data["meters"]] == [
-        "town hall electricity", "town hall gas", "town hall water"
+        "stadhuis elektriciteit", "stadhuis gas", "stadhuis water"
     ]  # fmt: skip
     for row in data["meters"]:
         assert list(row) == KEYS
@@ -82,7 +82,7 @@ def test_an_unreliable_meter_is_shown_but_not_totalled(runner, tmp_path):
 def test_the_table_speaks_the_readers_language(runner, language):
     result = _run(runner, READINGS, TEMPERATURES, "--lang", language)
     assert result.exit_code == 0, result.output
-    assert "town hall gas" in result.stdout and "CV(RMSE)" in result.stdout
+    assert "stadhuis gas" in result.stdout and "CV(RMSE)" in result.stdout
     if language != "en":
         text = result.stdout.replace("town hall", "")  # the meters' own names
         assert not leaks(text, "meter-savings", language), leaks(text, "meter-savings", language)
@@ -137,7 +137,7 @@ def test_a_local_price_changes_the_euros(runner):
 
 def test_a_portal_export_of_one_meter_reads_with_its_name_kind_and_unit(runner, tmp_path):
     generic = read_readings(Path(READINGS))
-    gas = generic[generic["meter"] == "town hall gas"]
+    gas = generic[generic["meter"] == "stadhuis gas"]
     portal = tmp_path / "portal.csv"
     portal.write_text(
         "start;end;value\n"
@@ -149,7 +149,7 @@ def test_a_portal_export_of_one_meter_reads_with_its_name_kind_and_unit(runner, 
     )
     result = _run(
         runner, str(portal), TEMPERATURES, "--format", "json",
-        "--meter", "town hall gas", "--kind", "gas", "--unit", "kWh",
+        "--meter", "stadhuis gas", "--kind", "gas", "--unit", "kWh",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     from_portal = json.loads(result.stdout)["meters"]

@@ -122,7 +122,7 @@ def test_a_good_upload_stores_every_row_and_the_report_shows_measured_savings(
     assert _count(db_session, MeterReading) == len(read_readings(READINGS)) == 72
     assert _count(db_session, SiteDegreeDays) == len(read_temperatures(TEMPERATURES))
     page = _page(client).text
-    assert "town hall gas" in page and "elektriciteit" in page
+    assert "stadhuis gas" in page and "elektriciteit" in page
     report = client.get("/coach/campaigns/1/report/impact.html?lang=nl").text
     section = report.split("<h2>Gemeten besparingen</h2>")[1].split("</section>")[0]
     assert "CV(RMSE)" in section and "NMBE" in section and "R²" in section
@@ -152,11 +152,11 @@ def test_the_campaign_page_shows_the_fit_beside_every_result(client, town_hall):
 
 MALFORMED = (
     "meter;kind;start;end;value;unit\n"
-    "town hall gas;gas;2023-01-01;2023-01-31;100;kWh\n"
-    "town hall gas;gas;2023-02-01;2023-02-28;-5;kWh\n"
-    "town hall gas;steam;2023-03-01;2023-03-31;90;kWh\n"
-    "town hall gas;gas;2023-05-01;2023-05-31;80;kWh\n"
-    "town hall water;water;2023-01-01;31-01-2023;3;m³\n"
+    "stadhuis gas;gas;2023-01-01;2023-01-31;100;kWh\n"
+    "stadhuis gas;gas;2023-02-01;2023-02-28;-5;kWh\n"
+    "stadhuis gas;steam;2023-03-01;2023-03-31;90;kWh\n"
+    "stadhuis gas;gas;2023-05-01;2023-05-31;80;kWh\n"
+    "stadhuis water;water;2023-01-01;31-01-2023;3;m³\n"
 ).encode()
 
 
