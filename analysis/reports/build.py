@@ -25,7 +25,7 @@ from analysis.i18n import N_, check_language, translator
 from analysis.meters import MeterInput
 from analysis.pipeline import analyse, software_versions
 from analysis.reports import composition, headline, sections, tidy
-from analysis.reports.measured import measured_section
+from analysis.reports.measured import measured_headline, measured_section
 from analysis.reports.names import Names, relabel, shown
 from analysis.scoring import theme_scores
 from analysis.settings import Settings
@@ -378,7 +378,8 @@ def report_headline(data: ReportInput, language: str) -> dict[str, Any]:
         data.settings,
         language,
     )
-    return impact_headline(data, result.themes, savings, [baseline, follow_up], language)
+    facts = impact_headline(data, result.themes, savings, [baseline, follow_up], language)
+    return {**facts, "measured": measured_headline(data.meters, language)}
 
 
 def impact_context(data: ReportInput, language: str) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from analysis.meters.text import KIND_NAMES
 from analysis.reports.sections import range_text
 from analysis.wording import day, number, percent
 
-__all__ = ["CHANGE_NAMES", "measured_rows", "measured_section"]
+__all__ = ["CHANGE_NAMES", "measured_headline", "measured_rows", "measured_section"]
 
 #: What a reader calls each kind of site change (``store.models.SiteChangeKind``'s values).
 CHANGE_NAMES = {
@@ -135,7 +135,33 @@ def measured_section(data: MeterInput | None, language: str) -> dict[str, Any] |
             max_cv=percent(MAX_CVRMSE, language, 0),
             max_nmbe=percent(MAX_NMBE, language, 0),
         ),
-        "total_eur": _values(totals["eur"], language) if totals["eur"] else None,
-        "total_co2": _values(totals["kg_co2e"], language) if totals["kg_co2e"] else None,
+        "total_eur": _values(totals["eur"], language, "€") if totals["eur"] else None,
+        "total_co2": _values(totals["kg_co2e"], language, _("kg CO2e"))
+        if totals["kg_co2e"]
+        else None,
         "unreliable": sum(not r.savings.reliable for r in results),
+    }
+
+
+def measured_headline(data: MeterInput | None, language: str) -> dict[str, Any] | None:
+    """The measured savings at a glance (the dashboard's tile), as JSON-ready text; None without.
+
+    The total of the reliable meters in euro and kg CO2e, how many meters are
+    reliable, and the reporting window.
+    """
+    section = measured_section(data, language)
+    if section is None:
+        return None
+    _ = translator(language)
+    results = section["results"]
+    reliable = sum(r.savings.reliable for r in results)
+    return {
+        "eur": section["total_eur"],
+        "kg_co2e": section["total_co2"],
+        "reporting": section["reporting"],
+        "meters": _(
+            "{reliable} of {total} meters reliable enough to add up",
+            reliable=reliable,
+            total=len(results),
+        ),
     }

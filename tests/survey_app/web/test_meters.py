@@ -267,3 +267,30 @@ def test_a_viewer_or_another_organisations_coach_cannot_see_or_upload(
     assert change.status_code == 404
     assert _count(db_session, MeterReading) == before
     assert db_session.scalar(select(func.count()).select_from(Site)) == 1
+
+
+def _tiles(page: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.split('class="tiles"')[1]))
+
+
+def test_the_dashboard_shows_measured_beside_estimated_savings(
+    client, auth, db_session, town_hall, demo_accounts
+):
+    from analysis.meters import measured_totals
+    from analysis.reports.sections import range_text
+
+    results = campaign_meter_savings(db_session, db_session.get(Campaign, 1))
+    low, central, high = measured_totals(results)["eur"]
+    auth.logout()
+    auth.login(*demo_accounts["viewer"])
+    tiles = _tiles(client.get(f"/dashboard/{demo.SLUG}?lang=nl").text).replace("\xa0", " ")
+    assert "Geschatte besparing per jaar" in tiles and "Gemeten besparingen" in tiles
+    assert range_text(low, central, high, "nl").replace("\xa0", " ") + " €" in tiles
+    assert "3 van de 3 meters betrouwbaar genoeg om op te tellen" in tiles
+    assert "niet alleen gedrag" in tiles
+
+
+def test_without_readings_the_dashboard_has_no_measured_tile(client, auth, demo_accounts):
+    auth.login(*demo_accounts["viewer"])
+    tiles = _tiles(client.get(f"/dashboard/{demo.SLUG}?lang=nl").text)
+    assert "Geschatte besparing per jaar" in tiles and "Gemeten besparingen" not in tiles
