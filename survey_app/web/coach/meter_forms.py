@@ -10,6 +10,8 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from analysis.i18n import translator
+from analysis.meters import KINDS
+from analysis.meters.text import KIND_NAMES
 from analysis.reports.measured import CHANGE_NAMES
 from survey_app.store.models import SiteChangeKind
 
@@ -40,6 +42,28 @@ class ReadingsForm(FlaskForm):
         _l("Meter readings (CSV)"),
         _l("At most 1 MB. The readings of each meter in the file replace its earlier ones."),
     )
+    # A portal export holds one meter and does not name it: the coach does.
+    meter = StringField(_l("Name of the meter"), validators=[Optional(), Length(max=200)])
+    kind = SelectField(_l("Kind of meter"), validators=[Optional()])
+    unit = StringField(
+        _l("Unit of the values"),
+        description=_l("As in the export: kWh, MWh, m³ or l."),
+        validators=[Optional(), Length(max=20)],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _ = translator(str(get_locale()))
+        self.kind.choices = [("", "–")] + [(kind, _(KIND_NAMES[kind])) for kind in KINDS]
+
+    def one_meter(self) -> dict[str, str]:
+        """The name, kind and unit of a portal export's meter, when the coach gave them all."""
+        given = {
+            "meter": (self.meter.data or "").strip(),
+            "kind": self.kind.data or "",
+            "unit": (self.unit.data or "").strip(),
+        }
+        return given if all(given.values()) else {}
 
 
 class TemperaturesForm(FlaskForm):

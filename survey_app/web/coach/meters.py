@@ -159,7 +159,9 @@ def site_readings(site_id: int) -> Any:
     if not form.validate_on_submit() or (raw := _read_upload(form)) is None:
         return _meters_page(site.organisation, forms={key: form}, status=422)
     try:
-        readings = read_readings(raw, source=form.upload.data.filename or "readings")
+        readings = read_readings(
+            raw, source=form.upload.data.filename or "readings", **form.one_meter()
+        )
     except MeterFileError as error:
         return _refused(site, key, form, error)
     session = get_session()

@@ -294,3 +294,39 @@ def test_without_readings_the_dashboard_has_no_measured_tile(client, auth, demo_
     auth.login(*demo_accounts["viewer"])
     tiles = _tiles(client.get(f"/dashboard/{demo.SLUG}?lang=nl").text)
     assert "Geschatte besparing per jaar" in tiles and "Gemeten besparingen" not in tiles
+
+
+PORTAL = "start;end;value\n2023-01-01;2023-01-31;812,5\n2023-02-01;2023-02-28;790\n"
+
+
+def test_a_portal_export_of_one_meter_is_stored_under_the_meter_the_coach_names(
+    client, auth, db_session, demo_accounts
+):
+    auth.login(*demo_accounts["coach"])
+    (site_id,) = _site_ids(client)
+    alone = _upload(client, site_id, "readings", PORTAL.encode())
+    assert alone.status_code == 422 and "rij 1" in alone.text and "portaal" in alone.text
+    assert _count(db_session, MeterReading) == 0
+    page = _page(client)
+    prefix = f"readings-{site_id}"
+    answer = client.post(
+        f"/coach/sites/{site_id}/readings",
+        data={
+            f"{prefix}-upload": (__import__("io").BytesIO(PORTAL.encode()), "export.csv"),
+            f"{prefix}-csrf_token": csrf_token(page.text),
+            f"{prefix}-meter": "bibliotheek elektriciteit",
+            f"{prefix}-kind": "electricity",
+            f"{prefix}-unit": "kWh",
+        },
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 303
+    db_session.expire_all()
+    (meter,) = db_session.scalars(select(Meter)).all()
+    assert (meter.name, meter.kind, meter.unit) == (
+        "bibliotheek elektriciteit",
+        "electricity",
+        "kWh",
+    )
+    values = db_session.scalars(select(MeterReading.value).order_by(MeterReading.start)).all()
+    assert values == [812.5, 790.0]
