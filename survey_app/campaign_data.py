@@ -32,10 +32,19 @@ from analysis.anonymity import effective_threshold, protect_for_export
 from analysis.cells import safe_frame
 from analysis.data import validate_responses
 from analysis.i18n import LANGUAGES
+from analysis.meters import (
+    MeterInput,
+    SiteData,
+    SiteSavings,
+    measured_savings,
+    readings_frame,
+    weather_frame,
+)
 from analysis.pooling import CHANGE_COLUMNS, campaign_changes
 from analysis.reports import ReportInput
 from analysis.reports.tidy import department_rates
 from questionnaires import Item, Kind, Questionnaire
+from survey_app.store import meters as store_meters
 from survey_app.store.campaigns import campaign_questionnaire, campaigns_by_id
 from survey_app.store.db import Session
 from survey_app.store.linking import campaign_pair_ids
@@ -536,7 +545,41 @@ def report_context(
         "factor_overrides": local_factors(organisation),
         "wave_names": shown_names(campaign.waves),
         "department_names": shown_names(organisation.departments),
+        "meters": meter_input(session, campaign),
     }
+
+
+def meter_input(session: Session, campaign: Campaign) -> MeterInput | None:
+    """The organisation's stored meters with the campaign's windows; None without readings.
+
+    Every site with readings, its degree days and its site changes; the
+    measured savings (docs/meters.md) are computed from exactly this.
+    """
+    windows = store_meters.windows(session, campaign)
+    if windows is None:
+        return None
+    sites = []
+    for site in store_meters.sites(session, campaign.organisation):
+        rows = store_meters.readings_rows(session, site)
+        if not rows:
+            continue
+        sites.append(
+            SiteData(
+                site.name,
+                readings_frame(rows),
+                weather_frame(store_meters.degree_day_rows(session, site)),
+                tuple((c.start, c.end, c.kind.value) for c in site.changes),
+            )
+        )
+    if not sites:
+        return None
+    return MeterInput(tuple(sites), windows[0], windows[1], local_factors(campaign.organisation))
+
+
+def campaign_meter_savings(session: Session, campaign: Campaign) -> list[SiteSavings]:
+    """The measured savings of the campaign's organisation in its windows (empty without data)."""
+    data = meter_input(session, campaign)
+    return measured_savings(data) if data is not None else []
 
 
 def report_input(
@@ -577,6 +620,7 @@ def report_state(
             [w, None if pd.isna(d) else d, int(n)]
             for w, d, n in context["department_counts"].itertuples(index=False)
         ],
+        "meters": None if context["meters"] is None else context["meters"].state(),
         "campaign_id": campaign.id,
         "questionnaire": campaign.questionnaire_snapshot,
         "linking_enabled": campaign.linking_enabled,

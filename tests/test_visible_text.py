@@ -43,11 +43,33 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     folder = tmp_path_factory.mktemp("visible-text")
     app = make_app(folder, DATABASE_URL=f"sqlite:///{folder / 'demo.sqlite'}", **DEMO_APP_SETTINGS)
     data = install_demo(app.extensions["klimaatpeil.sessionmaker"], app.config["LINKING_KEY"])
+    _with_meters(app, data)
     clients: dict[str | None, FlaskClient] = {None: app.test_client()}
     for role, (email, password) in data.accounts.items():
         clients[role] = app.test_client()
         AuthActions(clients[role]).login(email, password)
     yield Demo(app, data, clients)
+
+
+def _with_meters(app: Flask, data: DemoData) -> None:
+    """The town hall's sample readings and a site change: the meters pages and the impact
+    report's measured savings are read with every row they can show."""
+    from datetime import date
+
+    from survey_app.store import demo, meters
+    from survey_app.store.models import Campaign, SiteChangeKind
+
+    session = app.extensions["klimaatpeil.sessionmaker"]()
+    try:
+        campaign = session.get(Campaign, data.campaign_id)
+        demo.add_sample_meters(session, campaign)
+        (site,) = meters.sites(session, campaign.organisation)
+        meters.add_change(
+            session, site, date(2024, 6, 1), date(2024, 6, 30), SiteChangeKind.OCCUPANCY, ""
+        )
+        session.commit()
+    finally:
+        session.close()
 
 
 def _in_language(path: str, language: str) -> str:

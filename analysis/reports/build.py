@@ -22,8 +22,10 @@ from analysis import charts, wording
 from analysis.anonymity import effective_threshold
 from analysis.data import DataError, choose_waves, wave_names
 from analysis.i18n import N_, check_language, translator
+from analysis.meters import MeterInput
 from analysis.pipeline import analyse, software_versions
 from analysis.reports import comparison, composition, headline, sections, tidy
+from analysis.reports.measured import measured_headline, measured_section
 from analysis.reports.names import Names, relabel, shown
 from analysis.scoring import theme_scores
 from analysis.settings import Settings
@@ -80,6 +82,9 @@ class ReportInput:
     #: The team beside the other climate teams (:class:`comparison.AcrossTeams`); ``None``
     #: when not asked for (a report from a CSV file), and then the report leaves it out.
     across_teams: comparison.AcrossTeams | None = None
+    #: The organisation's meters and the campaign's windows, for the measured savings
+    #: (docs/meters.md); without it, the impact report says nothing about them.
+    meters: MeterInput | None = None
 
     def wave_label(self, wave: str, language: str) -> str:
         """The name of ``wave`` for a reader of ``language``."""
@@ -386,6 +391,7 @@ def report_headline(data: ReportInput, language: str) -> dict[str, Any]:
     themes, savings, waves = _headline_parts(data, language)
     facts = impact_headline(data, themes, savings, waves, language)
     facts["across_teams"] = _across_teams(data, themes, language)
+    facts["measured"] = measured_headline(data.meters, language)
     return facts
 
 
@@ -526,6 +532,7 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
             settings.max_false_match_share,
         ),
         savings=savings,
+        measured=measured_section(data.meters, language),
         other_actions=sections.impact_actions(other_actions, result.items, q, language),
         across_teams=_across_teams(data, themes, language),
     )

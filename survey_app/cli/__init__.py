@@ -19,7 +19,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from survey_app import create_app
-from survey_app.cli import across_teams, admin, data, impact, questionnaire
+from survey_app.cli import across_teams, admin, data, impact, meters, questionnaire
 
 
 def _create_app(*_args: object) -> Flask:
@@ -36,6 +36,7 @@ for _command in (
     *data.COMMANDS,
     impact.impact_command,
     across_teams.across_teams_command,
+    meters.meter_savings_command,
     *admin.COMMANDS,
 ):
     cli.add_command(_command)

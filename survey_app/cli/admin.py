@@ -40,6 +40,12 @@ def upgrade_command(revision: str) -> None:
 )
 @click.option("--seed", default=2026, show_default=True, help="Seed of the synthetic answers.")
 @click.option(
+    "--meters",
+    "with_meters",
+    is_flag=True,
+    help="Also store the town hall's sample meter readings and temperatures (2023-2024).",
+)
+@click.option(
     "--base-url",
     default="http://127.0.0.1:5000",
     show_default=True,
@@ -54,7 +60,7 @@ def upgrade_command(revision: str) -> None:
     "follow-up (for across-teams).",
 )
 @with_appcontext
-def demo_command(if_empty: bool, seed: int, base_url: str, teams: int) -> None:
+def demo_command(if_empty: bool, seed: int, with_meters: bool, base_url: str, teams: int) -> None:
     """Create Gemeente Demodorp with a baseline, a follow-up and an open wave.
 
     With ``--teams N``, N - 1 more municipalities besides, for ``across-teams``.
@@ -79,7 +85,9 @@ def demo_command(if_empty: bool, seed: int, base_url: str, teams: int) -> None:
         click.echo("The database holds other organisations; no demo was added.")
         return
     secret = current_app.config["LINKING_KEY"]
-    campaign, passwords = demo.create_with_accounts(session, seed=seed, secret=secret)
+    campaign, passwords = demo.create_with_accounts(
+        session, seed=seed, secret=secret, with_meters=with_meters
+    )
     if teams > 1:
         others = demo_teams.create_teams(session, teams, seed=seed, secret=secret)
         click.echo(

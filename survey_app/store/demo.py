@@ -16,8 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import questionnaires
+from analysis.meters import sample_readings, sample_temperatures
 from analysis.synthetic import synthetic_responses
 from questionnaires import Kind, Questionnaire
+from survey_app.store import meters
 from survey_app.store.linking import campaign_key, hash_code, key_fingerprint
 from survey_app.store.models import (
     Action,
@@ -169,11 +171,31 @@ def holds_organisations(session: Session) -> bool:
     return session.scalar(select(Organisation.id).limit(1)) is not None
 
 
+#: The demo's building; its meters' sample is ``analysis/meters/data/``.
+TOWN_HALL = "Stadhuis"
+#: The years the shipped sample covers: its baseline and reporting windows.
+SAMPLE_WINDOWS = ((date(2023, 1, 1), date(2023, 12, 31)), (date(2024, 1, 1), date(2024, 12, 31)))
+
+
+def add_sample_meters(session: Session, campaign: Campaign) -> None:
+    """The shipped town hall sample in the demo's town hall, with the windows it covers."""
+    site = next(s for s in meters.sites(session, campaign.organisation) if s.name == TOWN_HALL)
+    meters.store_readings(session, site, sample_readings())
+    meters.store_degree_days(session, site, sample_temperatures())
+    meters.set_windows(session, campaign, *SAMPLE_WINDOWS)
+    session.commit()
+
+
 def create_with_accounts(
-    session: Session, *, seed: int, secret: str | None = None
+    session: Session, *, seed: int, secret: str | None = None, with_meters: bool = False
 ) -> tuple[Campaign, dict]:
-    """The demo (:func:`create`) and its admin, coach and viewer accounts (e-mail → password)."""
+    """The demo (:func:`create`) and its admin, coach and viewer accounts (e-mail → password).
+
+    ``with_meters`` adds the town hall's sample readings and temperatures.
+    """
     campaign = create(session, seed=seed, secret=secret)
+    if with_meters:
+        add_sample_meters(session, campaign)
     passwords = {
         ADMIN_EMAIL: create_user(session, ADMIN_EMAIL, Role.ADMIN.value)[1],
         COACH_EMAIL: create_user(session, COACH_EMAIL, Role.COACH.value, [SLUG])[1],
@@ -283,6 +305,8 @@ def create(session: Session, seed: int = 2026, *, secret: str | None = None) -> 
     campaign.actions = _demo_actions()
     session.add(organisation)
     session.flush()
+    # the town hall, without readings: the coach uploads the shipped sample (docs/meters.md)
+    meters.add_site(session, organisation, TOWN_HALL)
     frame = synthetic_responses(
         questionnaire,
         140,

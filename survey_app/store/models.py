@@ -622,3 +622,114 @@ class ShareLink(Base):
     created_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     campaign: Mapped[Campaign] = relationship()
+
+
+class SiteChangeKind(enum.StrEnum):
+    """What changed at a site, as the coach enters it (docs/meters.md)."""
+
+    RENOVATION = "renovation"
+    NEW_BUILDING = "new_building"
+    OCCUPANCY = "occupancy"
+    OTHER = "other"
+
+
+class Site(Base):
+    """A building of an organisation, with its meters and its outdoor temperatures.
+
+    Nothing about people: a site holds meter readings, degree days and the
+    coach's notes on changes to the building.
+    """
+
+    __tablename__ = "site"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+
+    organisation: Mapped[Organisation] = relationship()
+    meters: Mapped[list[Meter]] = relationship(
+        back_populates="site", order_by="Meter.name", cascade="all, delete-orphan"
+    )
+    changes: Mapped[list[SiteChange]] = relationship(
+        back_populates="site", order_by="SiteChange.start", cascade="all, delete-orphan"
+    )
+
+
+class Meter(Base):
+    """One meter of a site: its name in the readings file, kind and reported unit."""
+
+    __tablename__ = "meter"
+    __table_args__ = (UniqueConstraint("site_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    #: One of ``analysis.meters.KINDS``.
+    kind: Mapped[str] = mapped_column(String(20))
+    #: The unit the readings are stored in (kWh, m³ or litre), as ``read_readings`` reports.
+    unit: Mapped[str] = mapped_column(String(20))
+
+    site: Mapped[Site] = relationship(back_populates="meters")
+
+
+class MeterReading(Base):
+    """The use of one meter over one period (both days included), in the meter's unit."""
+
+    __tablename__ = "meter_reading"
+    __table_args__ = (UniqueConstraint("meter_id", "start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meter_id: Mapped[int] = mapped_column(ForeignKey("meter.id", ondelete="CASCADE"), index=True)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    value: Mapped[float] = mapped_column(Float)
+
+
+class SiteDegreeDays(Base):
+    """Heating degree days of one day at a site (Belgian equivalent, 16.5 °C base).
+
+    Kept as degree days whether the coach uploaded daily temperatures or
+    monthly degree days (spread over the month), as ``read_temperatures`` gives them.
+    """
+
+    __tablename__ = "site_degree_days"
+
+    site_id: Mapped[int] = mapped_column(
+        ForeignKey("site.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    degree_days: Mapped[float] = mapped_column(Float)
+
+
+class SiteChange(Base):
+    """A change to a building (renovation, new building, occupancy) over a range of days.
+
+    The meters' periods that overlap it are left out of the savings model
+    (docs/meters.md, "Site changes").
+    """
+
+    __tablename__ = "site_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"))
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    kind: Mapped[SiteChangeKind] = mapped_column(_enum(SiteChangeKind))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    site: Mapped[Site] = relationship(back_populates="changes")
+
+
+class MeterWindows(Base):
+    """A campaign's baseline and reporting windows for the measured savings (both days included)."""
+
+    __tablename__ = "meter_windows"
+
+    campaign_id: Mapped[int] = mapped_column(
+        ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True
+    )
+    baseline_start: Mapped[date] = mapped_column(Date)
+    baseline_end: Mapped[date] = mapped_column(Date)
+    reporting_start: Mapped[date] = mapped_column(Date)
+    reporting_end: Mapped[date] = mapped_column(Date)

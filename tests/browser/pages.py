@@ -153,6 +153,18 @@ PAGES: list[Page] = [
         "Namen van de metingen",
     ),
     Page(
+        "coach-meters",
+        "coach",
+        lambda d: f"/coach/organisations/{d.organisation_slug}/meters?lang=nl",
+        "Gebouwen en meters",
+    ),
+    Page(
+        "coach-campaign-meters",
+        "coach",
+        lambda d: f"/coach/campaigns/{d.campaign_id}/meters?lang=nl",
+        "Basisperiode en rapportageperiode",
+    ),
+    Page(
         "coach-departments",
         "coach",
         lambda d: f"/coach/organisations/{d.organisation_slug}/departments?lang=nl",

@@ -5,7 +5,7 @@ One blueprint (``coach``) whose views are split by resource
 :mod:`.downloads`, :mod:`.posters`, :mod:`.reach`: target rate and reminders,
 :mod:`.questionnaire`: the campaign's own questionnaire, :mod:`.across_teams`: the
 change across climate teams, :mod:`.results`: the staff results page, its poster
-and report share links),
+and report share links, :mod:`.meters`: buildings, meters and measured savings),
 and the trajectory's own (``plan``: action plan, workshops, local figures).
 """
 
@@ -16,6 +16,7 @@ from survey_app.web.coach import (
     campaigns,
     departments,
     downloads,
+    meters,
     organisations,
     plan,
     posters,
@@ -37,6 +38,7 @@ VIEW_MODULES = (
     reach,
     questionnaire,
     across_teams,
+    meters,
     results,
 )
 BLUEPRINTS = (bp, plan.bp)
