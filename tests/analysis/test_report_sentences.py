@@ -250,7 +250,8 @@ def test_reports_never_print_a_signed_zero(impact_html, linked_html, language):
 
 
 def _cells(html: str, css_class: str) -> list[list[str]]:
-    table = html.split(f'<table class="{css_class}">')[1:]
+    table = re.split(f'<table class="{css_class}"[^>]*>', html)[1:]
+    assert table, f"no table of class {css_class}"
     rows = []
     for part in table:
         body = part.split("</table>", 1)[0]
