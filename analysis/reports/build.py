@@ -410,7 +410,9 @@ def staff_summary(data: ReportInput, language: str) -> dict[str, Any]:
     the mean score's movement in the report's words, without the interval
     and the detectable change, which staff need not weigh). A theme with too
     little data gets no sentence: it would count the scores of each wave, a
-    number the page does not need. A wave below the threshold raises
+    number the page does not need. ``measured`` is the measured savings'
+    headline (the dashboard's tile, :func:`measured_headline`), None without
+    meter readings. A wave below the threshold raises
     :class:`~analysis.data.DataError`, as the report does.
 
     Examples
@@ -437,6 +439,7 @@ def staff_summary(data: ReportInput, language: str) -> dict[str, Any]:
         }
         for row in themes.to_dict("records")
     ]
+    facts["measured"] = measured_headline(data.meters, language)
     return facts
 
 

@@ -97,7 +97,7 @@ def staff_results(campaign: Campaign, language: str) -> dict[str, Any] | None:
 
     ``refused`` when a wave is below the threshold (no theme, savings or
     participation then); ``themes``, ``conclusion``, ``savings_text``,
-    ``participation_text`` otherwise; ``actions`` (titles of the actions done) always.
+    ``measured`` (the meters' headline, or None), ``participation_text`` otherwise; ``actions`` (titles of the actions done) always.
     """
     waves = results_waves(campaign)
     if waves is None:
@@ -122,6 +122,7 @@ def staff_results(campaign: Campaign, language: str) -> dict[str, Any] | None:
         themes=facts["theme_results"],
         conclusion=facts["conclusion"],
         savings_text=facts["savings_text"],
+        measured=facts.get("measured"),
         participation_text=_participation(campaign, waves, language),
     )
     return result

@@ -441,3 +441,35 @@ def test_a_purge_takes_the_results_page_offline_and_ends_every_share_link(
     assert campaign.results_published_at is None
     assert client.get(f"/r/{token}").status_code == 404
     assert client.get(f"/s/{follow_up.token}?lang=nl").status_code == 410
+
+
+def test_the_staff_page_and_poster_show_the_measured_savings_where_meters_are_read(
+    client, auth, demo_accounts, db_session
+):
+    """Measured beside estimated, the same figures as the dashboard's tile; none without meters."""
+    from analysis.reports.measured import measured_headline
+    from survey_app.campaign_data import report_context
+    from tests.pdf_pages import page_texts
+
+    campaign = demo_accounts["campaign"]
+    _baseline, follow_up = _waves(campaign)
+    auth.login(*demo_accounts["coach"])
+    _publish(client, campaign)
+    without = _text(client.get(f"/s/{follow_up.token}?lang=nl").text)
+    assert "Wat het klimaatteam deed" in without and "Gemeten besparingen" not in without
+
+    demo.add_sample_meters(db_session, campaign)
+    db_session.commit()
+    waves = list(_waves(campaign))
+    headline = measured_headline(report_context(db_session, campaign, waves)["meters"], "nl")
+    assert headline is not None and headline["eur"]
+    page = _text(client.get(f"/s/{follow_up.token}?lang=nl").text)
+    assert "Gemeten besparingen" in page
+    assert _text(headline["eur"]) in page and _text(headline["meters"]) in page
+    assert "Geschatte besparing" in page or "geschat" in page.lower()  # the estimate stays
+    french = _text(client.get(f"/s/{follow_up.token}?lang=fr").text)
+    assert "Économies mesurées" in french and "Gemeten" not in french
+    poster = client.get(f"/coach/waves/{follow_up.id}/results-poster.pdf?languages=nl")
+    poster_text = " ".join(" ".join(page_texts(poster.data, layout=False)).split())
+    assert "Gemeten op de eigen meters van de gebouwen" in poster_text
+    assert " ".join(_text(headline["eur"]).split()) in poster_text
