@@ -58,6 +58,12 @@ class Event(enum.StrEnum):
     SHARE_LINK_CREATED = "share_link_created"
     SHARE_LINK_REVOKED = "share_link_revoked"
     SHARE_LINK_USED = "share_link_used"
+    #: A building's meter readings or temperatures stored from a file, a change to a
+    #: building noted or removed (the subject names the organisation and building).
+    METER_READINGS_STORED = "meter_readings_stored"
+    TEMPERATURES_STORED = "temperatures_stored"
+    SITE_CHANGE_ADDED = "site_change_added"
+    SITE_CHANGE_REMOVED = "site_change_removed"
 
 
 def retention_days(config: dict | None = None) -> int:

@@ -97,7 +97,8 @@ def staff_results(campaign: Campaign, language: str) -> dict[str, Any] | None:
 
     ``refused`` when a wave is below the threshold (no theme, savings or
     participation then); ``themes``, ``conclusion``, ``savings_text``,
-    ``measured`` (the meters' headline, or None), ``participation_text`` otherwise; ``actions`` (titles of the actions done) always.
+    ``measured`` (the meters' headline, or None), ``participation_text``
+    otherwise; ``actions`` (titles of the actions done) always.
     """
     waves = results_waves(campaign)
     if waves is None:

@@ -41,6 +41,10 @@ EVENT_LABELS = {
     Event.SHARE_LINK_CREATED: _l("Made a share link to a report"),
     Event.SHARE_LINK_REVOKED: _l("Revoked a share link"),
     Event.SHARE_LINK_USED: _l("A share link was opened"),
+    Event.METER_READINGS_STORED: _l("Stored a building's meter readings"),
+    Event.TEMPERATURES_STORED: _l("Stored a building's outdoor temperatures"),
+    Event.SITE_CHANGE_ADDED: _l("Noted a change to a building"),
+    Event.SITE_CHANGE_REMOVED: _l("Removed a change to a building"),
 }
 
 

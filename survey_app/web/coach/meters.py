@@ -24,8 +24,10 @@ from analysis.meters.text import KIND_NAMES
 from analysis.reports.measured import CHANGE_NAMES, measured_section
 from survey_app.campaign_data import meter_input
 from survey_app.store import meters as store_meters
+from survey_app.store.audit import Event
 from survey_app.store.db import get_session
 from survey_app.store.models import Organisation, Site, SiteChange, SiteChangeKind
+from survey_app.web.audit import note
 from survey_app.web.coach.common import bp, campaign_or_404, coach_only, organisation_or_404
 from survey_app.web.coach.forms import ConfirmForm
 from survey_app.web.coach.meter_forms import (
@@ -36,6 +38,11 @@ from survey_app.web.coach.meter_forms import (
     TemperaturesForm,
     WindowsForm,
 )
+
+
+def _subject(site: Site, what: str) -> str:
+    """An audit entry's subject: ``<organisation>/<building>: <what>``."""
+    return f"{site.organisation.slug}/{site.name}: {what}"
 
 
 def site_or_404(site_id: int) -> Site:
@@ -167,6 +174,7 @@ def site_readings(site_id: int) -> Any:
     session = get_session()
     count = store_meters.store_readings(session, site, readings)
     session.commit()
+    note(Event.METER_READINGS_STORED, _subject(site, f"{count} readings"))
     flash(_("Readings stored for %(site)s: %(count)s.", count=count, site=site.name), "info")
     return redirect(url_for("coach.meters", slug=site.organisation.slug), code=303)
 
@@ -187,6 +195,7 @@ def site_temperatures(site_id: int) -> Any:
     session = get_session()
     count = store_meters.store_degree_days(session, site, weather)
     session.commit()
+    note(Event.TEMPERATURES_STORED, _subject(site, f"{count} days"))
     flash(
         _("Days with degree days stored for %(site)s: %(count)s.", count=count, site=site.name),
         "info",
@@ -212,6 +221,7 @@ def new_site_change(site_id: int) -> Any:
         (form.note.data or "").strip(),
     )
     session.commit()
+    note(Event.SITE_CHANGE_ADDED, _subject(site, f"{form.start.data} to {form.end.data}"))
     flash(_("The change was noted."), "info")
     return redirect(url_for("coach.meters", slug=site.organisation.slug), code=303)
 
@@ -227,8 +237,10 @@ def remove_site_change(change_id: int) -> Any:
     site = site_or_404(change.site_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    what = f"{change.start} to {change.end}"
     session.delete(change)
     session.commit()
+    note(Event.SITE_CHANGE_REMOVED, _subject(site, what))
     flash(_("The change was removed."), "info")
     return redirect(url_for("coach.meters", slug=site.organisation.slug), code=303)
 

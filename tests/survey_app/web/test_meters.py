@@ -330,3 +330,39 @@ def test_a_portal_export_of_one_meter_is_stored_under_the_meter_the_coach_names(
     )
     values = db_session.scalars(select(MeterReading.value).order_by(MeterReading.start)).all()
     assert values == [812.5, 790.0]
+
+
+def test_uploads_and_site_changes_are_in_the_audit_trail(client, db_session, town_hall):
+    """Who stored readings or temperatures, or noted or removed a change, and to which building."""
+    from survey_app.store.models import AuditEntry, SiteChange
+
+    def entries() -> list[tuple[str, str, str]]:
+        rows = db_session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        return [(row.action, row.account_email, row.subject) for row in rows]
+
+    stored = [e for e in entries() if e[0] in ("meter_readings_stored", "temperatures_stored")]
+    assert [e[0] for e in stored] == ["meter_readings_stored", "temperatures_stored"]
+    assert all(e[1] == "coach@demodorp.be" and "/Stadhuis: " in e[2] for e in stored), stored
+    assert stored[0][2].endswith(" readings") and stored[1][2].endswith(" days")
+    page = client.get("/coach/organisations/demodorp/meters?lang=nl")
+    client.post(
+        f"/coach/sites/{town_hall}/changes",
+        data={
+            "csrf_token": csrf_token(page.text),
+            f"change-{town_hall}-start": "2024-03-01",
+            f"change-{town_hall}-end": "2024-03-31",
+            f"change-{town_hall}-kind": "renovation",
+        },
+    )
+    change = db_session.scalars(select(SiteChange)).one()
+    client.post(
+        f"/coach/site-changes/{change.id}/remove",
+        data={"csrf_token": csrf_token(page.text)},
+    )
+    added, removed = entries()[-2:]
+    assert added[0] == "site_change_added" and added[2].endswith("2024-03-01 to 2024-03-31")
+    assert removed[0] == "site_change_removed" and removed[2] == added[2]
+    # a refused file stores nothing and notes nothing
+    before = len(entries())
+    assert _upload(client, town_hall, "readings", MALFORMED).status_code == 422
+    assert len(entries()) == before
