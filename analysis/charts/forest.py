@@ -33,12 +33,24 @@ TEAM_COLOUR = "#0072B2"
 POOLED_COLOUR = TEXT_COLOUR
 
 
+#: The share of the x range's right half that a row's value may reach: the rest holds the
+#: value's text, printed right of it ("+0,71", about a third of the half on a phone).
+LABEL_ROOM = 0.6
+
+
 def _limit(frame: pd.DataFrame) -> float:
-    """Half the x range: zero in the middle, the ends rounded up to a quarter point."""
+    """Half the x range: zero in the middle, the ends rounded up to a quarter point.
+
+    Wide enough that every interval fits and every value's text, printed right of
+    its row's rightmost end, stays inside the chart.
+    """
     columns = [c for c in ("difference", "ci_low", "ci_high", "pi_low", "pi_high") if c in frame]
     reach = frame[columns].abs().max().max()
+    right = frame["label_at"].max() if "label_at" in frame else float("nan")
     if pd.isna(reach):
         return 0.5
+    if not pd.isna(right):
+        reach = max(reach, right / LABEL_ROOM)
     return max(0.5, -(-reach * 4 // 1) / 4)
 
 
@@ -71,6 +83,8 @@ def forest_plot(rows: pd.DataFrame, *, language: str = "nl") -> alt.LayerChart:
     for column in ("difference", "ci_low", "ci_high", "pi_low", "pi_high"):
         frame[column] = pd.to_numeric(frame[column]).astype(float)
     frame["pooled"] = frame["pooled"].astype(bool)
+    # a pool of too few teams has no estimate: nothing to draw for it
+    frame = frame[~(frame["pooled"] & frame["difference"].isna())]
     # the pooled row last, the teams in the order given
     frame = pd.concat([frame[~frame["pooled"]], frame[frame["pooled"]]], ignore_index=True)
     frame["row"] = [wrap(str(label), LABEL_CHARACTERS) for label in frame["label"]]
@@ -133,11 +147,23 @@ def forest_plot(rows: pd.DataFrame, *, language: str = "nl") -> alt.LayerChart:
         x="label_at:Q", text="difference_text:N"
     )
     step = max(24, max(row.count("\n") + 1 for row in frame["row"]) * 14 + 8)
-    chart = alt.layer(
-        zero, prediction, team_intervals, pooled_interval, team_points, diamond, values
-    ).properties(height=alt.Step(step))
     team_rows = frame[~frame["pooled"]]
     pooled_rows = frame[frame["pooled"]]
+    # only the layers with something to draw: an empty mark is an unnamed image to a screen
+    # reader (axe: svg-img-alt)
+    layers = [zero]
+    if not pooled_rows.empty and pooled_rows[["pi_low", "pi_high"]].notna().all(axis=1).any():
+        layers.append(prediction)
+    if not team_rows.empty:
+        layers.append(team_intervals)
+    if not pooled_rows.empty:
+        layers.append(pooled_interval)
+    if not team_rows.empty:
+        layers.append(team_points)
+    if not pooled_rows.empty:
+        layers.append(diamond)
+    layers.append(values)
+    chart = alt.layer(*layers).properties(height=alt.Step(step))
     description = _(
         "Change per team between baseline and follow-up, with its confidence interval "
         "({count} teams).",

@@ -269,6 +269,28 @@ def _department_target(db_session, slug: str) -> dict[str, int]:
     return {"department_id": department.id}
 
 
+def _site_targets(db_session, slug: str) -> dict[str, int]:
+    """A building of organisation A and a change to it (made again after a remove request)."""
+    from datetime import date
+
+    from survey_app.store.models import Organisation, Site, SiteChange, SiteChangeKind
+
+    db_session.expire_all()
+    site = db_session.scalar(select(Site).join(Organisation).where(Organisation.slug == slug))
+    if site is None:
+        organisation = db_session.scalar(select(Organisation).where(Organisation.slug == slug))
+        site = Site(organisation=organisation, name="Stadhuis")
+        db_session.add(site)
+        db_session.flush()
+    change = db_session.scalar(select(SiteChange).where(SiteChange.site_id == site.id))
+    if change is None:
+        change = SiteChange(site_id=site.id, start=date(2024, 3, 1), end=date(2024, 3, 31),
+                            kind=SiteChangeKind.RENOVATION, note="")  # fmt: skip
+        db_session.add(change)
+    db_session.commit()
+    return {"site_id": site.id, "change_id": change.id}
+
+
 def _keep_the_wave_open(session, wave_id: int) -> None:
     """Closing takes nothing but its confirmation's CSRF token: open the wave again after it."""
     from survey_app.store.models import Wave, WaveStatus
@@ -298,6 +320,7 @@ def test_every_rule_for_every_role(world, db_session):
                     "user_id": _target_id(db_session, world.samples["slug"]),
                     **_plan_targets(db_session, world.samples["campaign_id"]),
                     **_department_target(db_session, world.samples["slug"]),
+                    **_site_targets(db_session, world.samples["slug"]),
                 }
                 url = _url(rule, samples, app)
                 where = f"{label} {url} ({rule.endpoint}) as {role}"
