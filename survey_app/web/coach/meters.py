@@ -11,6 +11,7 @@ windows and the measured savings with their fit statistics, computed through
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -156,27 +157,54 @@ def _refused(site: Site, key: tuple[str, int], form: Any, error: MeterFileError)
     )
 
 
+def _store_upload(
+    site: Site,
+    form: Any,
+    what: str,
+    read: Callable[[bytes, str], Any],
+    store: Callable[[Any, Site, Any], int],
+    event: Event,
+    counted: str,
+    stored: Callable[[int], str],
+) -> Any:
+    """A building's uploaded file: read whole, stored and noted, or refused whole.
+
+    The one path of the readings and the temperature uploads: ``read`` raises
+    :class:`MeterFileError` with every problem (nothing stored then); ``store``
+    writes and returns a count (``counted`` says of what, in the audit entry);
+    ``stored(count)`` is the flashed sentence.
+    """
+    key = (what, site.id)
+    if not form.validate_on_submit() or (raw := _read_upload(form)) is None:
+        return _meters_page(site.organisation, forms={key: form}, status=422)
+    try:
+        data = read(raw, form.upload.data.filename or what)
+    except MeterFileError as error:
+        return _refused(site, key, form, error)
+    session = get_session()
+    count = store(session, site, data)
+    session.commit()
+    note(event, _subject(site, f"{count} {counted}"))
+    flash(stored(count), "info")
+    return redirect(url_for("coach.meters", slug=site.organisation.slug), code=303)
+
+
 @bp.route("/sites/<int:site_id>/readings", methods=["POST"])
 @coach_only
 def site_readings(site_id: int) -> Any:
     """A readings file for a building: stored whole, or refused whole with every problem."""
     site = site_or_404(site_id)
     form = ReadingsForm(prefix=f"readings-{site.id}")
-    key = ("readings", site.id)
-    if not form.validate_on_submit() or (raw := _read_upload(form)) is None:
-        return _meters_page(site.organisation, forms={key: form}, status=422)
-    try:
-        readings = read_readings(
-            raw, source=form.upload.data.filename or "readings", **form.one_meter()
-        )
-    except MeterFileError as error:
-        return _refused(site, key, form, error)
-    session = get_session()
-    count = store_meters.store_readings(session, site, readings)
-    session.commit()
-    note(Event.METER_READINGS_STORED, _subject(site, f"{count} readings"))
-    flash(_("Readings stored for %(site)s: %(count)s.", count=count, site=site.name), "info")
-    return redirect(url_for("coach.meters", slug=site.organisation.slug), code=303)
+    return _store_upload(
+        site,
+        form,
+        "readings",
+        lambda raw, source: read_readings(raw, source=source, **form.one_meter()),
+        store_meters.store_readings,
+        Event.METER_READINGS_STORED,
+        "readings",
+        lambda count: _("Readings stored for %(site)s: %(count)s.", count=count, site=site.name),
+    )
 
 
 @bp.route("/sites/<int:site_id>/temperatures", methods=["POST"])
@@ -184,23 +212,18 @@ def site_readings(site_id: int) -> Any:
 def site_temperatures(site_id: int) -> Any:
     """A temperature or degree-day file for a building: stored whole, or refused whole."""
     site = site_or_404(site_id)
-    form = TemperaturesForm(prefix=f"temperatures-{site.id}")
-    key = ("temperatures", site.id)
-    if not form.validate_on_submit() or (raw := _read_upload(form)) is None:
-        return _meters_page(site.organisation, forms={key: form}, status=422)
-    try:
-        weather = read_temperatures(raw, source=form.upload.data.filename or "temperatures")
-    except MeterFileError as error:
-        return _refused(site, key, form, error)
-    session = get_session()
-    count = store_meters.store_degree_days(session, site, weather)
-    session.commit()
-    note(Event.TEMPERATURES_STORED, _subject(site, f"{count} days"))
-    flash(
-        _("Days with degree days stored for %(site)s: %(count)s.", count=count, site=site.name),
-        "info",
+    return _store_upload(
+        site,
+        TemperaturesForm(prefix=f"temperatures-{site.id}"),
+        "temperatures",
+        lambda raw, source: read_temperatures(raw, source=source),
+        store_meters.store_degree_days,
+        Event.TEMPERATURES_STORED,
+        "days",
+        lambda count: _(
+            "Days with degree days stored for %(site)s: %(count)s.", count=count, site=site.name
+        ),
     )
-    return redirect(url_for("coach.meters", slug=site.organisation.slug), code=303)
 
 
 @bp.route("/sites/<int:site_id>/changes", methods=["POST"])
