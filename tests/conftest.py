@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -28,6 +28,28 @@ from sqlalchemy.orm import Session
 from survey_app import create_app
 from survey_app.store.db import get_engine, sqlite_file, upgrade
 from tests import pgtest
+
+
+def buffered(app: Callable) -> Callable:
+    """``app`` answering with its whole body at once and always closing what it opened.
+
+    For the live servers of the browser and concurrency tests. Werkzeug's development
+    server skips the response's ``close()`` when the client drops the connection while
+    the server reads what is left of the request (``ConnectionResetError`` in
+    ``serving.py``'s ``connection_dropped``): a static file stays open, and its
+    ``ResourceWarning`` (an error under ``filterwarnings = error``) fails whichever test
+    happens to run then. Chromium drops connections at will. No page of the app streams.
+    """
+
+    def whole(environ: dict, start_response: Callable) -> list[bytes]:
+        result = app(environ, start_response)
+        try:
+            return [b"".join(result)]
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+
+    return whole
 
 
 def require(condition: bool, reason: str) -> None:

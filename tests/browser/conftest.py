@@ -21,7 +21,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.browser.pages import DEMO_APP_SETTINGS
-from tests.conftest import make_app, require
+from tests.conftest import buffered, make_app, require
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -67,7 +67,7 @@ class LiveServer:
 @contextmanager
 def serving(app) -> Iterator[LiveServer]:
     """``app`` served on a free local port for as long as the block runs."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -76,6 +76,7 @@ def serving(app) -> Iterator[LiveServer]:
         )
     finally:
         server.shutdown()
+        server.server_close()
         thread.join(timeout=5)
 
 

@@ -26,7 +26,7 @@ from werkzeug.serving import make_server
 
 import questionnaires
 from survey_app.store.models import Participation, Response, SubmissionKey
-from tests.conftest import hidden_fields, make_app
+from tests.conftest import buffered, hidden_fields, make_app
 from tests.survey_app.conftest import EVERY_KIND, Setup, make_setup, publish_waiting
 
 #: The flood: THREADS browsers sending POSTS_PER_THREAD surveys each.
@@ -60,7 +60,7 @@ def live(tmp_path: Path) -> Iterator[Live]:
     sessions = app.extensions["klimaatpeil.sessionmaker"]
     with sessions() as session:
         setup = make_setup(session, questionnaires.from_dict(EVERY_KIND, source="every_kind"))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
