@@ -13,7 +13,9 @@ space free without overwriting it. So after the delete is committed,
   back into the file and empties it.
 - PostgreSQL: ``VACUUM FULL`` rewrites the purged tables and their indexes
   into new files (the old ones are deleted), then ``VACUUM`` records it in
-  the statistics. Both run outside any transaction. ``VACUUM FULL`` locks
+  the statistics. Both run outside any transaction. ``VACUUM FULL`` copies
+  the deleted rows along while any transaction begun before the delete may
+  still see them, so the purge first waits for such transactions to end. ``VACUUM FULL`` locks
   each table for as long as its rewrite takes (seconds for the answers of
   many campaigns); a purge is rare and run by an admin.
 
@@ -51,7 +53,7 @@ PURGED_TABLES = tuple(
     model.__table__.name
     for model in (Answer, LinkingCode, Response, Intake, SubmissionKey, Invitation, ResultCache)
 )
-#: How long to wait for readers before SQLite's write-ahead log can be emptied.
+#: How long to wait for readers (SQLite's write-ahead log; PostgreSQL's older snapshots and locks).
 CHECKPOINT_PATIENCE = 30.0
 
 
@@ -73,6 +75,9 @@ def purge_campaign(session: Session, campaign: Campaign) -> None:
     Responses still waiting in the intake go too. Once the deletion is
     committed, the space the rows took is cleaned (:func:`forget_deleted`).
     """
+    # the campaign's row first: a report being computed meanwhile stores its result under
+    # the same lock, after re-counting the responses (store/result_cache.cached)
+    session.execute(select(Campaign.id).where(Campaign.id == campaign.id).with_for_update())
     wave_ids = select(Wave.id).where(Wave.campaign_id == campaign.id)
     response_ids = select(Response.id).where(Response.wave_id.in_(wave_ids))
     session.execute(delete(Answer).where(Answer.response_id.in_(response_ids)))
@@ -94,8 +99,9 @@ def forget_deleted(engine: Engine, tables: Iterable[str]) -> None:
     """Clean the space of rows deleted (and committed) from ``tables``: see the module's text.
 
     Runs on a connection of its own, outside any transaction; raises
-    :class:`PurgeError` when SQLite's write-ahead log stays in use by a reader
-    for longer than :data:`CHECKPOINT_PATIENCE` seconds.
+    :class:`PurgeError` when a reader keeps the deleted rows in use for longer than
+    :data:`CHECKPOINT_PATIENCE` seconds: SQLite's write-ahead log, or on PostgreSQL an
+    older transaction's snapshot or a lock on the tables.
     """
     dialect = engine.dialect.name
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -105,9 +111,12 @@ def forget_deleted(engine: Engine, tables: Iterable[str]) -> None:
         elif dialect == "postgresql":
             quote = connection.dialect.identifier_preparer.quote
             names = ", ".join(quote(table) for table in tables)
-            # VACUUM FULL waits for every open transaction on the tables: wait a while,
-            # never for ever (a forgotten "idle in transaction" session would hang it).
-            connection.exec_driver_sql(f"SET lock_timeout = '{int(CHECKPOINT_PATIENCE)}s'")
+            # VACUUM FULL copies every row that a transaction begun before the delete may
+            # still see: wait for those transactions to end, and for every open one that
+            # uses the tables, never for ever (a forgotten "idle in transaction" session).
+            _wait_for_older_snapshots(connection)
+            patience_ms = max(1, round(CHECKPOINT_PATIENCE * 1000))
+            connection.exec_driver_sql(f"SET lock_timeout = {patience_ms}")
             try:
                 connection.exec_driver_sql(f"VACUUM (FULL) {names}")
             except OperationalError:
@@ -117,6 +126,35 @@ def forget_deleted(engine: Engine, tables: Iterable[str]) -> None:
                 ) from None
             connection.exec_driver_sql("RESET lock_timeout")
             connection.exec_driver_sql(f"VACUUM {names}")
+
+
+#: Other sessions of this database whose snapshot (or transaction id) is older than ``now()``:
+#: PostgreSQL keeps every row such a snapshot may see, deleted or not, through a VACUUM FULL.
+_OLDER_SNAPSHOTS = """
+SELECT count(*) FROM pg_stat_activity
+WHERE datname = current_database() AND pid <> pg_backend_pid()
+  AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)
+  AND xact_start < %(since)s
+"""
+
+
+def _wait_for_older_snapshots(connection) -> None:
+    """Wait until no other session of the database holds a transaction begun before now.
+
+    Raises :class:`PurgeError` after :data:`CHECKPOINT_PATIENCE` seconds. Sessions of
+    other database roles show no snapshot in ``pg_stat_activity`` unless the purging
+    role may see them (a superuser, or a member of ``pg_read_all_stats``).
+    """
+    since = connection.exec_driver_sql("SELECT now()").scalar_one()
+    deadline = time.monotonic() + CHECKPOINT_PATIENCE
+    while connection.exec_driver_sql(_OLDER_SNAPSHOTS, {"since": since}).scalar_one():
+        if time.monotonic() > deadline:
+            raise PurgeError(
+                "the responses are deleted, but their space could not be cleaned: another "
+                "connection kept a transaction open that still sees them. Run the purge again "
+                "when the app is quiet."
+            )
+        time.sleep(0.2)
 
 
 def _empty_wal(connection) -> None:

@@ -120,13 +120,20 @@ def cached(
     answers of closed waves (use :func:`wave_states` for those). The caller
     decides whether the result may be kept at all: only when it reads
     closed waves only. A result that another server stored first wins; an
-    exception from ``compute`` stores nothing.
+    exception from ``compute`` stores nothing, and neither does a computation during
+    which responses of the campaign were deleted (a purge): the caller gets its result,
+    but nothing made of purged answers is kept.
     """
     key = cache_key(name, inputs)
     content = stored(session, key)
     if content is not None:
         return content
+    before = _response_count(session, campaign.id)
     content = compute()
+    # Locks before the count, so that it sees any purge that committed during compute():
+    # PostgreSQL the campaign's row (a purge locks it first too: the same order, no
+    # deadlock), SQLite the database's write lock (the delete begins the write).
+    session.execute(select(Campaign.id).where(Campaign.id == campaign.id).with_for_update())
     session.execute(
         delete(ResultCache).where(
             ResultCache.campaign_id == campaign.id,
@@ -134,6 +141,10 @@ def cached(
             ResultCache.key != key,
         )
     )
+    if _response_count(session, campaign.id) < before:
+        # responses were deleted (purged) while this was computed: keep nothing made of them
+        session.rollback()
+        return content
     session.add(
         ResultCache(
             key=key, campaign_id=campaign.id, name=name, created_on=date.today(), content=content
@@ -144,6 +155,17 @@ def cached(
     except IntegrityError:  # another request stored the same result meanwhile
         session.rollback()
     return content
+
+
+def _response_count(session: Session, campaign_id: int) -> int:
+    """The campaign's responses in every wave (open waves only ever gain some)."""
+    waves = select(Wave.id).where(Wave.campaign_id == campaign_id)
+    return int(
+        session.scalar(
+            select(func.count()).select_from(Response).where(Response.wave_id.in_(waves))
+        )
+        or 0
+    )
 
 
 def stored(session: Session, key: str) -> bytes | None:

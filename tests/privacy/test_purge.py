@@ -235,3 +235,80 @@ def test_postgresql_purge_leaves_no_canary_in_the_pages_or_a_new_backup(tmp_path
             for table in PURGED_TABLES:
                 found = _found(planted.canaries, _raw_pages(connection, raw, table))
                 assert found == [], f"the pages of {table} still hold purged data"
+
+
+@pytest.mark.postgres
+def test_postgresql_purge_waits_for_an_older_snapshot_and_says_so_when_it_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A transaction begun before the purge still sees the rows: VACUUM FULL would copy them.
+
+    The purge waits for it; when it stays open past the patience, the purge fails with a
+    message (and the audit trail still records the deletion). Run again once it has ended,
+    the purge leaves nothing in the pages. On the old code the first purge reported success
+    and the raw pages kept the answers the open transaction could see.
+    """
+    from survey_app.store import purge
+    from survey_app.store.models import AuditEntry
+
+    app = make_app(tmp_path, DATABASE_URL=postgres_url())
+    planted = _plant(app)
+    monkeypatch.setattr(purge, "CHECKPOINT_PATIENCE", 0.5)
+    engine = get_engine(app)
+    reader = engine.connect().execution_options(isolation_level="REPEATABLE READ")
+    try:
+        reader.execute(text("SELECT count(*) FROM answer")).scalar_one()  # the snapshot is taken
+        result = app.test_cli_runner().invoke(
+            args=["purge", "--campaign", str(planted.campaign_id), "--yes"]
+        )
+        assert result.exit_code != 0, result.output
+        assert "still sees them" in result.output, result.output
+        # the reader's snapshot still holds the answers: that is what the purge waited for
+        seen = reader.execute(
+            text("SELECT count(*) FROM answer WHERE text LIKE 'CANARY-%'")
+        ).scalar_one()
+        assert seen > 0
+    finally:
+        reader.close()
+    with app.app_context():
+        sessions = app.extensions["klimaatpeil.sessionmaker"]
+        with sessions() as session:
+            trail = session.query(AuditEntry).filter(AuditEntry.action == "purge").all()
+            assert len(trail) == 1, "the deletion happened: the audit trail must say so"
+    _purge(planted)  # again, once the reader has gone: nothing left to delete, space cleaned
+    raw = _pageinspect(app)
+    dump = _dump_text(_backup(app, tmp_path / "after.dump"))
+    assert _found(planted.canaries, dump) == []
+    if raw:
+        with engine.connect() as connection:
+            for table in PURGED_TABLES:
+                found = _found(planted.canaries, _raw_pages(connection, raw, table))
+                assert found == [], f"the pages of {table} still hold purged data"
+
+
+@pytest.mark.postgres
+def test_postgresql_purge_gives_up_on_a_lock_after_its_patience(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """An idle transaction holding a lock on a purged table: the purge fails after its patience.
+
+    A patience under a second once became ``lock_timeout = '0s'``, which is no timeout at all:
+    the purge hung for as long as the lock was held.
+    """
+    from survey_app.store import purge
+
+    app = make_app(tmp_path, DATABASE_URL=postgres_url())
+    planted = _plant(app)
+    monkeypatch.setattr(purge, "CHECKPOINT_PATIENCE", 0.5)
+    engine = get_engine(app)
+    locker = engine.connect()
+    try:
+        # READ COMMITTED between statements: no snapshot, but the table lock stays
+        locker.execute(text("LOCK TABLE answer IN ACCESS SHARE MODE"))
+        result = app.test_cli_runner().invoke(
+            args=["purge", "--campaign", str(planted.campaign_id), "--yes"]
+        )
+        assert result.exit_code != 0, result.output
+        assert "kept the tables in use" in result.output, result.output
+    finally:
+        locker.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import date
 
 import pytest
@@ -162,6 +164,64 @@ def test_purging_a_campaign_deletes_its_kept_results(
     purge_campaign(db_session, db_session.get(Campaign, demo_campaign.id))
     assert _rows(db_session) == 0
     assert db_session.scalar(select(func.count()).select_from(Job)) == 0
+
+
+def test_a_purge_during_the_computation_keeps_nothing(app, demo_campaign, db_session, monkeypatch):
+    """A report computed while its answers are purged: the requester gets it, nothing is kept.
+
+    Before, the result was stored after the purge had deleted the answers and the kept
+    results: a report made of purged answers stayed in the database.
+    """
+    from survey_app.store import purge
+
+    monkeypatch.setattr(purge, "forget_deleted", lambda *_: None)  # the rows are the point here
+
+    def purged_meanwhile() -> bytes:
+        with Session(get_engine(app)) as other:
+            purge_campaign(other, other.get(Campaign, demo_campaign.id))
+        return b"made of purged answers"
+
+    content = cached(db_session, demo_campaign, "report:x", {"a": 1}, purged_meanwhile)
+    assert content == b"made of purged answers"
+    assert _rows(db_session) == 0
+
+
+def test_a_result_stored_while_a_purge_runs_waits_for_it_and_keeps_nothing(
+    app, demo_campaign, monkeypatch
+):
+    """The store waits for a purge in progress (the campaign's row, or SQLite's write lock).
+
+    The purge is held open after its deletes; meanwhile a computation that counted the
+    responses before they went tries to store its result. It must wait for the purge to
+    commit and then see that the responses are gone.
+    """
+    from survey_app.store import purge
+
+    monkeypatch.setattr(purge, "forget_deleted", lambda *_: None)
+    stored_or_not: list[bytes] = []
+    storer = threading.Thread(
+        target=lambda: stored_or_not.append(_cache_in_own_session(app, demo_campaign.id))
+    )
+    real_forget = purge.forget
+
+    def forget_then_let_a_store_try(session, campaign):
+        real_forget(session, campaign)
+        storer.start()
+        time.sleep(1.0)  # the purge's transaction stays open while the store tries
+
+    monkeypatch.setattr(purge, "forget", forget_then_let_a_store_try)
+    with Session(get_engine(app)) as session:
+        purge_campaign(session, session.get(Campaign, demo_campaign.id))
+    storer.join(timeout=60)
+    assert stored_or_not == [b"computed"]
+    with Session(get_engine(app)) as session:
+        assert _rows(session) == 0
+
+
+def _cache_in_own_session(app, campaign_id: int) -> bytes:
+    with Session(get_engine(app)) as session:
+        campaign = session.get(Campaign, campaign_id)
+        return cached(session, campaign, "report:x", {"a": 1}, lambda: b"computed")
 
 
 def test_a_failed_computation_keeps_nothing(app, demo_campaign, db_session):
