@@ -152,6 +152,25 @@ def axe_violations(page) -> list[str]:
     return lines
 
 
+#: True once every chart the page embeds (dashboard.js: ``script[data-chart-for]``) has drawn.
+_CHARTS_DRAWN = """() => Array.from(document.querySelectorAll("script[data-chart-for]")).every(
+    (spec) => {
+        const target = document.getElementById(spec.dataset.chartFor);
+        return target === null || target.querySelector("svg") !== null;
+    })"""
+
+
+def settled(page) -> None:
+    """Wait until ``page`` has loaded and its Vega charts have drawn.
+
+    Instead of Playwright's ``networkidle``, which waits half a second after the last
+    request on every page (two minutes of CI's time over the page checks). A chart that
+    fails to draw makes this time out, and the test fail.
+    """
+    page.wait_for_load_state("load")
+    page.wait_for_function(_CHARTS_DRAWN)
+
+
 def check_page(watched: Watched, name: str, status: int = 200) -> None:
     """The checks every visited page passes: axe clean, nothing external, no console error.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import check_page, log_in
+from tests.browser.conftest import check_page, log_in, settled
 from tests.browser.pages import PAGES
 
 
@@ -29,7 +29,7 @@ def test_every_page_is_accessible(browser, demo_server, viewport):
             log_in(page, server.url, *data.accounts[role])
         for entry in (p for p in PAGES if p.role == role):
             response = page.goto(server.url + entry.path(data))
-            page.wait_for_load_state("networkidle")
+            settled(page)
             assert response.status == entry.status, entry.name
             assert entry.expect in page.content(), entry.name
             check_page(watched, f"{entry.name}-{viewport[0]}", entry.status)

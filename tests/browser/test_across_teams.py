@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import Watched, check_page, log_in
+from tests.browser.conftest import Watched, check_page, log_in, settled
 
 VIEWPORTS = [(1280, 900), (360, 740)]
 
@@ -43,7 +43,7 @@ def _visit(browser, server, account, path: str, viewport, name: str) -> str:
     )
     log_in(page, server.url, *account)
     response = page.goto(server.url + path)
-    page.wait_for_load_state("networkidle")
+    settled(page)
     assert response.status == 200, name
     check_page(watched, name)
     content = page.content()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, axe_violations, log_in
+from tests.browser.conftest import ARTIFACTS, axe_violations, log_in, settled
 
 
 @pytest.mark.parametrize("width", [360, 1280])
@@ -20,7 +20,7 @@ def test_tiles_fit_the_screen_and_pass_axe(browser, demo_server, language, width
     try:
         log_in(page, server.url, *data.accounts["viewer"])
         page.goto(f"{server.url}/dashboard/{data.organisation_slug}?lang={language}")
-        page.wait_for_load_state("networkidle")
+        settled(page)
         tiles = page.locator("section.tiles")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         tiles.screenshot(path=str(ARTIFACTS / f"dashboard-tiles-{language}-{width}.png"))
@@ -67,7 +67,7 @@ def test_the_waiting_tile_fits_too(browser, demo_server, width):
     try:
         log_in(page, server.url, *data.accounts["viewer"])
         page.goto(f"{server.url}/dashboard/{data.organisation_slug}?lang=fr")
-        page.wait_for_load_state("networkidle")
+        settled(page)
         tiles = page.locator("section.tiles")
         tiles.screenshot(path=str(ARTIFACTS / f"dashboard-tiles-waiting-fr-{width}.png"))
         assert "dès que la mesure de suivi sera clôturée" in tiles.inner_text()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import analysis.meters
-from tests.browser.conftest import ARTIFACTS, Watched, check_page, log_in
+from tests.browser.conftest import ARTIFACTS, Watched, check_page, log_in, settled
 
 DATA = Path(analysis.meters.__file__).parent / "data"
 BAD = (
@@ -98,7 +98,8 @@ def test_the_coach_uploads_meters_and_the_report_shows_measured_savings(
         url = f"{server.url}/coach/campaigns/{data.campaign_id}/report/impact.html?lang={language}"
         report = context.request.get(url, timeout=180_000)
         assert report.ok
-        page.set_content(report.text(), wait_until="networkidle")
+        page.set_content(report.text(), wait_until="load")
+        settled(page)
         measured = page.locator("section.measured")
         assert measured.get_by_role("heading", name=heading).is_visible()
         assert measured.inner_text().count(fit) == 3

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, log_in
+from tests.browser.conftest import ARTIFACTS, log_in, settled
 from tests.browser.pages import PAGES
 
 WIDTH = 360
@@ -104,7 +104,7 @@ def test_no_page_is_wider_than_a_phone(browser, demo_server, role):
                     continue
                 path = path.replace("lang=nl", f"lang={language}")
             response = page.goto(server.url + path)
-            page.wait_for_load_state("networkidle")  # Vega charts have drawn
+            settled(page)  # Vega charts have drawn
             assert response.status == entry.status, entry.name
             if language == "nl":  # the page as listed, in whatever language it names
                 assert entry.expect in page.content(), entry.name
@@ -132,7 +132,8 @@ def test_html_reports_fit_a_phone(browser, demo_server, kind):
     response = context.request.get(url, timeout=180_000)
     assert response.status == 200
     assert response.headers["content-type"].startswith("text/html")
-    page.set_content(response.text(), wait_until="networkidle")
+    page.set_content(response.text(), wait_until="load")
+    settled(page)
     assert "<table" in page.content()  # the report itself, not an error page
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"report-{kind}-{WIDTH}.png"), full_page=True)
@@ -166,7 +167,7 @@ def test_main_pages_fit_phone_and_desktop_in_each_language(browser, demo_server,
         log_in(page, server.url, *data.accounts["coach"])
         for name, path in LOOKED_AT.items():
             page.goto(f"{server.url}{path(data)}?lang={language}")
-            page.wait_for_load_state("networkidle")
+            settled(page)
             assert page.locator("html").get_attribute("lang") == language
             ARTIFACTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(
@@ -181,7 +182,8 @@ def test_main_pages_fit_phone_and_desktop_in_each_language(browser, demo_server,
                 assert all(column > 500 for _, column in sizes) == (width > 500), (width, sizes)
         url = f"{server.url}/coach/campaigns/{data.campaign_id}/report/impact.html?lang={language}"
         report = context.request.get(url, timeout=180_000)
-        page.set_content(report.text(), wait_until="networkidle")
+        page.set_content(report.text(), wait_until="load")
+        settled(page)
         assert page.locator("html").get_attribute("lang") == language
         page.screenshot(
             path=str(ARTIFACTS / f"look-report-impact-{language}-{width}.png"), full_page=True

@@ -7,7 +7,7 @@ them. On a phone their tables scroll on their own; each must then be reachable b
 
 from __future__ import annotations
 
-from tests.browser.conftest import Watched, check_page, log_in
+from tests.browser.conftest import Watched, check_page, log_in, settled
 
 
 def test_both_reports_are_accessible_on_a_phone(browser, demo_server):
@@ -26,7 +26,8 @@ def test_both_reports_are_accessible_on_a_phone(browser, demo_server):
             url = f"{server.url}/coach/campaigns/{data.campaign_id}/report/{kind}.html"
             report = context.request.get(f"{url}?lang={language}", timeout=180_000)
             assert report.ok, (kind, language, report.status)
-            page.set_content(report.text(), wait_until="networkidle")
+            page.set_content(report.text(), wait_until="load")
+            settled(page)
             assert page.locator("table").count() >= 2
             check_page(watched, f"report-{kind}-{language}-{width}")
             assert page.evaluate("document.documentElement.scrollWidth") <= width
