@@ -176,7 +176,8 @@ def purge_command(campaign_id: int | None, expired: bool, yes: bool) -> None:
     """
     from survey_app.store import audit
     from survey_app.store.campaigns import expired_campaigns
-    from survey_app.store.purge import PurgeError, purge_campaign, response_count
+    from survey_app.store.purge import PurgeError, purge_campaign
+    from survey_app.store.result_cache import response_count
 
     session = get_session()
     try:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -59,14 +59,6 @@ CHECKPOINT_PATIENCE = 30.0
 
 class PurgeError(RuntimeError):
     """The rows are deleted, but their space could not be cleaned; the message says why."""
-
-
-def response_count(session: Session, campaign: Campaign) -> int:
-    """The campaign's responses: published, and still waiting in the intake."""
-    wave_ids = select(Wave.id).where(Wave.campaign_id == campaign.id)
-    return sum(int(session.scalar(
-        select(func.count()).select_from(model).where(model.wave_id.in_(wave_ids))
-    ) or 0) for model in (Response, Intake))  # fmt: skip
 
 
 def purge_campaign(session: Session, campaign: Campaign) -> None:

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from survey_app.store import jobs
-from survey_app.store.models import Campaign, Response, ResultCache, Wave
+from survey_app.store.models import Campaign, Intake, Response, ResultCache, Wave
 
 #: The packages a cached result is computed with: a change in any file of theirs changes
 #: every key. Found where Python imports them from, so a renamed or new file counts too.
@@ -128,7 +128,7 @@ def cached(
     content = stored(session, key)
     if content is not None:
         return content
-    before = _response_count(session, campaign.id)
+    before = response_count(session, campaign)
     content = compute()
     # Locks before the count, so that it sees any purge that committed during compute():
     # PostgreSQL the campaign's row (a purge locks it first too: the same order, no
@@ -141,7 +141,7 @@ def cached(
             ResultCache.key != key,
         )
     )
-    if _response_count(session, campaign.id) < before:
+    if response_count(session, campaign) < before:
         # responses were deleted (purged) while this was computed: keep nothing made of them
         session.rollback()
         return content
@@ -157,15 +157,16 @@ def cached(
     return content
 
 
-def _response_count(session: Session, campaign_id: int) -> int:
-    """The campaign's responses in every wave (open waves only ever gain some)."""
-    waves = select(Wave.id).where(Wave.campaign_id == campaign_id)
-    return int(
-        session.scalar(
-            select(func.count()).select_from(Response).where(Response.wave_id.in_(waves))
-        )
-        or 0
-    )
+def response_count(session: Session, campaign: Campaign) -> int:
+    """The campaign's responses: published, and still waiting in the intake.
+
+    Publishing moves a response from the intake to ``response`` and new ones only add, so
+    the count goes down only when responses are deleted (a purge).
+    """
+    wave_ids = select(Wave.id).where(Wave.campaign_id == campaign.id)
+    return sum(int(session.scalar(
+        select(func.count()).select_from(model).where(model.wave_id.in_(wave_ids))
+    ) or 0) for model in (Response, Intake))  # fmt: skip
 
 
 def stored(session: Session, key: str) -> bytes | None:

@@ -204,6 +204,13 @@ def _pageinspect(app: Flask) -> str | None:
     return f"{schema}.get_raw_page"
 
 
+def _assert_no_canary_in_pages(connection, raw, canaries) -> None:
+    """No purged table's raw PostgreSQL pages (``pageinspect``) hold any of ``canaries``."""
+    for table in PURGED_TABLES:
+        found = _found(canaries, _raw_pages(connection, raw, table))
+        assert found == [], f"the pages of {table} still hold purged data"
+
+
 @pytest.mark.postgres
 def test_postgresql_purge_leaves_no_canary_in_the_pages_or_a_new_backup(tmp_path: Path):
     require(shutil.which("pg_dump") is not None, "pg_dump is not installed")
@@ -232,9 +239,7 @@ def test_postgresql_purge_leaves_no_canary_in_the_pages_or_a_new_backup(tmp_path
             PURGED_TABLES, True
         )
         if raw:
-            for table in PURGED_TABLES:
-                found = _found(planted.canaries, _raw_pages(connection, raw, table))
-                assert found == [], f"the pages of {table} still hold purged data"
+            _assert_no_canary_in_pages(connection, raw, planted.canaries)
 
 
 @pytest.mark.postgres
@@ -281,9 +286,7 @@ def test_postgresql_purge_waits_for_an_older_snapshot_and_says_so_when_it_stays(
     assert _found(planted.canaries, dump) == []
     if raw:
         with engine.connect() as connection:
-            for table in PURGED_TABLES:
-                found = _found(planted.canaries, _raw_pages(connection, raw, table))
-                assert found == [], f"the pages of {table} still hold purged data"
+            _assert_no_canary_in_pages(connection, raw, planted.canaries)
 
 
 @pytest.mark.postgres
