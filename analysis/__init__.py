@@ -70,6 +70,7 @@ _HOMES = {
     "Verdict": "analysis.verdicts",
     "analyse": "analysis.pipeline",
     "campaign_changes": "analysis.pooling",
+    "compare_with_pooled": "analysis.pooling",
     "choose_waves": "analysis.data",
     "compare_items": "analysis.compare",
     "compare_themes": "analysis.compare",

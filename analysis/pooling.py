@@ -263,6 +263,58 @@ def pool_changes(changes: pd.DataFrame, *, min_k: int = 2) -> pd.DataFrame:
     return table
 
 
+def compare_with_pooled(
+    own: float, own_se: float, pooled: float, ci_low: float, ci_high: float, k: int
+) -> dict[str, float]:
+    """One team's change minus the pooled change of ``k`` other teams, with its 95 % interval.
+
+    The team is not among the ``k`` it is compared with, so the two estimates
+    are independent and their difference has the standard error
+    √(own_se² + se²), where ``se`` is the pooled change's Knapp–Hartung
+    standard error, read back from its interval (pooled ± t_{k−1} se, as
+    :func:`pool` builds it). The interval uses t on k − 1 degrees of freedom,
+    the pooled interval's own: fewer than the team's, so it is if anything too
+    wide. The team differs clearly from the others only when this interval
+    leaves out zero; its point estimate outside the others' interval is not
+    enough, since its own uncertainty counts too.
+
+    Parameters
+    ----------
+    own, own_se : float
+        The team's change and its standard error (:func:`campaign_changes`).
+    pooled, ci_low, ci_high : float
+        The other teams' pooled change and its 95 % interval (:func:`pool_changes`).
+    k : int
+        How many other teams were pooled (at least 2).
+
+    Returns
+    -------
+    dict
+        ``difference`` (own − pooled), ``se``, ``ci_low``, ``ci_high``;
+        NaN where a standard error is missing.
+
+    Examples
+    --------
+    >>> result = compare_with_pooled(0.71, 0.09, 0.08, -0.01, 0.17, 11)
+    >>> {key: round(value, 3) for key, value in result.items()}
+    {'difference': 0.63, 'se': 0.099, 'ci_low': 0.41, 'ci_high': 0.85}
+    >>> round(compare_with_pooled(-0.06, 0.09, 0.15, 0.04, 0.25, 11)["ci_high"], 3)
+    0.016
+    """
+    if k < 2:
+        raise ValueError(f"a pooled change needs at least 2 teams, got {k}")
+    quantile = float(stats.t.ppf(0.5 + POOLED_CONFIDENCE / 2, k - 1))
+    pooled_se = (ci_high - ci_low) / (2 * quantile)
+    se = float(np.hypot(own_se, pooled_se))
+    difference = float(own - pooled)
+    return {
+        "difference": difference,
+        "se": se,
+        "ci_low": difference - quantile * se,
+        "ci_high": difference + quantile * se,
+    }
+
+
 def percentile_among(value: float, others: Iterable[float]) -> float:
     """Where ``value`` stands among ``others``, as a percentile (0–100).
 

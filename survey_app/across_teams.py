@@ -33,6 +33,7 @@ import pandas as pd
 from analysis.action_contrasts import action_contrasts
 from analysis.pooling import (
     MIN_TEAMS_SHOWN,
+    compare_with_pooled,
     percentile_among,
     pool_changes,
 )
@@ -233,6 +234,14 @@ def municipality_comparison(session: Session, campaign: Campaign) -> AcrossTeams
             if not mine.empty and len(theirs) >= MIN_TEAMS_SHOWN
             else float("nan")
         )
+        contrast = compare_with_pooled(
+            float(own.loc[theme, "difference"]),
+            float(own.loc[theme, "se"]),
+            float(row["pooled"]),
+            float(row["ci_low"]),
+            float(row["ci_high"]),
+            int(row["k"]),
+        )
         rows.append(
             {
                 "theme": theme,
@@ -242,6 +251,8 @@ def municipality_comparison(session: Session, campaign: Campaign) -> AcrossTeams
                     key: float(row[key])
                     for key in ("pooled", "ci_low", "ci_high", "pi_low", "pi_high")
                 },
+                "contrast_low": contrast["ci_low"],
+                "contrast_high": contrast["ci_high"],
                 "percentile": percentile,
             }
         )

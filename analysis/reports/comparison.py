@@ -25,7 +25,9 @@ class AcrossTeams:
 
     ``themes`` has per theme ``theme``, ``difference`` (the team's own
     change), ``k`` (other teams pooled), ``pooled``, ``ci_low``, ``ci_high``
-    (their pooled change and its 95 % interval) and ``percentile`` (the
+    (their pooled change and its 95 % interval), ``contrast_low``,
+    ``contrast_high`` (the 95 % interval of the team's change minus theirs,
+    :func:`analysis.pooling.compare_with_pooled`) and ``percentile`` (the
     team's baseline level among theirs, 0–100); ``None`` when fewer than
     ``minimum`` other teams could be pooled.
     """
@@ -34,14 +36,19 @@ class AcrossTeams:
     minimum: int = MIN_TEAMS_SHOWN
 
 
-def _direction(own: float, low: float, high: float, language: str) -> str:
-    """How the team's change stands to the others' interval, in words."""
+def _direction(low: float, high: float, language: str) -> str:
+    """How the team's change stands to the others', in words, from the interval of the gap.
+
+    "Better" or "weaker" only when the 95 % interval of own − pooled leaves
+    out zero; otherwise no difference is claimed either way (nor sameness,
+    which would need an equivalence test).
+    """
     _ = translator(language)
-    if own > high:
-        return _("a better change than the other teams")
-    if own < low:
-        return _("a weaker change than the other teams")
-    return _("a change like the other teams'")
+    if low > 0:
+        return _("a clearly better change than the other teams")
+    if high < 0:
+        return _("a clearly weaker change than the other teams")
+    return _("no clear difference from the other teams")
 
 
 def _start(percentile: float | None, language: str) -> str:
@@ -69,10 +76,11 @@ def comparison_section(
     Examples
     --------
     >>> themes = pd.DataFrame({"theme": ["waste"], "difference": [0.4], "k": [6],
-    ...     "pooled": [0.2], "ci_low": [0.1], "ci_high": [0.3], "percentile": [25.0]})
+    ...     "pooled": [0.2], "ci_low": [0.1], "ci_high": [0.3],
+    ...     "contrast_low": [0.05], "contrast_high": [0.35], "percentile": [25.0]})
     >>> section = comparison_section(AcrossTeams(themes), {"waste": "Waste"}, "en")
     >>> print(section["rows"][0]["sentence"])  # doctest: +NORMALIZE_WHITESPACE
-    Waste: +0.40 here, a better change than the other teams
+    Waste: +0.40 here, a clearly better change than the other teams
     (+0.20, 95% interval +0.10 to +0.30, 6 teams).
     >>> comparison_section(AcrossTeams(None), {}, "en")["absent"][:40]
     'The comparison with other climate teams '
@@ -98,7 +106,7 @@ def comparison_section(
             "{theme}: {own} here, {direction} ({pooled}, 95% interval {low} to {high}, {k} teams).",
             theme=label,
             own=own,
-            direction=_direction(row["difference"], row["ci_low"], row["ci_high"], language),
+            direction=_direction(row["contrast_low"], row["contrast_high"], language),
             pooled=number(row["pooled"], language, 2, signed=True),
             low=number(row["ci_low"], language, 2, signed=True),
             high=number(row["ci_high"], language, 2, signed=True),

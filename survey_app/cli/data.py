@@ -260,7 +260,14 @@ def report_command(
                 from survey_app.campaign_data import report_input
                 from survey_app.store.db import get_session
 
-                data = report_input(get_session(), find_campaign(campaign_id))
+                session = get_session()
+                campaign = find_campaign(campaign_id)
+                data = report_input(session, campaign)
+                if kind == "impact":
+                    # the same report as the coach's: beside the other teams where 5 can be pooled
+                    from survey_app.across_teams import municipality_comparison
+
+                    data.across_teams = municipality_comparison(session, campaign)
             else:
                 questionnaire = load_questionnaire(questionnaire_name)
                 data = ReportInput(read_responses(responses, questionnaire), questionnaire)

@@ -73,19 +73,26 @@ def test_a_group_of_one_team_is_not_pooled():
     assert table.loc["with", "k"] == 1 and pd.isna(table.loc["with", "pooled"])
 
 
-def test_comparison_words_follow_the_sign_and_say_why_it_is_absent():
+def test_comparison_words_follow_the_interval_of_the_gap_and_say_why_it_is_absent():
+    """ "Better" or "weaker" only when the interval of own − pooled leaves out zero.
+
+    Energy: the team's own −0,20 lies below the others' interval, but its own
+    uncertainty makes the gap's interval hold zero: no difference is claimed.
+    """
     themes = pd.DataFrame(
-        {"theme": ["waste", "mobility"], "difference": [-0.2, 0.1], "k": [6, 6],
-         "pooled": [0.1, 0.1], "ci_low": [0.0, 0.0], "ci_high": [0.2, 0.2],
-         "percentile": [0.0, 50.0]}
+        {"theme": ["waste", "energy_water", "mobility"], "difference": [-0.2, -0.2, 0.5],
+         "k": [6, 6, 6], "pooled": [0.1, 0.1, 0.1], "ci_low": [0.0, 0.0, 0.0],
+         "ci_high": [0.2, 0.2, 0.2], "contrast_low": [-0.5, -0.6, 0.1],
+         "contrast_high": [-0.1, 0.02, 0.7], "percentile": [0.0, 20.0, 50.0]}
     )  # fmt: skip
-    section = comparison_section(
-        AcrossTeams(themes), {"waste": "Afval", "mobility": "Mobiliteit"}, "nl"
-    )
-    waste, mobility = section["rows"]
-    assert "zwakkere verandering" in waste["sentence"] and "−0,20" in waste["sentence"]
+    labels = {"waste": "Afval", "energy_water": "Energie", "mobility": "Mobiliteit"}
+    waste, energy, mobility = comparison_section(AcrossTeams(themes), labels, "nl")["rows"]
+    assert "duidelijk zwakkere verandering" in waste["sentence"] and "−0,20" in waste["sentence"]
     assert "lagere score dan elk ander team" in waste["start"]
-    assert "zoals bij de andere teams" in mobility["sentence"] and "50%" in mobility["start"]
+    assert "geen duidelijk verschil met de andere teams" in energy["sentence"]
+    assert "duidelijk betere verandering" in mobility["sentence"] and "50%" in mobility["start"]
+    french = comparison_section(AcrossTeams(themes), labels, "fr")["rows"]
+    assert "pas de différence nette" in french[1]["sentence"]
     absent = comparison_section(AcrossTeams(None), {}, "fr")
     assert absent["rows"] == [] and "au moins 5 équipes" in absent["absent"]
     assert comparison_section(None, {}, "nl") is None

@@ -27,6 +27,7 @@ from analysis.pooling import (
     MIN_TEAMS_SHOWN,
     POOLED_COLUMNS,
     campaign_changes,
+    compare_with_pooled,
     percentile_among,
     pool,
     pool_changes,
@@ -261,3 +262,43 @@ def test_public_api() -> None:
     assert kp.pool_changes is pool_changes
     assert kp.campaign_changes is campaign_changes
     assert kp.percentile_among is percentile_among
+    assert kp.compare_with_pooled is compare_with_pooled
+
+
+def test_the_gap_to_the_pooled_change_counts_both_uncertainties() -> None:
+    """own − pooled has the SE √(own² + pooled²), the pooled SE being pool()'s own (HK)."""
+    effects, errors = [0.1, 0.3, 0.5, 0.2, 0.25, 0.0], [0.1, 0.14, 0.12, 0.1, 0.09, 0.11]
+    others = pool(effects, errors)
+    gap = compare_with_pooled(
+        0.6, 0.15, others["pooled"], others["ci_low"], others["ci_high"], others["k"]
+    )
+    assert gap["difference"] == pytest.approx(0.6 - others["pooled"], abs=1e-12)
+    assert gap["se"] == pytest.approx(np.hypot(0.15, others["se"]), rel=1e-12)
+    half = stats.t.ppf(0.975, others["k"] - 1) * gap["se"]
+    assert gap["ci_low"] == pytest.approx(gap["difference"] - half, abs=1e-12)
+    assert gap["ci_high"] == pytest.approx(gap["difference"] + half, abs=1e-12)
+    with pytest.raises(ValueError):
+        compare_with_pooled(0.6, 0.15, 0.2, 0.1, 0.3, 1)
+
+
+def test_a_team_like_the_others_is_rarely_called_better_or_weaker() -> None:
+    """A team whose true change is the others' mean: "clearly" different in at most ~5 % of runs.
+
+    The point estimate alone outside the others' interval (the rule this replaced)
+    calls such a team better or weaker in about half of the runs.
+    """
+    rng = np.random.default_rng(24)
+    runs, k, mu, tau = 1000, 8, 0.2, 0.05
+    se = rng.uniform(0.06, 0.15, size=k)
+    claimed = by_point = 0
+    for _ in range(runs):
+        estimates = rng.normal(rng.normal(mu, tau, size=k), se)
+        others = pool(estimates, se)
+        own = rng.normal(mu, 0.12)
+        gap = compare_with_pooled(
+            own, 0.12, others["pooled"], others["ci_low"], others["ci_high"], k
+        )
+        claimed += not gap["ci_low"] <= 0 <= gap["ci_high"]
+        by_point += not others["ci_low"] <= own <= others["ci_high"]
+    assert claimed / runs <= 0.07, claimed / runs
+    assert by_point / runs >= 0.3, by_point / runs

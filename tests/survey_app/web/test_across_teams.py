@@ -7,6 +7,7 @@ coach sees other coaches' teams only by letter, among at least five of them.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from html import unescape
 
@@ -15,7 +16,7 @@ import pandas as pd
 import pytest
 
 import questionnaires
-from analysis.pooling import MIN_TEAMS_SHOWN, pool_changes
+from analysis.pooling import MIN_TEAMS_SHOWN, compare_with_pooled, pool_changes
 from analysis.synthetic import synthetic_responses
 from survey_app.across_teams import (
     coach_overview,
@@ -176,14 +177,30 @@ def test_viewer_sees_the_comparison_but_no_other_team(client, auth, teams, db_se
         "ci_high",
         "pi_low",
         "pi_high",
+        "contrast_low",
+        "contrast_high",
         "percentile",
     }
     changes = across_teams_changes(db_session)
     theirs = changes[changes["campaign_id"] != own.id]
+    mine = changes[changes["campaign_id"] == own.id].set_index("theme")
     expected = pool_changes(theirs).set_index("theme")
     for row in comparison.itertuples():
         assert row.k == len(others)
         assert row.pooled == pytest.approx(expected.loc[row.theme, "pooled"], abs=1e-12)
+        # the gap counts the team's own uncertainty beside the pooled one
+        pooled = expected.loc[row.theme]
+        gap = compare_with_pooled(
+            mine.loc[row.theme, "difference"],
+            mine.loc[row.theme, "se"],
+            pooled["pooled"],
+            pooled["ci_low"],
+            pooled["ci_high"],
+            int(pooled["k"]),
+        )
+        assert (row.contrast_low, row.contrast_high) == pytest.approx(
+            (gap["ci_low"], gap["ci_high"]), abs=1e-12
+        )
     # a viewer reaches neither the coach's page nor another municipality's dashboard
     assert client.get("/coach/across-teams").status_code == 403
     assert client.get(f"/dashboard/{others[0].organisation.slug}").status_code == 404
@@ -199,6 +216,33 @@ def test_impact_report_compares_without_naming(client, auth, teams):
     assert "Gemeente Eigendorp" in html
     for name in other_names(others):
         assert name not in html
+
+
+def test_the_command_lines_impact_report_compares_as_the_coachs_does(
+    client, auth, runner, teams, tmp_path
+):
+    """`klimaatpeil report --campaign` writes the comparison the coach's report holds."""
+    own, others, password, _ = teams
+    auth.login("coach@eigendorp.be", password)
+    page = client.get(f"/coach/campaigns/{own.id}/report/impact.html?lang=fr").get_data(
+        as_text=True
+    )
+    out = tmp_path / "impact.html"
+    result = runner.invoke(
+        args=["report", "--kind", "impact", "--campaign", str(own.id), "--out", str(out),
+              "--lang", "fr"]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    written = out.read_text(encoding="utf-8")
+
+    def comparison(html: str) -> list[str]:
+        section = re.search(r'<section class="across-teams">.*?</section>', html, re.S)
+        assert section, "no comparison section"
+        return re.findall(r"<li>(.*?)</li>", section.group(0), re.S)
+
+    assert len(comparison(written)) == 5 and comparison(written) == comparison(page)
+    for name in other_names(others):
+        assert name not in written
 
 
 def test_with_fewer_than_five_other_teams_the_comparison_is_absent(client, auth, db_session, teams):
