@@ -163,7 +163,7 @@ def interval(
 
 
 def percent(value: float, language: str, digits: int = 1) -> str:
-    """A share (0–1) as a percentage: ``42,5%``, ``42,5 %`` in French.
+    """A share (0–1) as a percentage: ``42,5%``, ``42,5 %`` in French (narrow no-break space).
 
     ``digits`` is the most decimals shown (0 for a whole percentage, as a
     report's first page reads).
@@ -171,12 +171,13 @@ def percent(value: float, language: str, digits: int = 1) -> str:
     Examples
     --------
     >>> percent(0.425, "nl"), percent(0.425, "fr"), percent(-0.0001, "en")
-    ('42,5%', '42,5 %', '0%')
+    ('42,5%', '42,5\u202f%', '0%')
     >>> percent(0.676, "nl", 0), percent(0.676, "fr", 0)
-    ('68%', '68 %')
+    ('68%', '68\u202f%')
     """
     text = number(value * 100, language, digits, trim=True)
-    return f"{text} %" if language == "fr" else f"{text}%"
+    # French: a narrow no-break space, so that "%" never starts a line of its own
+    return f"{text}\u202f%" if language == "fr" else f"{text}%"
 
 
 #: The answers of each scale kind, by code (1 to 5), as they read inside a sentence.

@@ -1,5 +1,12 @@
 """Diagnosis and impact reports, as self-contained HTML and as PDF."""
 
-from analysis.reports.build import KINDS, ReportInput, build_report, html_to_pdf, write_report
+from analysis.reports.build import (
+    KINDS,
+    ReportInput,
+    build_report,
+    html_to_pdf,
+    pdf_and_pages,
+    write_report,
+)
 
-__all__ = ["KINDS", "ReportInput", "build_report", "html_to_pdf", "write_report"]
+__all__ = ["KINDS", "ReportInput", "build_report", "html_to_pdf", "pdf_and_pages", "write_report"]

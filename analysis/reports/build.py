@@ -25,7 +25,7 @@ from analysis.i18n import N_, check_language, translator
 from analysis.meters import MeterInput
 from analysis.pipeline import analyse, software_versions
 from analysis.reports import comparison, composition, headline, sections, tidy
-from analysis.reports.measured import measured_headline, measured_section
+from analysis.reports.measured import headline_of, measured_headline, measured_section
 from analysis.reports.names import Names, relabel, shown
 from analysis.scoring import theme_scores
 from analysis.settings import Settings
@@ -506,8 +506,12 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
         language,
     )
     context = _base_context(data, "impact", language)
+    measured = measured_section(data.meters, language)  # the models are fitted once
     context.update(
-        headline=impact_headline(data, themes, savings, waves, language),
+        headline={
+            **impact_headline(data, themes, savings, waves, language),
+            "measured": headline_of(measured, language),
+        },
         baseline=data.wave_label(baseline, language),
         follow_up=data.wave_label(follow_up, language),
         baseline_phrase=wave_phrase(data, baseline, "baseline", language),
@@ -535,7 +539,7 @@ def impact_context(data: ReportInput, language: str) -> dict[str, Any]:
             settings.max_false_match_share,
         ),
         savings=savings,
-        measured=measured_section(data.meters, language),
+        measured=measured,
         other_actions=sections.impact_actions(other_actions, result.items, q, language),
         across_teams=_across_teams(data, themes, language),
     )
@@ -743,9 +747,15 @@ def html_to_pdf(html: str) -> bytes:
     The one place that calls WeasyPrint: reports and invitation sheets alike,
     with :func:`own_assets_only` as the URL fetcher.
     """
+    return pdf_and_pages(html)[0]
+
+
+def pdf_and_pages(html: str) -> tuple[bytes, int]:
+    """:func:`html_to_pdf` and the number of pages it laid out (to fit a sheet on one page)."""
     from weasyprint import HTML
 
-    return HTML(string=html, url_fetcher=own_assets_only()).write_pdf()
+    document = HTML(string=html, url_fetcher=own_assets_only()).render()
+    return document.write_pdf(), len(document.pages)
 
 
 def write_report(html: str, path: Path) -> None:

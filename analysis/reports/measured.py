@@ -16,10 +16,11 @@ from analysis.i18n import N_, translator
 from analysis.meters import MeterInput, SiteSavings, measured_savings, measured_totals
 from analysis.meters.model import MAX_CVRMSE, MAX_NMBE
 from analysis.meters.text import KIND_NAMES
+from analysis.reports.headline import savings_ranges
 from analysis.reports.sections import range_text
-from analysis.wording import day, number, percent
+from analysis.wording import day, number, percent, semicolons
 
-__all__ = ["CHANGE_NAMES", "measured_headline", "measured_rows", "measured_section"]
+__all__ = ["CHANGE_NAMES", "headline_of", "measured_headline", "measured_rows", "measured_section"]
 
 #: What a reader calls each kind of site change (``store.models.SiteChangeKind``'s values).
 CHANGE_NAMES = {
@@ -135,11 +136,37 @@ def measured_section(data: MeterInput | None, language: str) -> dict[str, Any] |
             max_cv=percent(MAX_CVRMSE, language, 0),
             max_nmbe=percent(MAX_NMBE, language, 0),
         ),
-        "total_eur": _values(totals["eur"], language, "€") if totals["eur"] else None,
-        "total_co2": _values(totals["kg_co2e"], language, _("kg CO2e"))
-        if totals["kg_co2e"]
-        else None,
+        "totals": _reading(totals, language),
         "unreliable": sum(not r.savings.reliable for r in results),
+    }
+
+
+def _reading(totals: dict, language: str) -> dict[str, str | None] | None:
+    """The reliable meters' totals as a reader reads the behaviour estimate's total.
+
+    Two significant figures, low – high, "up to … (or possibly nothing)" when the
+    low end is not above zero (:func:`analysis.reports.headline.savings_ranges`,
+    the estimate's own wording), so measured and estimated savings read alike.
+    ``figures`` joins euro and kg CO2e; when neither total is above zero, it is
+    None and ``none`` says that no saving was measured. ``None`` when no meter
+    adds to a total.
+    """
+    present = {key: values for key, values in totals.items() if values}
+    if not present:
+        return None
+    ranges = savings_ranges(
+        {key: (values[0], values[2]) for key, values in present.items()}, language
+    )
+    eur, kg_co2e = ranges.get("eur"), ranges.get("kg_co2e")
+    _ = translator(language)
+    saved = [text for text in (eur, kg_co2e) if text]
+    return {
+        "eur": eur,
+        "kg_co2e": kg_co2e,
+        "figures": semicolons(saved, language) if saved else None,
+        "none": None
+        if saved
+        else _("No saving measured: the buildings did not use less than the model expected."),
     }
 
 
@@ -147,21 +174,57 @@ def measured_headline(data: MeterInput | None, language: str) -> dict[str, Any] 
     """The measured savings at a glance (the dashboard's tile), as JSON-ready text; None without.
 
     The total of the reliable meters in euro and kg CO2e, how many meters are
-    reliable, and the reporting window.
+    reliable, and the reporting window (:func:`headline_of` on
+    :func:`measured_section`).
     """
-    section = measured_section(data, language)
+    return headline_of(measured_section(data, language), language)
+
+
+def headline_of(section: dict[str, Any] | None, language: str) -> dict[str, Any] | None:
+    """The headline of a :func:`measured_section`: what the tile, page 1 and staff read.
+
+    ``eur``, ``kg_co2e``, ``figures`` and ``none`` as the totals read
+    (:func:`_reading`); ``meters``, how many meters add to them; ``reporting``,
+    the window; ``line``, all of it in one sentence for page 1 of the report.
+    """
     if section is None:
         return None
     _ = translator(language)
     results = section["results"]
     reliable = sum(r.savings.reliable for r in results)
+    totals = section["totals"] or {}
+    meters = _(
+        "{reliable} of {total} meters reliable enough to add up",
+        reliable=reliable,
+        total=len(results),
+    )
+    if totals.get("figures"):
+        line = _(
+            "Measured on the buildings' own meters, weather taken out ({period}): "
+            "{figures}; {meters}.",
+            period=section["reporting"],
+            figures=totals["figures"],
+            meters=meters,
+        )
+    elif totals:
+        line = _(
+            "Measured on the buildings' own meters ({period}): {none} {meters}.",
+            period=section["reporting"],
+            none=totals["none"],
+            meters=meters,
+        )
+    else:  # no meter adds to a total
+        line = _(
+            "Measured on the buildings' own meters ({period}): {meters}.",
+            period=section["reporting"],
+            meters=meters,
+        )
     return {
-        "eur": section["total_eur"],
-        "kg_co2e": section["total_co2"],
+        "eur": totals.get("eur"),
+        "kg_co2e": totals.get("kg_co2e"),
+        "figures": totals.get("figures"),
+        "none": totals.get("none"),
         "reporting": section["reporting"],
-        "meters": _(
-            "{reliable} of {total} meters reliable enough to add up",
-            reliable=reliable,
-            total=len(results),
-        ),
+        "meters": meters,
+        "line": line,
     }

@@ -167,7 +167,7 @@ def test_analyse_falls_back_and_says_so_in_every_language():
     assert "zijn niet gebruikt" in table and "meer dan de aanvaarde 2%" in table
     french = to_table(analyse(frame, Q, settings=settings, language="fr"))
     assert f"Codes de liaison : {linking['n_pairs']} paires utilisées" in french
-    assert "n'ont pas été utilisés" in french and "plus que les 2 % acceptés" in french
+    assert "n'ont pas été utilisés" in french and "plus que les 2\u202f% acceptés" in french
 
 
 def test_analyse_keeps_tolerant_pairs_below_the_level_with_a_sensitivity_line():

@@ -379,3 +379,25 @@ def test_a_portal_export_by_period_needs_the_meter_kind_and_unit():
     assert frame["value"].tolist() == [10_000.0, 1_500.0] and set(frame["unit"]) == {"kWh"}
     with pytest.raises(MeterFileError, match="does not fit a water meter"):
         read_readings(text, meter="W", kind="water", unit="kWh")
+
+
+def test_measured_totals_read_like_the_estimate_and_say_when_nothing_was_saved():
+    """The tile, staff page and poster read the totals as the estimate's total reads.
+
+    Two significant figures, "€ low – high" without a central figure; a low end not
+    above zero is "up to … (or possibly nothing)"; totals not above zero say that no
+    saving was measured instead of showing nothing.
+    """
+    from analysis.reports.measured import _reading
+
+    saved = _reading({"eur": [2709.6, 3454.2, 4198.8], "kg_co2e": [2184.0, 3073.0, 4906.0]}, "nl")
+    assert saved["eur"].replace("\u00a0", " ").replace("\u2060", "") == "€ 2.700 – 4.200"
+    assert saved["figures"].replace("\u00a0", " ").replace("\u2060", "") == (
+        "€ 2.700 – 4.200; 2.200 – 4.900 kg CO2e"
+    )
+    assert saved["none"] is None
+    maybe = _reading({"eur": [-120.0, 800.0, 1730.0], "kg_co2e": None}, "fr")
+    assert maybe["figures"] == "jusqu'à 1\u202f700\u00a0€\u00a0(ou peut-être rien)"
+    nothing = _reading({"eur": [-900.0, -500.0, -100.0], "kg_co2e": [-80.0, -50.0, -10.0]}, "nl")
+    assert nothing["figures"] is None and nothing["none"].startswith("Geen besparing gemeten")
+    assert _reading({"eur": None, "kg_co2e": None}, "nl") is None

@@ -105,7 +105,7 @@ def results_publish(campaign_id: int, action: str) -> Any:
 @coach_only
 def results_poster(wave_id: int) -> Any:
     """The results as an A4 poster per language, with the QR code of the wave's link."""
-    from analysis.reports import html_to_pdf  # WeasyPrint, only when a poster is made
+    from analysis.reports import pdf_and_pages  # WeasyPrint, only when a poster is made
 
     wave = wave_or_404(wave_id)
     campaign = wave.campaign
@@ -132,16 +132,31 @@ def results_poster(wave_id: int) -> Any:
                     ),
                 }
             )
-    link = survey_url(wave)
-    html = render_template(
-        "coach/results_poster.html",
-        organisation=campaign.organisation,
-        pages=pages,
-        qr=qr_data_uri(survey_qr(wave)),
-        link=link.split("://", 1)[-1],
-    )
+    link = survey_url(wave).split("://", 1)[-1]
+    qr = qr_data_uri(survey_qr(wave))
+
+    def poster(sheets: list[dict[str, Any]]) -> str:
+        return render_template(
+            "coach/results_poster.html",
+            organisation=campaign.organisation,
+            pages=sheets,
+            qr=qr,
+            link=link,
+        )
+
+    # one A4 page per language: a sheet that runs over gets the next smaller type size
+    for page in pages:
+        for size in POSTER_SIZES:
+            page["size"] = size
+            if pdf_and_pages(poster([page]))[1] == 1:
+                break
+    pdf, _pages = pdf_and_pages(poster(pages))
     stem = f"{campaign.organisation.slug}-{wave.name}-results-poster"
-    return download(html_to_pdf(html), secure_filename(f"{stem}.pdf"), "application/pdf")
+    return download(pdf, secure_filename(f"{stem}.pdf"), "application/pdf")
+
+
+#: The results poster's type sizes (classes of coach/results_poster.html), largest first.
+POSTER_SIZES = ("", "compact", "tight")
 
 
 # --- share links ----------------------------------------------------------------------------

@@ -16,8 +16,12 @@ from sqlalchemy import select
 from survey_app.store import demo
 from survey_app.store.jobs import now
 from survey_app.store.models import (
+    Action,
+    ActionStatus,
+    ActionType,
     AuditEntry,
     Department,
+    Horizon,
     Participation,
     ShareLink,
     WaveKind,
@@ -473,3 +477,43 @@ def test_the_staff_page_and_poster_show_the_measured_savings_where_meters_are_re
     poster_text = " ".join(" ".join(page_texts(poster.data, layout=False)).split())
     assert "Gemeten op de eigen meters van de gebouwen" in poster_text
     assert " ".join(_text(headline["eur"]).split()) in poster_text
+
+
+@pytest.mark.parametrize("extra_actions", [0, 12])
+def test_the_results_poster_is_one_whole_a4_page_per_language(
+    client, auth, demo_accounts, db_session, extra_actions
+):
+    """Measured savings and a long plan included: each language's sheet fits its own page.
+
+    Before, the Dutch sheet with the measured savings ran over and its QR code
+    stood alone on a second page. A long plan gets smaller type, never a second page.
+    """
+    from tests.pdf_pages import page_texts
+
+    campaign = demo_accounts["campaign"]
+    _baseline, follow_up = _waves(campaign)
+    demo.add_sample_meters(db_session, campaign)
+    for number in range(extra_actions):
+        campaign.actions.append(
+            Action(
+                title=f"Actie {number}: " + "een lange titel over de verwarming " * 4,
+                theme="energy_water",
+                type=ActionType.BEHAVIOUR,
+                horizon=Horizon.SHORT,
+                status=ActionStatus.DONE,
+            )
+        )
+    db_session.commit()
+    auth.login(*demo_accounts["coach"])
+    _publish(client, campaign)
+    poster = client.get(f"/coach/waves/{follow_up.id}/results-poster.pdf")
+    assert poster.status_code == 200 and poster.data.startswith(b"%PDF")
+    pages = [" ".join(page.split()) for page in page_texts(poster.data, layout=False)]
+    link = follow_up.token
+    thanks = ["Bedankt aan iedereen", "Merci à toutes", "Thank you to everyone"]
+    assert len(pages) == 3, [page[:60] for page in pages]
+    for page, words in zip(pages, thanks, strict=True):
+        assert words in page and link in page.replace(" ", "")  # the sheet ends on its page
+    assert "Gemeten op de eigen meters" in pages[0]
+    if extra_actions:
+        assert "Actie 11" in pages[0]  # every action is on the poster

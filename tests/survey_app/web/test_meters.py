@@ -132,6 +132,24 @@ def test_a_good_upload_stores_every_row_and_the_report_shows_measured_savings(
     assert "geschat uit gedrag" in report.lower() or "Geschat uit gedrag" in report
 
 
+@pytest.mark.parametrize("language", ["nl", "fr"])
+def test_page_one_of_the_report_and_the_dashboard_give_the_same_measured_savings(
+    client, auth, demo_accounts, town_hall, language
+):
+    """The council reads on page 1 what management reads on the tile: one headline."""
+    report = client.get(f"/coach/campaigns/1/report/impact.html?lang={language}").text
+    first_page = report.split('<section class="first-page">')[1].split("</section>")[0]
+    (line,) = re.findall(r'<li class="measured-total">(.*?)</li>', first_page, re.S)
+    auth.logout()
+    auth.login(*demo_accounts["viewer"])
+    tile = client.get(f"/dashboard/{demo.SLUG}?lang={language}").text
+    tile = tile.split('class="tile tile-measured"')[1].split("</div>")[0]
+    figures = re.findall(r'<p class="tile-figure tile-range">(.*?)</p>', tile)
+    assert figures and figures[0] in line  # the euro range, as the tile writes it
+    assert {"nl": "3 van de 3 meters", "fr": "3 compteurs sur 3"}[language] in line
+    assert {"nl": "2024", "fr": "2024"}[language] in line and "(" not in figures[0]
+
+
 def test_the_results_equal_meter_savings_on_the_same_data(db_session, town_hall):
     campaign = db_session.get(Campaign, 1)
     results = campaign_meter_savings(db_session, campaign)
@@ -277,17 +295,26 @@ def test_the_dashboard_shows_measured_beside_estimated_savings(
     client, auth, db_session, town_hall, demo_accounts
 ):
     from analysis.meters import measured_totals
-    from analysis.reports.sections import range_text
+    from analysis.reports.headline import reading_number
 
     results = campaign_meter_savings(db_session, db_session.get(Campaign, 1))
-    low, central, high = measured_totals(results)["eur"]
+    low, _central, high = measured_totals(results)["eur"]
     auth.logout()
     auth.login(*demo_accounts["viewer"])
-    tiles = _tiles(client.get(f"/dashboard/{demo.SLUG}?lang=nl").text).replace("\xa0", " ")
+    tiles = _tiles(client.get(f"/dashboard/{demo.SLUG}?lang=nl").text)
+    tiles = tiles.replace("\xa0", " ").replace("\u2060", "")
     assert "Geschatte besparing per jaar" in tiles and "Gemeten besparingen" in tiles
-    assert range_text(low, central, high, "nl").replace("\xa0", " ") + " €" in tiles
+    # read like the estimate beside it: two significant figures, "€ low – high", no central
+    measured = f"€ {reading_number(low, 'nl')} – {reading_number(high, 'nl')}"
+    assert measured in tiles and "(" + f"{central_text(_central)}" not in tiles
+    assert re.search(r"Geschatte besparing per jaar € [\d.]+ – [\d.]+ ", tiles)
     assert "3 van de 3 meters betrouwbaar genoeg om op te tellen" in tiles
     assert "niet alleen gedrag" in tiles
+
+
+def central_text(value: float) -> str:
+    """The central figure as the old tile printed it, "(3.454)"."""
+    return f"{value:,.0f}".replace(",", ".")
 
 
 def test_without_readings_the_dashboard_has_no_measured_tile(client, auth, demo_accounts):
