@@ -239,15 +239,23 @@ def semicolons(parts: list[str], language: str) -> str:
 
 
 def day(value: date, language: str) -> str:
-    """A date as the reader writes it in running text: "1 december 2026", "1 décembre 2026".
+    """A date as the reader writes it in running text: "1 december 2026", "1er décembre 2026".
+
+    French writes the first of the month as an ordinal ("1er"), which CLDR's
+    long format leaves out.
 
     Examples
     --------
     >>> from datetime import date
     >>> day(date(2026, 12, 1), "nl"), day(date(2026, 12, 1), "fr"), day(date(2026, 12, 1), "en")
-    ('1 december 2026', '1 décembre 2026', '1 December 2026')
+    ('1 december 2026', '1er décembre 2026', '1 December 2026')
+    >>> day(date(2026, 12, 11), "fr")
+    '11 décembre 2026'
     """
-    return format_date(value, format="long", locale=LOCALES[check_language(language)])
+    text = format_date(value, format="long", locale=LOCALES[check_language(language)])
+    if language == "fr" and value.day == 1 and text.startswith("1 "):
+        text = "1er " + text[2:]
+    return text
 
 
 def verdict_label(verdict: Verdict | str, language: str) -> str:
