@@ -3,7 +3,8 @@
 The files are read and checked by ``analysis.meters`` before anything here
 runs; a refused file never reaches this module. Writing a file's rows is one
 flush in the caller's transaction: a meter's readings are replaced as a whole,
-so a file read twice stores its rows once.
+so a file read twice stores its rows once; typed months replace only the
+months typed (``store_months``).
 """
 
 from __future__ import annotations
@@ -76,6 +77,64 @@ def store_readings(session: Session, site: Site, readings: pd.DataFrame) -> int:
             )
             for start, end, value in zip(group["start"], group["end"], group["value"], strict=True)
         )
+    session.flush()
+    return len(readings)
+
+
+class MonthsClash(ValueError):
+    """Typed months that do not fit the meter's stored readings; nothing was stored.
+
+    ``meter`` is the stored meter; ``period`` the stored reading (start, end)
+    that covers a typed month only in part, or None when the meter's kind or
+    unit differs from the typed ones.
+    """
+
+    def __init__(self, meter: Meter, period: tuple[dt.date, dt.date] | None = None) -> None:
+        super().__init__(meter.name)
+        self.meter = meter
+        self.period = period
+
+
+def store_months(session: Session, site: Site, readings: pd.DataFrame) -> int:
+    """Add or replace one meter's typed months (from ``read_readings``), keeping its other readings.
+
+    Unlike a file, typed months replace only the stored readings they cover,
+    so a facility manager can type one year after another. A stored reading
+    that covers a typed month only in part (a two-month bill, say), or a
+    meter of another kind or unit, raises :class:`MonthsClash` before any
+    write; the caller commits once.
+    """
+    name, kind, unit = (str(readings[column].iloc[0]) for column in ("meter", "kind", "unit"))
+    meter = next((m for m in site.meters if m.name == name), None)
+    if meter is not None and (meter.kind, meter.unit) != (kind, unit):
+        raise MonthsClash(meter)
+    periods = [
+        (start.date(), end.date())
+        for start, end in zip(readings["start"], readings["end"], strict=True)
+    ]
+    covered: list[int] = []
+    if meter is not None:
+        for first, last in periods:
+            for reading in session.scalars(
+                select(MeterReading).where(
+                    MeterReading.meter_id == meter.id,
+                    MeterReading.start <= last,
+                    MeterReading.end >= first,
+                )
+            ):
+                if reading.start < first or reading.end > last:
+                    raise MonthsClash(meter, (reading.start, reading.end))
+                covered.append(reading.id)
+    else:
+        meter = Meter(name=name, kind=kind, unit=unit)
+        site.meters.append(meter)
+        session.flush()
+    if covered:
+        session.execute(delete(MeterReading).where(MeterReading.id.in_(covered)))
+    session.add_all(
+        MeterReading(meter_id=meter.id, start=first, end=last, value=float(value))
+        for (first, last), value in zip(periods, readings["value"], strict=True)
+    )
     session.flush()
     return len(readings)
 

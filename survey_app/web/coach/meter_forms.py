@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import math
+
+from babel.dates import get_month_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
-from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from analysis.i18n import translator
 from analysis.meters import KINDS
@@ -64,6 +67,87 @@ class ReadingsForm(FlaskForm):
             "unit": (self.unit.data or "").strip(),
         }
         return given if all(given.values()) else {}
+
+
+def typed_number(text: str) -> float | None:
+    """A reading as a person types it: "812,5", "812.5", "12.840,5", "12 840,5"; None if not one.
+
+    Examples
+    --------
+    >>> typed_number("12.840,5"), typed_number("812,5"), typed_number(" 90 "), typed_number("1,2,3")
+    (12840.5, 812.5, 90.0, None)
+    """
+    cleaned = "".join(text.split()).replace("\u202f", "")
+    if "," in cleaned and "." in cleaned:
+        cleaned = cleaned.replace(".", "")  # dots group thousands when a comma is the decimal
+    if cleaned.count(",") == 1:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _reading(form: FlaskForm, field: StringField) -> None:
+    value = typed_number(field.data or "")
+    if value is None or value < 0:
+        raise ValidationError(_l("Type a number of 0 or more, such as 812,5."))
+
+
+#: The months of the typed-readings form, as fields m1 … m12.
+MONTHS = range(1, 13)
+
+
+class MonthlyReadingsForm(FlaskForm):
+    """A year of one meter's monthly readings, typed in (the facility manager's paper list)."""
+
+    meter = StringField(
+        _l("Name of the meter"),
+        validators=[InputRequired(message=_l("Give the meter's name.")), Length(max=200)],
+    )
+    kind = SelectField(
+        _l("Kind of meter"), validators=[InputRequired(message=_l("Choose the kind of meter."))]
+    )
+    unit = StringField(
+        _l("Unit of the values"),
+        description=_l("kWh, MWh, m³ or l."),
+        validators=[InputRequired(message=_l("Give the unit.")), Length(max=20)],
+    )
+    year = IntegerField(
+        _l("Year"),
+        validators=[
+            InputRequired(message=_l("Give the year.")),
+            NumberRange(min=1990, max=2100, message=_l("Give a year such as 2024.")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        language = str(get_locale())
+        _ = translator(language)
+        self.kind.choices = [("", "–")] + [(kind, _(KIND_NAMES[kind])) for kind in KINDS]
+        names = get_month_names("wide", locale=language)
+        for month in MONTHS:
+            self[f"m{month}"].label.text = names[month].capitalize()
+
+    def months(self) -> dict[int, float]:
+        """The months typed in and their values (months left empty are not there)."""
+        return {
+            month: value
+            for month in MONTHS
+            if (value := typed_number(self[f"m{month}"].data or "")) is not None
+        }
+
+
+for _month in MONTHS:  # twelve optional values, m1 … m12
+    setattr(
+        MonthlyReadingsForm,
+        f"m{_month}",
+        StringField(
+            str(_month), validators=[Optional(), _reading], render_kw={"inputmode": "decimal"}
+        ),
+    )
 
 
 class TemperaturesForm(FlaskForm):

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -33,6 +33,7 @@ from survey_app.web.coach.common import bp, campaign_or_404, coach_only, organis
 from survey_app.web.coach.forms import ConfirmForm
 from survey_app.web.coach.meter_forms import (
     MAX_UPLOAD,
+    MonthlyReadingsForm,
     ReadingsForm,
     SiteChangeForm,
     SiteForm,
@@ -80,6 +81,8 @@ def _site_view(site: Site, forms: dict[str, Any]) -> dict[str, Any]:
         ],
         "readings_form": forms.get(("readings", site.id))
         or ReadingsForm(formdata=None, prefix=f"readings-{site.id}"),
+        "months_form": forms.get(("months", site.id))
+        or MonthlyReadingsForm(formdata=None, prefix=f"months-{site.id}"),
         "temperatures_form": forms.get(("temperatures", site.id))
         or TemperaturesForm(formdata=None, prefix=f"temperatures-{site.id}"),
         "change_form": forms.get(("change", site.id))
@@ -205,6 +208,80 @@ def site_readings(site_id: int) -> Any:
         "readings",
         lambda count: _("Readings stored for %(site)s: %(count)s.", count=count, site=site.name),
     )
+
+
+@bp.route("/sites/<int:site_id>/months", methods=["POST"])
+@coach_only
+def site_months(site_id: int) -> Any:
+    """A year of one meter's monthly readings, typed in: stored, or refused with every problem.
+
+    The months are read as a portal export of one meter (``start;end;value``)
+    through the same checks as a file, and stored by ``store_months``, which
+    replaces only the months typed. Problems are shown at their fields.
+    """
+    from calendar import monthrange
+
+    site = site_or_404(site_id)
+    form = MonthlyReadingsForm(prefix=f"months-{site.id}")
+    key = ("months", site.id)
+
+    def refused() -> Any:
+        return _meters_page(site.organisation, forms={key: form}, status=422)
+
+    if not form.validate_on_submit():
+        return refused()
+    months = form.months()
+    if not months:
+        form.year.errors = [_("Type the reading of at least one month.")]
+        return refused()
+    year = form.year.data
+    text = "start;end;value\n" + "".join(
+        f"{year:04d}-{month:02d}-01;{year:04d}-{month:02d}-{monthrange(year, month)[1]:02d};"
+        f"{value:.6f}\n"
+        for month, value in sorted(months.items())
+    )
+    try:
+        data = read_readings(
+            text,
+            source=_("typed readings"),
+            meter=form.meter.data.strip(),
+            kind=form.kind.data,
+            unit=form.unit.data.strip(),
+        )
+    except MeterFileError as error:
+        form.unit.errors = error.translated(str(get_locale())).splitlines()
+        return refused()
+    session = get_session()
+    try:
+        count = store_meters.store_months(session, site, data)
+    except store_meters.MonthsClash as clash:
+        session.rollback()
+        words = translator(str(get_locale()))
+        if clash.period is None:
+            form.meter.errors = [
+                _(
+                    "%(meter)s is a meter of %(kind)s in %(unit)s: type its readings in %(unit)s, "
+                    "or give another name.",
+                    meter=clash.meter.name,
+                    kind=words(KIND_NAMES[clash.meter.kind]),
+                    unit=clash.meter.unit,
+                )
+            ]
+        else:
+            form.year.errors = [
+                _(
+                    "A stored reading of %(meter)s runs from %(start)s to %(end)s, across a typed "
+                    "month: upload the meter's readings as a file instead.",
+                    meter=clash.meter.name,
+                    start=format_date(clash.period[0]),
+                    end=format_date(clash.period[1]),
+                )
+            ]
+        return refused()
+    session.commit()
+    note(Event.METER_READINGS_STORED, _subject(site, f"{count} readings typed"))
+    flash(_("Readings stored for %(site)s: %(count)s.", count=count, site=site.name), "info")
+    return redirect(url_for("coach.meters", slug=site.organisation.slug), code=303)
 
 
 @bp.route("/sites/<int:site_id>/temperatures", methods=["POST"])

@@ -4,6 +4,7 @@ measured savings in the impact report, equal to ``meter_savings`` on the same da
 from __future__ import annotations
 
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -393,3 +394,107 @@ def test_uploads_and_site_changes_are_in_the_audit_trail(client, db_session, tow
     before = len(entries())
     assert _upload(client, town_hall, "readings", MALFORMED).status_code == 422
     assert len(entries()) == before
+
+
+# --- readings typed in, a month per field -------------------------------------------------------
+
+
+def _type_months(client, site_id: int, months: dict[int, str], lang: str = "nl", **fields):
+    page = _page(client, lang)
+    data = {"meter": "bibliotheek gas", "kind": "gas", "unit": "kWh", "year": "2025"} | fields
+    return client.post(
+        f"/coach/sites/{site_id}/months?lang={lang}",
+        data={
+            f"months-{site_id}-csrf_token": csrf_token(page.text),
+            **{f"months-{site_id}-{key}": value for key, value in data.items()},
+            **{f"months-{site_id}-m{month}": value for month, value in months.items()},
+        },
+    )
+
+
+def _readings_of(db_session, name: str) -> list[tuple[str, str, float]]:
+    from survey_app.store.models import Meter
+
+    db_session.expire_all()
+    rows = db_session.execute(
+        select(MeterReading.start, MeterReading.end, MeterReading.value)
+        .join(Meter, Meter.id == MeterReading.meter_id)
+        .where(Meter.name == name)
+        .order_by(MeterReading.start)
+    ).all()
+    return [(start.isoformat(), end.isoformat(), value) for start, end, value in rows]
+
+
+def test_typed_months_are_stored_and_later_months_replace_only_themselves(
+    client, auth, demo_accounts, db_session
+):
+    """A paper list typed in: one reading per month; typing again replaces only those months."""
+    from survey_app.store.models import AuditEntry
+
+    auth.login(*demo_accounts["coach"])
+    (site_id,) = _site_ids(client)
+    answer = _type_months(client, site_id, {1: "12.840,5", 2: "11 020", 3: "9800.25"})
+    assert answer.status_code == 303, answer.text
+    assert _readings_of(db_session, "bibliotheek gas") == [
+        ("2025-01-01", "2025-01-31", 12840.5),
+        ("2025-02-01", "2025-02-28", 11020.0),
+        ("2025-03-01", "2025-03-31", 9800.25),
+    ]
+    # March corrected and April added: January and February stay
+    assert _type_months(client, site_id, {3: "9700", 4: "7500"}).status_code == 303
+    assert _readings_of(db_session, "bibliotheek gas") == [
+        ("2025-01-01", "2025-01-31", 12840.5),
+        ("2025-02-01", "2025-02-28", 11020.0),
+        ("2025-03-01", "2025-03-31", 9700.0),
+        ("2025-04-01", "2025-04-30", 7500.0),
+    ]
+    # a leap year's February, and a second year beside the first
+    assert _type_months(client, site_id, {2: "10000"}, year="2024").status_code == 303
+    assert ("2024-02-01", "2024-02-29", 10000.0) in _readings_of(db_session, "bibliotheek gas")
+    subjects = db_session.scalars(
+        select(AuditEntry.subject).where(AuditEntry.action == "meter_readings_stored")
+    ).all()
+    assert subjects == [f"{demo.SLUG}/Stadhuis: {n} readings typed" for n in (3, 2, 1)]
+
+
+@pytest.mark.parametrize(
+    ("months", "fields", "field", "message"),
+    [
+        ({1: "12,5", 2: "-4"}, {}, "m2", "Typ een getal van 0 of meer"),
+        ({1: "twaalf"}, {}, "m1", "Typ een getal van 0 of meer"),
+        ({}, {}, "year", "Typ de meterstand van minstens één maand"),
+        ({1: "5"}, {"year": "1850"}, "year", "Geef een jaar zoals 2024"),
+        ({1: "5"}, {"unit": "joule"}, "unit", "joule"),
+        ({1: "5"}, {"kind": ""}, "kind", "Kies de soort meter"),
+        # the town hall's gas meter is read in kWh: typing m³ under its name is refused
+        ({1: "5"}, {"meter": "stadhuis gas", "unit": "m³"}, "meter", "in kWh"),
+    ],
+)
+def test_typed_months_with_a_problem_store_nothing_and_say_where(
+    client, auth, demo_accounts, db_session, months, fields, field, message
+):
+    auth.login(*demo_accounts["coach"])
+    (site_id,) = _site_ids(client)
+    if fields.get("meter") == "stadhuis gas":
+        assert _upload(client, site_id, "readings", READINGS).status_code == 303
+    before = _count(db_session, MeterReading)
+    answer = _type_months(client, site_id, months, **fields)
+    assert answer.status_code == 422
+    html = answer.text.replace("\xa0", " ")
+    error = re.search(rf'id="months-{site_id}-{field}-error"[^>]*>(.*?)</', html, re.S)
+    assert error and message in unescape(error.group(1)), html[html.find("has-error") :][:600]
+    assert _count(db_session, MeterReading) == before  # nothing stored
+
+
+def test_a_typed_month_inside_a_stored_two_month_reading_is_refused(
+    client, auth, demo_accounts, db_session
+):
+    auth.login(*demo_accounts["coach"])
+    (site_id,) = _site_ids(client)
+    two_months = (
+        b"meter;kind;start;end;value;unit\nbibliotheek gas;gas;2025-01-01;2025-02-28;20000;kWh\n"
+    )
+    assert _upload(client, site_id, "readings", two_months).status_code == 303
+    answer = _type_months(client, site_id, {2: "9000"})
+    assert answer.status_code == 422 and "als bestand" in answer.text
+    assert _readings_of(db_session, "bibliotheek gas") == [("2025-01-01", "2025-02-28", 20000.0)]
