@@ -85,7 +85,7 @@ def diagnosis(data) -> dict[str, str]:
 
 
 def _read(text: str) -> str:
-    """As the table reader gives it: runs of white space (a French narrow no-break one too) as " "."""
+    """As the table reader gives it: white space (French narrow no-break too) as one " "."""
     return " ".join(text.split())
 
 

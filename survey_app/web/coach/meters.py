@@ -249,7 +249,9 @@ def site_months(site_id: int) -> Any:
             unit=form.unit.data.strip(),
         )
     except MeterFileError as error:
-        form.unit.errors = error.translated(str(get_locale())).splitlines()
+        # said once, without the "row 2, column unit" of a file the coach never saw
+        lines = error.translated(str(get_locale())).splitlines()
+        form.unit.errors = list(dict.fromkeys(line.split(": ", 1)[-1] for line in lines))
         return refused()
     session = get_session()
     try:

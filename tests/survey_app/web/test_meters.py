@@ -464,7 +464,7 @@ def test_typed_months_are_stored_and_later_months_replace_only_themselves(
         ({1: "twaalf"}, {}, "m1", "Typ een getal van 0 of meer"),
         ({}, {}, "year", "Typ de meterstand van minstens één maand"),
         ({1: "5"}, {"year": "1850"}, "year", "Geef een jaar zoals 2024"),
-        ({1: "5"}, {"unit": "joule"}, "unit", "joule"),
+        ({1: "5", 2: "6"}, {"unit": "joule"}, "unit", "de eenheid 'joule' past niet"),
         ({1: "5"}, {"kind": ""}, "kind", "Kies de soort meter"),
         # the town hall's gas meter is read in kWh: typing m³ under its name is refused
         ({1: "5"}, {"meter": "stadhuis gas", "unit": "m³"}, "meter", "in kWh"),
@@ -483,6 +483,8 @@ def test_typed_months_with_a_problem_store_nothing_and_say_where(
     html = answer.text.replace("\xa0", " ")
     error = re.search(rf'id="months-{site_id}-{field}-error"[^>]*>(.*?)</', html, re.S)
     assert error and message in unescape(error.group(1)), html[html.find("has-error") :][:600]
+    said = " ".join(unescape(error.group(1)).split())
+    assert said.count(said[:30]) == 1 and "rij" not in said  # said once, and no file rows
     assert _count(db_session, MeterReading) == before  # nothing stored
 
 
