@@ -78,6 +78,17 @@ def measured_rows(results: Sequence[SiteSavings], language: str) -> list[dict[st
                     r2=number(s.r2, language),
                     baseline=s.baseline_periods,
                     reporting=s.reporting_periods,
+                )
+                if s.model != "intercept"
+                # R² is 0 by definition for a mean; "R² 0,00" beside "reliable" misleads
+                else _(
+                    "CV(RMSE) {cvrmse}, NMBE {nmbe}; the use does not follow the weather, so "
+                    "the model is the mean use per day; {baseline} baseline and {reporting} "
+                    "reporting periods",
+                    cvrmse=percent(s.cvrmse, language),
+                    nmbe=percent(s.nmbe, language),
+                    baseline=s.baseline_periods,
+                    reporting=s.reporting_periods,
                 ),
                 "verdict": _("reliable") if s.reliable else _("not reliable enough"),
                 "unclear": _("The interval holds zero: no clear change.")

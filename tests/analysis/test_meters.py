@@ -401,3 +401,24 @@ def test_measured_totals_read_like_the_estimate_and_say_when_nothing_was_saved()
     nothing = _reading({"eur": [-900.0, -500.0, -100.0], "kg_co2e": [-80.0, -50.0, -10.0]}, "nl")
     assert nothing["figures"] is None and nothing["none"].startswith("Geen besparing gemeten")
     assert _reading({"eur": None, "kg_co2e": None}, "nl") is None
+
+
+def test_a_mean_model_shows_no_r2_but_says_the_use_does_not_follow_the_weather():
+    """R² is 0 by definition for a mean: "R² 0,00" beside "reliable" read as a bad fit."""
+    import datetime as dt
+
+    from analysis.meters import MeterInput, SiteData
+    from analysis.reports.measured import measured_section
+
+    site = SiteData("Stadhuis", sample_readings(), sample_temperatures())
+    data = MeterInput(
+        (site,),
+        (dt.date(2023, 1, 1), dt.date(2023, 12, 31)),
+        (dt.date(2024, 1, 1), dt.date(2024, 12, 31)),
+    )
+    section = measured_section(data, "nl")
+    models = {r.savings.kind: r.savings.model for r in section["results"]}
+    fits = {row["kind"]: row["fit"] for row in section["rows"]}
+    assert models["electricity"] == "intercept" and models["gas"] != "intercept"
+    assert "R²" not in fits["elektriciteit"] and "volgt het weer niet" in fits["elektriciteit"]
+    assert "R² 1,00" in fits["gas"] or "R² 0,9" in fits["gas"]
