@@ -214,8 +214,11 @@ def parse_number(text: str) -> float | None:
     --------
     >>> parse_number("1.234,5"), parse_number("1,234.5"), parse_number("12,5"), parse_number("x")
     (1234.5, 1234.5, 12.5, None)
+    >>> parse_number("12\u202f840,5"), parse_number("1,2,3")  # French grouping; not a number
+    (12840.5, None)
     """
-    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    # spaces grouping thousands: plain, no-break and (French) narrow no-break
+    text = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if "," in text and "." in text:  # the last one is the decimal mark, the other groups
         grouping = "." if text.rfind(",") > text.rfind(".") else ","
         text = text.replace(grouping, "")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from babel.dates import get_month_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -14,6 +12,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from analysis.i18n import translator
 from analysis.meters import KINDS
+from analysis.meters.readings import parse_number
 from analysis.meters.text import KIND_NAMES
 from analysis.reports.measured import CHANGE_NAMES
 from survey_app.store.models import SiteChangeKind
@@ -69,28 +68,8 @@ class ReadingsForm(FlaskForm):
         return given if all(given.values()) else {}
 
 
-def typed_number(text: str) -> float | None:
-    """A reading as a person types it: "812,5", "812.5", "12.840,5", "12 840,5"; None if not one.
-
-    Examples
-    --------
-    >>> typed_number("12.840,5"), typed_number("812,5"), typed_number(" 90 "), typed_number("1,2,3")
-    (12840.5, 812.5, 90.0, None)
-    """
-    cleaned = "".join(text.split()).replace("\u202f", "")
-    if "," in cleaned and "." in cleaned:
-        cleaned = cleaned.replace(".", "")  # dots group thousands when a comma is the decimal
-    if cleaned.count(",") == 1:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
-
-
 def _reading(form: FlaskForm, field: StringField) -> None:
-    value = typed_number(field.data or "")
+    value = parse_number(field.data or "")
     if value is None or value < 0:
         raise ValidationError(_l("Type a number of 0 or more, such as 812,5."))
 
@@ -136,7 +115,7 @@ class MonthlyReadingsForm(FlaskForm):
         return {
             month: value
             for month in MONTHS
-            if (value := typed_number(self[f"m{month}"].data or "")) is not None
+            if (value := parse_number(self[f"m{month}"].data or "")) is not None
         }
 
 
