@@ -5,8 +5,8 @@ from analysis.reports.build import (
     ReportInput,
     build_report,
     html_to_pdf,
-    pdf_and_pages,
+    page_count,
     write_report,
 )
 
-__all__ = ["KINDS", "ReportInput", "build_report", "html_to_pdf", "pdf_and_pages", "write_report"]
+__all__ = ["KINDS", "ReportInput", "build_report", "html_to_pdf", "page_count", "write_report"]

@@ -744,18 +744,22 @@ def own_assets_only() -> Any:
 def html_to_pdf(html: str) -> bytes:
     """An A4 PDF of ``html`` (WeasyPrint; fonts and charts from the page itself).
 
-    The one place that calls WeasyPrint: reports and invitation sheets alike,
-    with :func:`own_assets_only` as the URL fetcher.
+    With :func:`page_count`, the one place that calls WeasyPrint (both through
+    ``_laid_out``): reports, posters and invitation sheets alike, with
+    :func:`own_assets_only` as the URL fetcher.
     """
-    return pdf_and_pages(html)[0]
+    return _laid_out(html).write_pdf()
 
 
-def pdf_and_pages(html: str) -> tuple[bytes, int]:
-    """:func:`html_to_pdf` and the number of pages it laid out (to fit a sheet on one page)."""
+def page_count(html: str) -> int:
+    """How many A4 pages :func:`html_to_pdf` would make of ``html`` (laid out, not written)."""
+    return len(_laid_out(html).pages)
+
+
+def _laid_out(html: str) -> Any:
     from weasyprint import HTML
 
-    document = HTML(string=html, url_fetcher=own_assets_only()).render()
-    return document.write_pdf(), len(document.pages)
+    return HTML(string=html, url_fetcher=own_assets_only()).render()
 
 
 def write_report(html: str, path: Path) -> None:

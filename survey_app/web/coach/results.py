@@ -105,7 +105,7 @@ def results_publish(campaign_id: int, action: str) -> Any:
 @coach_only
 def results_poster(wave_id: int) -> Any:
     """The results as an A4 poster per language, with the QR code of the wave's link."""
-    from analysis.reports import pdf_and_pages  # WeasyPrint, only when a poster is made
+    from analysis.reports import html_to_pdf, page_count  # WeasyPrint, only for a poster
 
     wave = wave_or_404(wave_id)
     campaign = wave.campaign
@@ -148,11 +148,10 @@ def results_poster(wave_id: int) -> Any:
     for page in pages:
         for size in POSTER_SIZES:
             page["size"] = size
-            if pdf_and_pages(poster([page]))[1] == 1:
+            if page_count(poster([page])) == 1:
                 break
-    pdf, _pages = pdf_and_pages(poster(pages))
     stem = f"{campaign.organisation.slug}-{wave.name}-results-poster"
-    return download(pdf, secure_filename(f"{stem}.pdf"), "application/pdf")
+    return download(html_to_pdf(poster(pages)), secure_filename(f"{stem}.pdf"), "application/pdf")
 
 
 #: The results poster's type sizes (classes of coach/results_poster.html), largest first.
