@@ -290,9 +290,16 @@ def impact_state(
 
 
 def impact_input(
-    session: Session, campaign: Campaign, context: dict[str, Any], waves: list[Wave]
+    session: Session,
+    campaign: Campaign,
+    context: dict[str, Any] | None = None,
+    waves: list[Wave] | None = None,
 ) -> ReportInput:
-    """:func:`~survey_app.campaign_data.report_input` with the comparison with other teams."""
+    """:func:`~survey_app.campaign_data.report_input` with the comparison with other teams.
+
+    The input of every impact report of a campaign: the coach's, the viewer's,
+    a share link's and ``klimaatpeil report --kind impact --campaign``.
+    """
     data = report_input(session, campaign, context, waves)
     data.across_teams = municipality_comparison(session, campaign)
     return data

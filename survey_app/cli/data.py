@@ -257,17 +257,13 @@ def report_command(
         with stages(3) as bar:  # closed before an error is printed
             bar.begin(say(N_("Reading the responses"), language))
             if campaign_id is not None:
+                from survey_app.across_teams import impact_input
                 from survey_app.campaign_data import report_input
                 from survey_app.store.db import get_session
 
-                session = get_session()
-                campaign = find_campaign(campaign_id)
-                data = report_input(session, campaign)
-                if kind == "impact":
-                    # the same report as the coach's: beside the other teams where 5 can be pooled
-                    from survey_app.across_teams import municipality_comparison
-
-                    data.across_teams = municipality_comparison(session, campaign)
+                # the impact report is the coach's: beside the other teams where 5 can be pooled
+                read = impact_input if kind == "impact" else report_input
+                data = read(get_session(), find_campaign(campaign_id))
             else:
                 questionnaire = load_questionnaire(questionnaire_name)
                 data = ReportInput(read_responses(responses, questionnaire), questionnaire)
