@@ -120,31 +120,50 @@ def forget_deleted(engine: Engine, tables: Iterable[str]) -> None:
             connection.exec_driver_sql(f"VACUUM {names}")
 
 
-#: Other sessions of this database whose snapshot (or transaction id) is older than ``now()``:
-#: PostgreSQL keeps every row such a snapshot may see, deleted or not, through a VACUUM FULL.
+#: Whether a transaction begun before ``since`` (the server's next transaction id then) may
+#: still see rows deleted before it. Two ways, both of which make VACUUM FULL copy such a
+#: row as "recently dead":
+#:
+#: - a transaction still running with an older id, *in any database of the server*:
+#:   transaction ids are the server's, so every new snapshot, VACUUM FULL's own among them,
+#:   counts it as in progress and sees from before it (``pg_snapshot_xmin`` of a snapshot
+#:   taken now is the oldest such id);
+#: - a session of this database holding a snapshot taken before ``since`` (a reader in
+#:   REPEATABLE READ, a long query), with no transaction id of its own.
+#:
+#: ``backend_xmin`` is a 32-bit id: compared by its age, as PostgreSQL compares them.
 _OLDER_SNAPSHOTS = """
-SELECT count(*) FROM pg_stat_activity
-WHERE datname = current_database() AND pid <> pg_backend_pid()
-  AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)
-  AND xact_start < %(since)s
+SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint < %(since)s
+    OR EXISTS (
+        SELECT 1 FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid()
+          AND backend_xmin IS NOT NULL
+          AND age(backend_xmin) > age((%(since)s %% 4294967296)::text::xid)
+    )
 """
 
 
 def _wait_for_older_snapshots(connection) -> None:
-    """Wait until no other session of the database holds a transaction begun before now.
+    """Wait until no transaction begun before now may still see the deleted rows.
 
     Raises :class:`PurgeError` after :data:`CHECKPOINT_PATIENCE` seconds. Sessions of
     other database roles show no snapshot in ``pg_stat_activity`` unless the purging
-    role may see them (a superuser, or a member of ``pg_read_all_stats``).
+    role may see them (a superuser, or a member of ``pg_read_all_stats``); their running
+    transaction ids count whoever owns them.
     """
-    since = connection.exec_driver_sql("SELECT now()").scalar_one()
+    since = int(
+        connection.exec_driver_sql(
+            "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint"
+        ).scalar_one()
+    )
     deadline = time.monotonic() + CHECKPOINT_PATIENCE
     while connection.exec_driver_sql(_OLDER_SNAPSHOTS, {"since": since}).scalar_one():
         if time.monotonic() > deadline:
             raise PurgeError(
                 "the responses are deleted, but their space could not be cleaned: another "
-                "connection kept a transaction open that still sees them. Run the purge again "
-                "when the app is quiet."
+                "connection (to this database or to another one on the same server) kept a "
+                "transaction open that still sees them. Run the purge again when the server "
+                "is quiet."
             )
         time.sleep(0.2)
 

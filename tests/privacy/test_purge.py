@@ -315,3 +315,51 @@ def test_postgresql_purge_gives_up_on_a_lock_after_its_patience(
         assert "kept the tables in use" in result.output, result.output
     finally:
         locker.close()
+
+
+@pytest.mark.postgres
+def test_postgresql_purge_waits_for_a_write_in_another_database_of_the_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A transaction in *another database* holds a transaction id older than the deletion.
+
+    Transaction ids are the server's, not a database's: while that transaction runs, every
+    new snapshot (VACUUM FULL's own among them) must treat it as in progress, so VACUUM FULL
+    copies the deleted rows as "recently dead". The purge used to look only at sessions of
+    its own database: it reported success and the pages kept the answers (the CI failure of
+    stop 31, where the PostgreSQL run wrote in its database beside this one). It now waits,
+    and fails with its message when the transaction stays past the patience.
+    """
+    from sqlalchemy import create_engine, make_url
+
+    from survey_app.store import purge
+
+    app = make_app(tmp_path, DATABASE_URL=postgres_url())
+    planted = _plant(app)
+    raw = _pageinspect(app)
+    monkeypatch.setattr(purge, "CHECKPOINT_PATIENCE", 0.5)
+    elsewhere = create_engine(make_url(str(get_engine(app).url)).set(database="postgres", query={}))
+    writer = elsewhere.connect()
+    try:
+        writer.execute(text("SELECT pg_current_xact_id()"))  # a transaction id, before the delete
+        result = app.test_cli_runner().invoke(
+            args=["purge", "--campaign", str(planted.campaign_id), "--yes"]
+        )
+        if raw:
+            with get_engine(app).connect() as connection:
+                left = _found(
+                    planted.canaries,
+                    b"".join(_raw_pages(connection, raw, table) for table in PURGED_TABLES),
+                )
+            assert result.exit_code != 0 or left == [], (
+                "the purge said it cleaned the space, but the pages still hold the answers"
+            )
+        assert result.exit_code != 0, result.output
+        assert "still sees them" in result.output, result.output
+    finally:
+        writer.close()
+        elsewhere.dispose()
+    _purge(planted)  # again, once the other transaction has ended
+    if raw:
+        with get_engine(app).connect() as connection:
+            _assert_no_canary_in_pages(connection, raw, planted.canaries)
