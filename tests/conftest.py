@@ -61,6 +61,15 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+def pictures_wanted() -> bool:
+    """Whether tests write screenshots and PDF page images for a person to look at.
+
+    No test reads them. ``KLIMAATPEIL_SCREENSHOTS=0`` turns them off: CI sets it, where
+    nobody sees the files (a sixth of the browser page checks' time went to screenshots).
+    """
+    return os.environ.get("KLIMAATPEIL_SCREENSHOTS", "1") != "0"
+
+
 #: Apps made during the current test, whose engines are closed before their schemas go.
 _APPS: list[Flask] = []
 

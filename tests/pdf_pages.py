@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
-from tests.conftest import require
+from tests.conftest import pictures_wanted, require
 
 ARTIFACTS = Path(__file__).parents[1] / "test-artifacts"
 
@@ -82,8 +82,13 @@ def page_words(pdf: bytes) -> list[list[Word]]:
 
 
 def save_pngs(pdf: bytes, name: str, folder: str = "reports", resolution: int = 60) -> list[Path]:
-    """Write the PDF and each of its pages as PNG under test-artifacts/<folder>/ for review."""
+    """Write the PDF and each of its pages as PNG under test-artifacts/<folder>/ for review.
+
+    Writes nothing (and returns no path) unless :func:`tests.conftest.pictures_wanted`.
+    """
     require_poppler()
+    if not pictures_wanted():
+        return []
     target = ARTIFACTS / folder
     target.mkdir(parents=True, exist_ok=True)
     path = target / f"{name}.pdf"

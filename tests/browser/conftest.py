@@ -21,7 +21,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.browser.pages import DEMO_APP_SETTINGS
-from tests.conftest import buffered, make_app, require
+from tests.conftest import buffered, make_app, pictures_wanted, require
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -34,6 +34,18 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
+
+
+def save_screenshot(target, name: str, *, full_page: bool = True) -> None:
+    """``target`` (a page, or a locator) as ``test-artifacts/screenshots/<name>.png``.
+
+    For a person to look at; skipped unless :func:`tests.conftest.pictures_wanted`.
+    """
+    if not pictures_wanted():
+        return
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    options = {"full_page": True} if full_page and hasattr(target, "goto") else {}
+    target.screenshot(path=str(ARTIFACTS / f"{name}.png"), **options)
 
 
 def chromium_path() -> str | None:
@@ -104,8 +116,7 @@ class Watched:
         ]
 
     def screenshot(self, name: str) -> None:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        save_screenshot(self.page, name)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The dashboard's headline tiles in a real browser: within a phone's width, and axe-clean.
 
-The screenshots (``test-artifacts/browser/dashboard-tiles-<language>-<width>.png``, the
+The screenshots (``test-artifacts/screenshots/dashboard-tiles-<language>-<width>.png``, the
 tiles alone, and the whole page beside them) are for a person to look at.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, axe_violations, log_in, settled
+from tests.browser.conftest import axe_violations, log_in, save_screenshot, settled
 
 
 @pytest.mark.parametrize("width", [360, 1280])
@@ -22,11 +22,8 @@ def test_tiles_fit_the_screen_and_pass_axe(browser, demo_server, language, width
         page.goto(f"{server.url}/dashboard/{data.organisation_slug}?lang={language}")
         settled(page)
         tiles = page.locator("section.tiles")
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        tiles.screenshot(path=str(ARTIFACTS / f"dashboard-tiles-{language}-{width}.png"))
-        page.screenshot(
-            path=str(ARTIFACTS / f"dashboard-page-{language}-{width}.png"), full_page=True
-        )
+        save_screenshot(tiles, f"dashboard-tiles-{language}-{width}")
+        save_screenshot(page, f"dashboard-page-{language}-{width}")
         box = tiles.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= width
         # no tile's content runs out of it (long words, wide figures)
@@ -69,7 +66,7 @@ def test_the_waiting_tile_fits_too(browser, demo_server, width):
         page.goto(f"{server.url}/dashboard/{data.organisation_slug}?lang=fr")
         settled(page)
         tiles = page.locator("section.tiles")
-        tiles.screenshot(path=str(ARTIFACTS / f"dashboard-tiles-waiting-fr-{width}.png"))
+        save_screenshot(tiles, f"dashboard-tiles-waiting-fr-{width}")
         assert "dès que la mesure de suivi sera clôturée" in tiles.inner_text()
         box = tiles.bounding_box()
         assert box and box["x"] + box["width"] <= width

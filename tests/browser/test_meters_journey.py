@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import analysis.meters
-from tests.browser.conftest import ARTIFACTS, Watched, check_page, log_in, settled
+from tests.browser.conftest import Watched, check_page, log_in, save_screenshot, settled
 
 DATA = Path(analysis.meters.__file__).parent / "data"
 BAD = (
@@ -105,8 +105,7 @@ def test_the_coach_uploads_meters_and_the_report_shows_measured_savings(
         assert measured.inner_text().count(fit) == 3
         assert page.locator("section.savings").count() == 1  # the estimate stays beside it
         measured.scroll_into_view_if_needed()
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        measured.screenshot(path=str(ARTIFACTS / f"report-measured-{language}-{width}.png"))
+        save_screenshot(measured, f"report-measured-{language}-{width}")
         # at phone width the report's tables scroll on their own, and a keyboard reaches them
         check_page(watched, f"report-impact-meters-{language}-{width}")
         assert page.evaluate("document.documentElement.scrollWidth") <= width

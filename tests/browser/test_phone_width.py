@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, log_in, settled
+from tests.browser.conftest import log_in, save_screenshot, settled
 from tests.browser.pages import PAGES
 
 WIDTH = 360
@@ -114,8 +114,7 @@ def test_no_page_is_wider_than_a_phone(browser, demo_server, role):
             visited.append(name)
             if (reason := overflow(page)) is not None:
                 too_wide[name] = reason
-                ARTIFACTS.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(ARTIFACTS / f"too-wide-{name}.png"), full_page=True)
+                save_screenshot(page, f"too-wide-{name}")
     context.close()
     assert visited  # the role has pages
     assert too_wide == {}
@@ -135,8 +134,7 @@ def test_html_reports_fit_a_phone(browser, demo_server, kind):
     page.set_content(response.text(), wait_until="load")
     settled(page)
     assert "<table" in page.content()  # the report itself, not an error page
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"report-{kind}-{WIDTH}.png"), full_page=True)
+    save_screenshot(page, f"report-{kind}-{WIDTH}")
     assert overflow(page) is None
     context.close()
 
@@ -169,10 +167,7 @@ def test_main_pages_fit_phone_and_desktop_in_each_language(browser, demo_server,
             page.goto(f"{server.url}{path(data)}?lang={language}")
             settled(page)
             assert page.locator("html").get_attribute("lang") == language
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(
-                path=str(ARTIFACTS / f"look-{name}-{language}-{width}.png"), full_page=True
-            )
+            save_screenshot(page, f"look-{name}-{language}-{width}")
             if page.evaluate("document.documentElement.scrollWidth") > width:
                 too_wide[f"{name}-{width}"] = page.evaluate(WIDEST, width)
             if name == "dashboard":  # every chart as wide as the page's column, at any width
@@ -185,9 +180,7 @@ def test_main_pages_fit_phone_and_desktop_in_each_language(browser, demo_server,
         page.set_content(report.text(), wait_until="load")
         settled(page)
         assert page.locator("html").get_attribute("lang") == language
-        page.screenshot(
-            path=str(ARTIFACTS / f"look-report-impact-{language}-{width}.png"), full_page=True
-        )
+        save_screenshot(page, f"look-report-impact-{language}-{width}")
         if page.evaluate("document.documentElement.scrollWidth") > width:
             too_wide[f"report-impact-{width}"] = page.evaluate(WIDEST, width)
         context.close()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS, axe_violations, log_in
+from tests.browser.conftest import axe_violations, log_in, save_screenshot
 from tests.browser.test_phone_width import WIDEST
 
 WIDTH = 360
@@ -58,10 +58,7 @@ def test_an_employee_reads_the_published_results_on_a_phone(browser, demo_server
         improved = page.locator("section.verdict-improved h3")
         assert improved.count() >= 1
         assert {"fr": "amélioration", "nl": "verbeterd"}[language] in improved.first.inner_text()
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(
-            path=str(ARTIFACTS / f"staff-results-{language}-{WIDTH}.png"), full_page=True
-        )
+        save_screenshot(page, f"staff-results-{language}-{WIDTH}")
         assert page.evaluate("() => document.documentElement.scrollWidth") <= WIDTH
         assert page.evaluate(WIDEST, WIDTH) == []
         assert axe_violations(page) == []
