@@ -8,6 +8,7 @@ them into words here, in Dutch, French or English (gettext domain
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -225,6 +226,25 @@ def counted_answers(item: Item, language: str, settings: Settings | None = None)
     if item.kind not in LEVEL_WORDS:
         return ""
     return "/".join(_(LEVEL_WORDS[item.kind][code - 1]) for code in codes)
+
+
+#: White space a line may break at. A no-break space (U+00A0, U+202F: French before
+#: ":" and "%", inside guillemets) is not among them.
+BREAKING_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: each run of white space one space, no-break spaces kept.
+
+    ``" ".join(text.split())`` would turn French no-break spaces into plain ones, at
+    which the line may break before a ":" or "%".
+
+    Examples
+    --------
+    >>> one_line("  Erreur\\u00a0: pas de\\n   campagne ")
+    'Erreur\\xa0: pas de campagne'
+    """
+    return BREAKING_SPACE.sub(" ", text).strip(" ")
 
 
 def semicolons(parts: list[str], language: str) -> str:

@@ -46,3 +46,21 @@ def placeholder_mismatches(catalogue: Path, placeholder: re.Pattern[str]) -> lis
             for form in _forms(message.string)
         )
     ]
+
+
+def french_spacing(catalogue: Path) -> list[str]:
+    """The French translations with a plain space where a no-break one belongs.
+
+    Before ``:``, ``;``, ``?``, ``!``, ``%`` and ``»``, and after ``«``
+    (:data:`tests.visible_text.FRENCH_SPACE`, the check the rendered pages pass): at a
+    plain space the line may break and leave the sign alone on the next line.
+    """
+    from tests.visible_text import FRENCH_SPACE
+
+    return [
+        form
+        for message in read_catalogue(catalogue)
+        if message.id
+        for form in _forms(message.string)
+        if FRENCH_SPACE.search(form.replace("%%", "%"))
+    ]

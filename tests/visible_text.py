@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
+from analysis.wording import one_line
+
 #: Attributes whose text a browser shows (tooltips, placeholders) or reads aloud.
 _SHOWN_ATTRIBUTES = ("title", "alt", "aria-label", "placeholder")
 #: Elements whose content is never shown as text.
@@ -111,7 +113,8 @@ def visible_text(html: str, language: str | None = None) -> str:
     parser = _TextParser(language)
     parser.feed(html)
     parser.close()
-    return "\n".join(" ".join(part.split()) for part in parser.parts if part.strip())
+    # runs of white space become one space, but a no-break space stays what it is
+    return "\n".join(one_line(part) for part in parser.parts if part.strip())
 
 
 #: A code identifier: lower-case words joined by underscores (energy_pc_off, pc_on_w),
@@ -149,6 +152,10 @@ _WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:-[^\W\d_]+)*(?!\w)", re.UNICODE)
 _NOT_WORDS = re.compile(r"https?://\S+|\S+@\S+|\b\w[\w.-]*\.(?:be|eu|com|org|net|uk|fr|nl|gov)\b")
 #: A word broken at a line end by the PDF's hyphenation ("be‐\nrekend"): joined again.
 _BROKEN_WORD = re.compile(r"(\w)[\u2010\u00ad-]\n\s*(\w)")
+#: A plain space where French typography wants a no-break one: before ":" (U+00A0),
+#: before ";", "!", "?" and "%" (U+202F), inside guillemets (U+00A0). A line may break
+#: at a plain space, leaving the sign alone at the start of the next line.
+FRENCH_SPACE = re.compile(r"(?<=[\w)»%]) [:;!?»](?!\w)|(?<=\d) %|«(?= )")
 #: English-looking compounds that Dutch and French use as their own word.
 LOANWORDS = frozenset({"stand-by"})
 
@@ -166,8 +173,8 @@ class Leak:
         return f"{self.page} [{self.language}]: {self.word!r} in {self.context!r}"
 
 
-def leaks(text: str, page: str, language: str) -> list[Leak]:
-    """Identifiers, English stop words, ISO dates and decimal points in ``text``.
+def leaks(text: str, page: str, language: str, *, spacing: bool = True) -> list[Leak]:
+    """Identifiers, English stop words, ISO dates, decimal points and French spacing in ``text``.
 
     Each is reported once per line.
 
@@ -180,13 +187,26 @@ def leaks(text: str, page: str, language: str) -> list[Leak]:
     >>> text = "stand-by, EnergyWatchers.be, be\u2010\\nrekend; by the"
     >>> [leak.word for leak in leaks(text, "p", "nl")]
     ['by', 'the']
+
+    In French, a plain space before ``:``, ``;``, ``?``, ``!``, ``%`` or ``»``, or after
+    ``«``, is one too (the line may break there); ``spacing=False`` leaves that out, for
+    text read from a PDF (pdftotext gives every space as a plain one):
+
+    >>> [leak.word for leak in leaks("Taux : 40 % ; « oui » ?", "p", "fr")]
+    [' :', ' %', ' ;', '«', ' »', ' ?']
+    >>> text = "Taux\u00a0: 40\u202f% ; points de %, 10:30, «\u00a0oui\u00a0»"
+    >>> [leak.word for leak in leaks(text, "p", "fr")]
+    [' ;']
     """
     found: dict[tuple[str, str], Leak] = {}
     text = _BROKEN_WORD.sub(r"\1\2", text)
     for line in text.splitlines():
         line = _NOT_WORDS.sub(" ", line)
         context = line.strip()[:160]
-        for pattern in (IDENTIFIER, ISO_DATE, DECIMAL_POINT):
+        patterns = (IDENTIFIER, ISO_DATE, DECIMAL_POINT)
+        if spacing and language == "fr":
+            patterns = (*patterns, FRENCH_SPACE)
+        for pattern in patterns:
             for match in pattern.finditer(line):
                 key = (match.group(), context)
                 found.setdefault(key, Leak(page, language, match.group(), context))

@@ -18,6 +18,7 @@ import pandas as pd
 from flask_babel import force_locale, gettext
 
 import questionnaires
+from analysis.wording import one_line
 from questionnaires import Questionnaire
 from survey_app import LANGUAGES
 from survey_app.store.models import Campaign
@@ -69,7 +70,7 @@ def say(message_id: str, language: str, /, **values: object) -> str:
 def fail(error: BaseException | str, language: str = "nl") -> NoReturn:
     """One line on standard error in ``language``, exit code 2, no traceback."""
     text = error if isinstance(error, str) else translated(error, language)
-    click.echo(say(N_("Error: %(message)s"), language, message=" ".join(text.split())), err=True)
+    click.echo(say(N_("Error: %(message)s"), language, message=one_line(text)), err=True)
     sys.exit(2)
 
 

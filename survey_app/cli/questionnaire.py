@@ -17,6 +17,7 @@ import click
 import yaml
 
 import questionnaires
+from analysis.wording import one_line
 from survey_app import LANGUAGES
 from survey_app.cli.common import fail_on_questionnaire, load_questionnaire
 
@@ -151,4 +152,4 @@ def questionnaire_bank(language: str, theme_id: str | None, output_format: str) 
     click.echo("\nSources:")
     for source in cited:
         url = f" {source['url']}" if source.get("url") else ""
-        click.echo(f"  [{source['id']}] {' '.join(source['citation'].split())}{url}")
+        click.echo(f"  [{source['id']}] {one_line(source['citation'])}{url}")

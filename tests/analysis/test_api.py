@@ -69,7 +69,7 @@ def test_the_frame_remembers_its_questionnaire_and_waves_default(frame, tmp_path
     assert len(items) == 27 and kp.questionnaire_of(items) == Q
     # the words come on top of the numbers, in the language asked for
     described = kp.describe_themes(explicit, language="fr", settings=FAST)
-    assert described["summary"].iloc[0].startswith("Énergie et eau : ")
+    assert described["summary"].iloc[0].startswith("Énergie et eau\u00a0: ")
     assert kp.verdict_label(explicit["verdict"].iloc[0], "nl") in {
         "verbeterd",
         "achteruitgegaan",

@@ -90,7 +90,7 @@ def test_a_theme_without_spread_is_too_little_data_and_leaves_the_others_alone(f
     [
         ("en", "Waste: too little data to judge a change. All 80 scores at baseline were 3.5"),
         ("nl", "Afval: te weinig gegevens om een verandering te beoordelen. Alle 80 scores"),
-        ("fr", "Déchets : trop peu de données pour juger d'un changement. Les 80 scores"),
+        ("fr", "Déchets\u00a0: trop peu de données pour juger d'un changement. Les 80 scores"),
     ],
 )
 def test_the_sentence_gives_the_reason(frame, language, expected):

@@ -62,7 +62,7 @@ WORDS = {
     "assumption": {"nl": "aanname", "fr": "hypothèse"},
     "No savings estimated: the headcount is not known.": {
         "nl": "Geen besparingen geschat: het personeelsaantal is niet bekend.",
-        "fr": "Pas d'économies estimées : l'effectif n'est pas connu.",
+        "fr": "Pas d'économies estimées\u00a0: l'effectif n'est pas connu.",
     },
     "Actions in this theme": {"nl": "Acties in dit thema", "fr": "Actions dans ce thème"},
     "done": {"nl": "afgerond", "fr": "terminée"},
@@ -79,11 +79,11 @@ WORDS = {
     "running": {"nl": "loopt", "fr": "en cours"},
     "{item}: {share} do not yet answer “{answers}”": {
         "nl": "{item}: {share} antwoordt nog niet ‘{answers}’",
-        "fr": "{item} : {share} ne répondent pas encore « {answers} »",
+        "fr": "{item}\u00a0: {share} ne répondent pas encore «\u00a0{answers}\u00a0»",
     },
     "{item} (greener: {answers})": {
         "nl": "{item} (groener: {answers})",
-        "fr": "{item} (plus écologique : {answers})",
+        "fr": "{item} (plus écologique\u00a0: {answers})",
     },
     "often": {"nl": "vaak", "fr": "souvent"},
     "always": {"nl": "altijd", "fr": "toujours"},

@@ -166,7 +166,7 @@ def test_analyse_falls_back_and_says_so_in_every_language():
     assert f"de {linking['tolerant']} zo gevonden paren" in table
     assert "zijn niet gebruikt" in table and "meer dan de aanvaarde 2%" in table
     french = to_table(analyse(frame, Q, settings=settings, language="fr"))
-    assert f"Codes de liaison : {linking['n_pairs']} paires utilisées" in french
+    assert f"Codes de liaison\u00a0: {linking['n_pairs']} paires utilisées" in french
     assert "n'ont pas été utilisés" in french and "plus que les 2\u202f% acceptés" in french
 
 
@@ -206,7 +206,7 @@ def test_a_verdict_that_changes_is_named():
         "Afval +0,22, Mobiliteit +0,04; het oordeel verandert voor Afval."
     )
     (line,) = linking_lines({"exact_only_themes": rows[1:]}, "fr", {}, 0.02)
-    assert line.endswith("mobility +0,04 ; aucun verdict ne change.")
+    assert line.endswith("mobility +0,04\u202f; aucun verdict ne change.")
 
 
 def test_impact_report_shows_the_estimate_in_dutch_and_french():

@@ -17,7 +17,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from analysis.i18n import CATALOGUES, DOMAIN, LANGUAGES, load_translations, translator
-from tests.catalogues import placeholder_mismatches, read_catalogue, untranslated
+from tests.catalogues import french_spacing, placeholder_mismatches, read_catalogue, untranslated
 
 ROOT = Path(__file__).parents[2]
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
@@ -32,6 +32,8 @@ def test_catalogue_is_complete(language):
     missing = untranslated(CATALOGUES / f"{DOMAIN}.pot", _po(language))
     assert not missing, f"{language}: {len(missing)} messages lack a translation: {missing[:5]}"
     assert placeholder_mismatches(_po(language), PLACEHOLDER) == []
+    if language == "fr":
+        assert french_spacing(_po(language)) == []
 
 
 def test_template_matches_the_code(tmp_path):
@@ -111,7 +113,7 @@ def test_a_missing_or_stale_mo_falls_back_to_the_po(tmp_path):
     ("language", "expected"),
     [
         ("nl", "Diagnoserapport. Nulmeting: 7 antwoorden."),
-        ("fr", "Rapport de diagnostic. Nulmeting : 7 réponses."),
+        ("fr", "Rapport de diagnostic. Nulmeting\u00a0: 7 réponses."),
         ("en", "Diagnosis report. Nulmeting: 7 responses."),
     ],
 )

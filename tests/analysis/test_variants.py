@@ -244,7 +244,7 @@ def test_rules_reading_left_out_items_are_skipped_not_zero(frame):
 #: The sentence naming the skipped rules, as the reports print it.
 SKIPPED = {
     "nl": "Niet geschat, omdat de vragenlijst er niet naar vraagt: ",
-    "fr": "Pas d'estimation, car le questionnaire ne pose pas la question : ",
+    "fr": "Pas d'estimation, car le questionnaire ne pose pas la question\u00a0: ",
     "en": "Not estimated, because the questionnaire does not ask about it: ",
 }
 

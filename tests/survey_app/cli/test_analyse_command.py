@@ -149,9 +149,14 @@ def test_malformed_csv_gives_one_line_and_exit_2(runner, tmp_path: Path, content
     ("language", "args", "expected"),
     [
         ("nl", [], "Fout: bad.csv, rij 2, kolom energy_pc_off: '7' is geen geldig antwoord"),
-        ("fr", [], "Erreur : bad.csv, ligne 2, colonne energy_pc_off : « 7 » n'est pas une"),
+        (
+            "fr",
+            [],
+            "Erreur\u00a0: bad.csv, ligne 2, colonne energy_pc_off\u00a0: "
+            "«\u00a07\u00a0» n'est pas une",
+        ),
         ("nl", ["--follow-up", "derde"], "kolom wave: onbekende meting 'derde' — de gegevens"),
-        ("fr", ["--follow-up", "derde"], "colonne wave : mesure inconnue « derde »"),
+        ("fr", ["--follow-up", "derde"], "colonne wave\u00a0: mesure inconnue «\u00a0derde\u00a0»"),
     ],
 )
 def test_errors_in_the_readers_language(runner, tmp_path: Path, language, args, expected):

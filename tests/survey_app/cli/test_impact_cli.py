@@ -198,7 +198,7 @@ def test_campaign_errors(runner):
     assert result.stderr == "Error: no campaign 7; the database holds no campaign\n"
     result = runner.invoke(args=["impact", "--campaign", "7", "--lang", "fr"])
     assert result.stderr == (
-        "Erreur : pas de campagne 7 ; la base de données ne contient aucune campagne\n"
+        "Erreur\u00a0: pas de campagne 7\u202f; la base de données ne contient aucune campagne\n"
     )
 
 

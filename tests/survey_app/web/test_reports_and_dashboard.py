@@ -108,7 +108,7 @@ def test_report_without_follow_up_answers_gets_a_message(client, auth, setup):
     ("language", "expected"),
     [
         ("nl", "Het rapport kon niet worden gemaakt: er zijn nog geen antwoorden om te analyseren"),
-        ("fr", "Le rapport n'a pas pu être établi : il n'y a pas encore de réponses"),
+        ("fr", "Le rapport n'a pas pu être établi\u00a0: il n'y a pas encore de réponses"),
     ],
 )
 def test_a_report_error_is_shown_in_the_coachs_language(

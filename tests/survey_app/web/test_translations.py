@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.catalogues import placeholder_mismatches, read_catalogue, untranslated
+from tests.catalogues import french_spacing, placeholder_mismatches, read_catalogue, untranslated
 
 TRANSLATIONS = Path(__file__).parents[3] / "survey_app" / "translations"
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
@@ -22,6 +22,8 @@ def test_catalogue_is_complete(language):
     missing = untranslated(TRANSLATIONS / "messages.pot", catalogue)
     assert not missing, f"{language}: {len(missing)} messages lack a translation: {missing[:5]}"
     assert placeholder_mismatches(catalogue, PLACEHOLDER) == []
+    if language == "fr":
+        assert french_spacing(catalogue) == []
 
 
 def test_template_matches_the_code(tmp_path):
