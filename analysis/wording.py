@@ -258,24 +258,46 @@ def semicolons(parts: list[str], language: str) -> str:
     return ("\u202f; " if check_language(language) == "fr" else "; ").join(parts)
 
 
+#: The space between a date's day and its month: "24 mars", "1er décembre" (day first) ...
+_DAY_THEN_MONTH = re.compile(r"(?:(?<=\b\d)|(?<=\b\d\d))(er)? (?=[^\W\d_])")
+#: ... or "March 24" (month first, English), where no day comes first.
+_MONTH_THEN_DAY = re.compile(r"(?<=[^\W\d_]) (?=\d{1,2}\b(?![:.]\d))")
+
+
+def day_with_month(text: str) -> str:
+    """A written date whose day and month stay on one line (a no-break space between them).
+
+    For any date Babel writes; the weekday and the year may still go to another line.
+
+    Examples
+    --------
+    >>> [day_with_month(text) for text in ("dinsdag 24 maart 2026", "1er décembre 2026")]
+    ['dinsdag 24\\xa0maart 2026', '1er\\xa0décembre 2026']
+    >>> day_with_month("Tuesday, March 24, 2026"), day_with_month("24 mars 2026 à 17:00:00")
+    ('Tuesday, March\\xa024, 2026', '24\\xa0mars 2026 à 17:00:00')
+    """
+    joined, found = _DAY_THEN_MONTH.subn(lambda match: (match.group(1) or "") + "\u00a0", text)
+    return joined if found else _MONTH_THEN_DAY.sub("\u00a0", text, count=1)
+
+
 def day(value: date, language: str) -> str:
     """A date as the reader writes it in running text: "1 december 2026", "1er décembre 2026".
 
     French writes the first of the month as an ordinal ("1er"), which CLDR's
-    long format leaves out.
+    long format leaves out. Day and month stay on one line (:func:`day_with_month`).
 
     Examples
     --------
     >>> from datetime import date
     >>> day(date(2026, 12, 1), "nl"), day(date(2026, 12, 1), "fr"), day(date(2026, 12, 1), "en")
-    ('1 december 2026', '1er décembre 2026', '1 December 2026')
+    ('1\\xa0december 2026', '1er\\xa0décembre 2026', '1\\xa0December 2026')
     >>> day(date(2026, 12, 11), "fr")
-    '11 décembre 2026'
+    '11\\xa0décembre 2026'
     """
     text = format_date(value, format="long", locale=LOCALES[check_language(language)])
     if language == "fr" and value.day == 1 and text.startswith("1 "):
         text = "1er " + text[2:]
-    return text
+    return day_with_month(text)
 
 
 def verdict_label(verdict: Verdict | str, language: str) -> str:

@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 
+from analysis.wording import day_with_month
 from survey_app.store import schedule
 from survey_app.store.db import get_session
 from survey_app.store.models import Wave, WaveStatus
@@ -50,4 +51,5 @@ def moment(value: datetime, *, time_only: bool = False) -> str:
     time = format_time(local, TIME_FORMAT, rebase=False)
     if time_only:
         return time
-    return _("%(date)s at %(time)s", date=format_date(local, DATE_FORMAT, rebase=False), time=time)
+    date = day_with_month(format_date(local, DATE_FORMAT, rebase=False))
+    return _("%(date)s at %(time)s", date=date, time=time)

@@ -323,7 +323,7 @@ class _FirstOfDecember(date):
 
 @pytest.mark.parametrize(
     ("language", "written"),
-    [("nl", "Opgemaakt op 1 december 2026"), ("fr", "Établi le 1er décembre 2026")],
+    [("nl", "Opgemaakt op 1\u00a0december 2026"), ("fr", "Établi le 1er\u00a0décembre 2026")],
 )
 @pytest.mark.parametrize("kind", ["impact", "diagnosis"])
 def test_report_dates_are_written_in_the_language(moved, monkeypatch, kind, language, written):

@@ -23,6 +23,7 @@ from analysis.i18n import translator
 from analysis.meters import MeterFileError, read_readings, read_temperatures
 from analysis.meters.text import KIND_NAMES
 from analysis.reports.measured import CHANGE_NAMES, measured_section
+from analysis.wording import day_with_month
 from survey_app.campaign_data import meter_input
 from survey_app.store import meters as store_meters
 from survey_app.store.audit import Event
@@ -275,8 +276,8 @@ def site_months(site_id: int) -> Any:
                     "A stored reading of %(meter)s runs from %(start)s to %(end)s, across a typed "
                     "month: upload the meter's readings as a file instead.",
                     meter=clash.meter.name,
-                    start=format_date(clash.period[0]),
-                    end=format_date(clash.period[1]),
+                    start=day_with_month(format_date(clash.period[0])),
+                    end=day_with_month(format_date(clash.period[1])),
                 )
             ]
         return refused()

@@ -9,6 +9,7 @@ from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from analysis.impact import FactorError, load_factors
+from analysis.wording import day_with_month
 from survey_app.store.campaigns import campaign_questionnaire
 from survey_app.store.db import get_session
 from survey_app.store.models import (
@@ -46,7 +47,7 @@ def _workshop(workshop_id: int) -> Workshop:
 
 def workshop_heading(workshop: Workshop) -> str:
     """A workshop as a line: its date, phase and title, in the reader's language."""
-    parts = [format_date(workshop.held_on), str(PHASE_LABELS[workshop.phase.value])]
+    parts = [day_with_month(format_date(workshop.held_on)), str(PHASE_LABELS[workshop.phase.value])]
     if workshop.title:
         parts.append(workshop.title)
     return " · ".join(parts)

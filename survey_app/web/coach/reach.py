@@ -33,6 +33,7 @@ from wtforms import IntegerField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
 
 from analysis.anonymity import effective_threshold
+from analysis.wording import day_with_month
 from survey_app.campaign_data import live_participation
 from survey_app.store import invitations, schedule
 from survey_app.store.audit import Event
@@ -156,7 +157,8 @@ def _closing_text(wave: Wave) -> str | None:
     """ "The survey closes on …" in the current locale, when a closing time is set."""
     if wave.closes_at is None:
         return None
-    return _("The survey closes on %(when)s.", when=format_datetime(wave.closes_at, "medium"))
+    when = day_with_month(format_datetime(wave.closes_at, "medium"))
+    return _("The survey closes on %(when)s.", when=when)
 
 
 def _title(wave: Wave, language: str) -> str:

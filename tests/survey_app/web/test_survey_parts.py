@@ -337,7 +337,7 @@ def test_after_the_grace_period_the_closed_page_says_when_and_that_nothing_was_k
     frozen.shift(timedelta(hours=3))
     refused = late.post(url, data={**hidden_fields(second.text), **PART_2, "move": "send"})
     assert refused.status_code == 410
-    assert "2 maart 2026 om 10:05" in refused.text
+    assert "2\u00a0maart 2026 om 10:05" in refused.text
     assert "niets bewaard" in refused.text
     assert _stored(db_session) == 0
 
