@@ -61,6 +61,20 @@ def require(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+#: How long a purge in a test may wait for older transactions (the app's default: 30 s).
+#: On PostgreSQL it waits for every transaction on the server begun before its deletion
+#: (survey_app/store/purge.py), and in CI the other test run writes in its own database on
+#: the same server meanwhile: a shorter wait would fail a test on the other run's timing.
+PURGE_PATIENCE = 120.0
+
+
+@pytest.fixture(autouse=True)
+def _patient_purge(monkeypatch: pytest.MonkeyPatch) -> None:
+    from survey_app.store import purge
+
+    monkeypatch.setattr(purge, "CHECKPOINT_PATIENCE", PURGE_PATIENCE)
+
+
 def pictures_wanted() -> bool:
     """Whether tests write screenshots and PDF page images for a person to look at.
 

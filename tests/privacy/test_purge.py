@@ -29,6 +29,7 @@ import questionnaires
 from survey_app.store import invitations
 from survey_app.store.db import get_engine
 from survey_app.store.models import InvitationMode
+from tests.conftest import PURGE_PATIENCE as PATIENCE
 from tests.conftest import hidden_fields, make_app, postgres_url, require
 from tests.survey_app.conftest import EVERY_KIND, make_setup
 from tests.survey_app.web.test_survey import VALID
@@ -280,6 +281,7 @@ def test_postgresql_purge_waits_for_an_older_snapshot_and_says_so_when_it_stays(
         with sessions() as session:
             trail = session.query(AuditEntry).filter(AuditEntry.action == "purge").all()
             assert len(trail) == 1, "the deletion happened: the audit trail must say so"
+    monkeypatch.setattr(purge, "CHECKPOINT_PATIENCE", PATIENCE)
     _purge(planted)  # again, once the reader has gone: nothing left to delete, space cleaned
     raw = _pageinspect(app)
     dump = _dump_text(_backup(app, tmp_path / "after.dump"))
@@ -296,13 +298,16 @@ def test_postgresql_purge_gives_up_on_a_lock_after_its_patience(
     """An idle transaction holding a lock on a purged table: the purge fails after its patience.
 
     A patience under a second once became ``lock_timeout = '0s'``, which is no timeout at all:
-    the purge hung for as long as the lock was held.
+    the purge hung for as long as the lock was held. The wait for older transactions comes
+    first and has the same patience; it is left out here, since any transaction elsewhere on
+    the server (CI's other test run) could make it, not the lock, end the purge.
     """
     from survey_app.store import purge
 
     app = make_app(tmp_path, DATABASE_URL=postgres_url())
     planted = _plant(app)
     monkeypatch.setattr(purge, "CHECKPOINT_PATIENCE", 0.5)
+    monkeypatch.setattr(purge, "_wait_for_older_snapshots", lambda connection: None)
     engine = get_engine(app)
     locker = engine.connect()
     try:
@@ -359,6 +364,7 @@ def test_postgresql_purge_waits_for_a_write_in_another_database_of_the_server(
     finally:
         writer.close()
         elsewhere.dispose()
+    monkeypatch.setattr(purge, "CHECKPOINT_PATIENCE", PATIENCE)
     _purge(planted)  # again, once the other transaction has ended
     if raw:
         with get_engine(app).connect() as connection:
