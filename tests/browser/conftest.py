@@ -36,15 +36,15 @@ CHROMIUM_FLAGS = [
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts" / "screenshots"
 
 
-def save_screenshot(target, name: str, *, full_page: bool = True) -> None:
-    """``target`` (a page, or a locator) as ``test-artifacts/screenshots/<name>.png``.
+def save_screenshot(target, name: str) -> None:
+    """``target`` as ``test-artifacts/screenshots/<name>.png``: a whole page, or one locator.
 
     For a person to look at; skipped unless :func:`tests.conftest.pictures_wanted`.
     """
     if not pictures_wanted():
         return
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    options = {"full_page": True} if full_page and hasattr(target, "goto") else {}
+    options = {"full_page": True} if hasattr(target, "goto") else {}  # a locator has no page
     target.screenshot(path=str(ARTIFACTS / f"{name}.png"), **options)
 
 
